@@ -1,0 +1,530 @@
+"""The `factdb` command line: parses options, calls the library, prints results.
+
+Exit codes: 0 success; 1 some input was rejected (the rest was ingested) or the database could
+not be used; 2 usage error (bad option value, unknown id). Errors go to standard error as one
+``Error: …`` line each; results go to standard output.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlmodel import Session
+
+from factdb import db, queries
+from factdb.conflicts import set_conflict_status
+from factdb.ingest import ingest as run_ingest
+from factdb.nlp.pipeline import ModelNotInstalledError
+from factdb.output import Column, OutputFormat, cell, field, render, render_object
+from factdb.readers import Overrides, count_inputs
+from factdb.synonyms import SynonymFileError, load_synonyms
+
+app = typer.Typer(
+    help="factdb: who claimed what, when — and where sources disagree.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+show_app = typer.Typer(help="Show one claim or article with full provenance.", no_args_is_help=True)
+db_app = typer.Typer(help="Manage the database schema (Alembic migrations).", no_args_is_help=True)
+conflicts_app = typer.Typer(
+    help="List conflicting claims, or review them (dismiss / resolve).",
+    invoke_without_command=True,
+)
+app.add_typer(show_app, name="show")
+app.add_typer(db_app, name="db")
+app.add_typer(conflicts_app, name="conflicts")
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print one ``Error:`` line to standard error and exit with `code`."""
+    err.print(f"[bold red]Error:[/] {message}", markup=True)
+    raise typer.Exit(code)
+
+
+def parse_date_option(value: str | None) -> date | None:
+    """Typer callback: a date given on the command line, in any format feeds use."""
+    if value is None:
+        return None
+    from factdb.nlp.dates import parse_publication_date
+
+    parsed = parse_publication_date(value)
+    if parsed is None:
+        raise typer.BadParameter(f"cannot read {value!r} as a date; use e.g. 2022-01-08")
+    return parsed
+
+
+# --- shared options (defined once, used by every command) -------------------------------
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="FACTDB_DATABASE_URL",
+        help="Database URL (sqlite:///path.db, postgresql+psycopg://…) or SQLite file path. "
+        "Default: a SQLite file in your data directory (see `factdb db info`).",
+        show_envvar=True,
+    ),
+]
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+]
+LimitOption = Annotated[
+    int | None, typer.Option("--limit", "-n", min=1, help="At most this many rows.")
+]
+SourceOption = Annotated[
+    str | None, typer.Option("--source", help="Only sources whose name contains this text.")
+]
+SinceOption = Annotated[
+    str | None, typer.Option("--since", help="Published on or after this date.")
+]
+UntilOption = Annotated[
+    str | None, typer.Option("--until", help="Published on or before this date.")
+]
+SearchOption = Annotated[str | None, typer.Option("--search", "-s", help="Text to look for.")]
+EntityOption = Annotated[
+    str | None, typer.Option("--entity", "-e", help="Only claims mentioning this entity.")
+]
+
+
+def _filters(
+    source: str | None,
+    since: str | None,
+    until: str | None,
+    search: str | None,
+    entity: str | None,
+    limit: int | None,
+) -> queries.Filters:
+    return queries.Filters(
+        source=source,
+        since=_usage_date("--since", since),
+        until=_usage_date("--until", until),
+        search=search,
+        entity=entity,
+        limit=limit,
+    )
+
+
+def _usage_date(option: str, value: str | None) -> date | None:
+    try:
+        return parse_date_option(value)
+    except typer.BadParameter as exc:
+        fail(f"{option}: {exc}", code=2)
+
+
+@contextmanager
+def _database(url: str | None) -> Iterator[Engine]:
+    """Open (and if needed migrate) the database, turning failures into one-line errors."""
+    try:
+        engine = db.open_engine(url)
+    except db.DatabaseURLError as exc:
+        fail(f"{exc}. Give --db a URL such as sqlite:///factdb.db or a file path.", code=2)
+    except OperationalError as exc:
+        fail(f"cannot open the database {url or ''}: {exc.orig}".replace("  ", " "))
+    try:
+        yield engine
+    except OperationalError as exc:
+        fail(f"database error: {exc.orig}")
+    finally:
+        engine.dispose()
+
+
+def _query(url: str | None, action: Callable[[Session], Any]) -> Any:
+    with _database(url) as engine, Session(engine) as session:
+        return action(session)
+
+
+# --- ingest -------------------------------------------------------------------------------
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[str],
+        typer.Argument(help="Article files, directories (read recursively), or - for stdin."),
+    ],
+    source: Annotated[str | None, typer.Option(help="Source name for every article.")] = None,
+    published: Annotated[
+        str | None,
+        typer.Option("--date", help="Publication date for every article (e.g. 2022-01-08)."),
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Title for every article.")] = None,
+    author: Annotated[str | None, typer.Option(help="Author for every article.")] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar, warnings or summary (cron).")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    synonyms: Annotated[
+        str | None,
+        typer.Option(
+            help="Extra synonym file (JSON) merged with the shipped one.", envvar="FACTDB_SYNONYMS"
+        ),
+    ] = None,
+    database: DbOption = None,
+) -> None:
+    """Split articles into atomic claims and store them.
+
+    Re-ingesting an article already stored (same text) adds nothing. Each article is stored
+    in its own transaction; a bad file is reported and the others are still ingested (exit 1).
+
+    Example: factdb ingest seeds/ --quiet
+    """
+    overrides = Overrides(
+        source=source, title=title, author=author, published=_usage_date("--date", published)
+    )
+    try:
+        synonym_table = load_synonyms(synonyms)
+    except SynonymFileError as exc:
+        fail(str(exc), code=2)
+    show_progress = not quiet and not as_json and sys.stderr.isatty() and "-" not in paths
+    with _database(database) as engine:
+        try:
+            if show_progress:
+                with Progress(
+                    TextColumn("Ingesting"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TimeElapsedColumn(),
+                    console=err,
+                    transient=True,
+                ) as progress:
+                    task = progress.add_task("ingest", total=count_inputs(paths))
+                    report = run_ingest(
+                        engine,
+                        paths,
+                        overrides=overrides,
+                        synonyms=synonym_table,
+                        on_progress=lambda n: progress.advance(task, n),
+                    )
+            else:
+                report = run_ingest(engine, paths, overrides=overrides, synonyms=synonym_table)
+        except ModelNotInstalledError as exc:
+            fail(str(exc))
+    for message in report.errors:
+        err.print(f"[bold red]Error:[/] {message}", markup=True, highlight=False)
+    if not quiet:
+        for message in report.warnings:
+            err.print(f"[yellow]Warning:[/] {message}", markup=True, highlight=False)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    elif not quiet:
+        if report.duplicates and not report.articles_added:
+            typer.echo("Nothing new: every article was already stored.")
+        typer.echo(report.summary())
+    if report.errors:
+        raise typer.Exit(1)
+
+
+# --- query commands -----------------------------------------------------------------------
+
+
+def _interval(q: dict[str, Any]) -> str:
+    low = "-∞" if q["low"] is None else cell(q["low"])
+    high = "∞" if q["high"] is None else cell(q["high"])
+    left = "[" if q["low"] is not None and q["low_inclusive"] else "("
+    right = "]" if q["high"] is not None and q["high_inclusive"] else ")"
+    what = " ".join(p for p in (q["unit"], q["counted"], q["predicate"]) if p)
+    return f"{q['raw']} {left}{low}, {high}{right} {what}".strip()
+
+
+def _quantities_text(record: dict[str, Any]) -> str:
+    return "; ".join(_interval(q) for q in record["quantities"])
+
+
+CLAIM_COLUMNS = [
+    field("id"),
+    field("source", max_width=18),
+    field("published", max_width=10),
+    field("speaker", max_width=18),
+    field("text", "claim", max_width=70),
+    Column("event date", lambda r: r["event_date"] or r["event_date_text"], 12),
+    Column("quantities", _quantities_text, 40),
+]
+ARTICLE_COLUMNS = [
+    field("id"),
+    field("source", max_width=24),
+    field("published"),
+    field("title", max_width=50),
+    field("author", max_width=20),
+    field("claims"),
+    field("origin", max_width=40),
+]
+SOURCE_COLUMNS = [
+    field("id"),
+    field("name", max_width=40),
+    field("articles"),
+    field("claims"),
+    field("first_published", "first"),
+    field("last_published", "last"),
+]
+
+
+def _side(key: str, part: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], Any]:
+    return lambda record: part(record[key]) if record.get(key) else None
+
+
+CONFLICT_COLUMNS = [
+    field("id"),
+    field("kind"),
+    field("status"),
+    Column("source A", _side("claim_a", lambda c: f"{c['source']} {c['published'] or ''}"), 22),
+    Column("claim A", _side("claim_a", lambda c: c["text"]), 45),
+    Column("source B", _side("claim_b", lambda c: f"{c['source']} {c['published'] or ''}"), 22),
+    Column("claim B", _side("claim_b", lambda c: c["text"]), 45),
+    field("explanation", max_width=50),
+]
+
+
+@app.command()
+def articles(
+    source: SourceOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    search: SearchOption = None,
+    entity: EntityOption = None,
+    limit: LimitOption = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+    database: DbOption = None,
+) -> None:
+    """List stored articles in publication order.
+
+    Example: factdb articles --source Bloomberg --format json
+    """
+    filters = _filters(source, since, until, search, entity, limit)
+    rows = _query(database, lambda s: queries.list_articles(s, filters))
+    render(rows, fmt, ARTICLE_COLUMNS, title="Articles")
+
+
+@app.command()
+def sources(
+    source: SourceOption = None,
+    limit: LimitOption = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+    database: DbOption = None,
+) -> None:
+    """List sources with their article and claim counts.
+
+    Example: factdb sources --format csv
+    """
+    filters = queries.Filters(source=source, limit=limit)
+    rows = _query(database, lambda s: queries.list_sources(s, filters))
+    render(rows, fmt, SOURCE_COLUMNS, title="Sources")
+
+
+@app.command()
+def claims(
+    source: SourceOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    search: SearchOption = None,
+    entity: EntityOption = None,
+    limit: LimitOption = None,
+    article: Annotated[int | None, typer.Option(help="Only claims of this article id.")] = None,
+    speaker: Annotated[str | None, typer.Option(help="Only claims by this speaker.")] = None,
+    counted: Annotated[
+        str | None, typer.Option(help="Only claims counting this (noun or predicate, e.g. killed).")
+    ] = None,
+    numbers: Annotated[
+        bool, typer.Option("--numbers", help="Only claims with quantities.")
+    ] = False,
+    fmt: FormatOption = OutputFormat.TABLE,
+    database: DbOption = None,
+) -> None:
+    """List atomic claims with speaker, source, dates and quantities (as intervals).
+
+    Example: factdb claims --counted killed --format jsonl
+    """
+    base = _filters(source, since, until, search, entity, limit)
+    filters = queries.ClaimFilters(
+        **vars(base), article_id=article, speaker=speaker, counted=counted, with_quantities=numbers
+    )
+    rows = _query(database, lambda s: queries.list_claims(s, filters))
+    render(rows, fmt, CLAIM_COLUMNS, title="Claims")
+
+
+@conflicts_app.callback()
+def conflicts(
+    ctx: typer.Context,
+    kind: Annotated[str | None, typer.Option(help="Only this kind (e.g. number).")] = None,
+    status: Annotated[str, typer.Option(help="open, dismissed, resolved or all.")] = "open",
+    source: SourceOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    search: SearchOption = None,
+    entity: EntityOption = None,
+    limit: LimitOption = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+    database: DbOption = None,
+) -> None:
+    """List claims of different sources that conflict, each with the rule that fired.
+
+    Example: factdb conflicts --kind number --status all --format json
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if status not in (*queries.CONFLICT_STATUSES, "all"):
+        fail(f"--status must be one of open, dismissed, resolved, all (got {status!r})", code=2)
+    base = _filters(source, since, until, search, entity, limit)
+    filters = queries.ConflictFilters(**vars(base), kind=kind, status=status)
+    rows = _query(database, lambda s: queries.list_conflicts(s, filters))
+    render(rows, fmt, CONFLICT_COLUMNS, title="Conflicts")
+
+
+@app.command()
+def stats(fmt: FormatOption = OutputFormat.TABLE, database: DbOption = None) -> None:
+    """Counts of sources, articles, claims, quantities, entities and conflicts.
+
+    Example: factdb stats --format json
+    """
+    render_object(_query(database, queries.stats), fmt)
+
+
+@show_app.command("claim")
+def show_claim(
+    claim_id: Annotated[int, typer.Argument(help="Claim id (see `factdb claims`).")],
+    fmt: FormatOption = OutputFormat.TABLE,
+    database: DbOption = None,
+) -> None:
+    """One claim with its evidence cut from the stored text and every extracted field.
+
+    Example: factdb show claim 12 --format json
+    """
+    record = _query(database, lambda s: queries.get_claim(s, claim_id))
+    if record is None:
+        fail(f"no claim with id {claim_id}; list them with `factdb claims`", code=2)
+    render_object(record, fmt)
+
+
+@show_app.command("article")
+def show_article(
+    article_id: Annotated[int, typer.Argument(help="Article id (see `factdb articles`).")],
+    fmt: FormatOption = OutputFormat.TABLE,
+    database: DbOption = None,
+) -> None:
+    """One article: metadata, stored text and all its claims.
+
+    Example: factdb show article 1 --format json
+    """
+    record = _query(database, lambda s: queries.get_article(s, article_id))
+    if record is None:
+        fail(f"no article with id {article_id}; list them with `factdb articles`", code=2)
+    render_object(record, fmt)
+
+
+# --- database -----------------------------------------------------------------------------
+
+
+def _engine_without_migrating(url: str | None) -> Engine:
+    try:
+        return db.create_db_engine(url)
+    except db.DatabaseURLError as exc:
+        fail(str(exc), code=2)
+
+
+def _run_schema_command(url: str | None, action: Callable[[Engine], None]) -> None:
+    engine = _engine_without_migrating(url)
+    try:
+        action(engine)
+    except OperationalError as exc:
+        fail(f"cannot use the database: {exc.orig}")
+    except SQLAlchemyError as exc:
+        fail(f"migration failed: {exc}")
+    finally:
+        engine.dispose()
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+    database: DbOption = None,
+) -> None:
+    """Apply migrations up to REVISION (default: the newest).
+
+    Example: factdb db upgrade
+    """
+    _run_schema_command(database, lambda engine: db.upgrade(engine, revision))
+    typer.echo(f"Database at revision {revision}.")
+
+
+@db_app.command("downgrade")
+def db_downgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision, or base to drop every table.")],
+    database: DbOption = None,
+) -> None:
+    """Revert migrations down to REVISION (base removes all factdb tables and data).
+
+    Example: factdb db downgrade base
+    """
+    _run_schema_command(database, lambda engine: db.downgrade(engine, revision))
+    typer.echo(f"Database at revision {revision}.")
+
+
+@db_app.command("current")
+def db_current(database: DbOption = None) -> None:
+    """Print the revision the database is at (nothing for an empty database).
+
+    Example: factdb db current
+    """
+    _run_schema_command(database, lambda engine: typer.echo(db.current_revision(engine) or ""))
+
+
+@db_app.command("info")
+def db_info(fmt: FormatOption = OutputFormat.TABLE, database: DbOption = None) -> None:
+    """Where the database is, its backend, and its current and newest revisions.
+
+    Example: factdb db info --format json
+    """
+    _run_schema_command(database, lambda engine: render_object(vars(db.database_info(engine)), fmt))
+
+
+@conflicts_app.command("dismiss")
+def conflicts_dismiss(
+    conflict_id: Annotated[int, typer.Argument(help="Conflict id.")],
+    note: Annotated[str, typer.Option(help="Why it is not a real conflict.")],
+    database: DbOption = None,
+) -> None:
+    """Mark a conflict as not a real disagreement (it stays dismissed across re-ingests).
+
+    Example: factdb conflicts dismiss 3 --note "different districts"
+    """
+    _review(database, conflict_id, "dismissed", note)
+
+
+@conflicts_app.command("resolve")
+def conflicts_resolve(
+    conflict_id: Annotated[int, typer.Argument(help="Conflict id.")],
+    note: Annotated[str, typer.Option(help="How it was settled.")],
+    database: DbOption = None,
+) -> None:
+    """Mark a conflict as settled, with a note saying how.
+
+    Example: factdb conflicts resolve 3 --note "ministry confirmed 26"
+    """
+    _review(database, conflict_id, "resolved", note)
+
+
+def _review(database: str | None, conflict_id: int, status: str, note: str) -> None:
+    with _database(database) as engine, Session(engine) as session, session.begin():
+        if not set_conflict_status(session, conflict_id, status, note):
+            fail(
+                f"no conflict with id {conflict_id}; list them with `factdb conflicts --status all`",
+                2,
+            )
+    typer.echo(f"Conflict {conflict_id} {status}.")
+
+
+def main() -> None:
+    """Entry point for ``python -m factdb``."""
+    app()

@@ -1,0 +1,192 @@
+"""`factdb ingest` as a library call: read inputs, extract claims, store each article atomically.
+
+Articles are parsed in batches with `nlp.pipe` (much faster than one call per text), but each
+article is stored in its own transaction together with its conflicts: a crash or a bad file
+never leaves half an article, and a bad file never costs the good ones. Articles whose content
+hash is already stored are skipped before any NLP work, so re-running a cron job is cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from itertools import islice
+from time import perf_counter
+from typing import BinaryIO, TextIO, TypeVar
+
+from spacy.language import Language
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from factdb import store
+from factdb.conflicts import detect_conflicts_for_article
+from factdb.nlp.extract import extract_claims
+from factdb.nlp.pipeline import load_nlp
+from factdb.readers import ArticleInput, Overrides, ReadError, iter_articles
+from factdb.synonyms import Synonyms, load_synonyms
+
+T = TypeVar("T")
+DEFAULT_BATCH_SIZE = 32
+
+
+def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def format_read_error(error: ReadError) -> str:
+    """``path:line: message`` (the line only when known), like a compiler's diagnostics."""
+    where = error.origin if error.line is None else f"{error.origin}:{error.line}"
+    return f"{where}: {error.message}"
+
+
+@dataclass
+class AddedArticle:
+    """An article this run stored."""
+
+    article_id: int
+    origin: str
+    claims: int
+    quantities: int
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did; `errors` and `warnings` are user-facing lines."""
+
+    run_id: int
+    files_seen: int = 0
+    articles_added: int = 0
+    duplicates: int = 0
+    claims_added: int = 0
+    quantities_added: int = 0
+    conflicts_added: int = 0
+    seconds: float = 0.0
+    added: list[AddedArticle] = field(default_factory=list)
+    duplicate_origins: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for the end of a run: what was added, skipped and rejected."""
+        text = (
+            f"{self.articles_added} article(s) added ({self.claims_added} claims, "
+            f"{self.quantities_added} quantities, {self.conflicts_added} new conflicts), "
+            f"{self.duplicates} already stored, {len(self.errors)} rejected"
+        )
+        return f"{text} in {self.seconds:.1f}s"
+
+    def to_dict(self) -> dict[str, object]:
+        """The machine-readable summary printed by ``factdb ingest --json``."""
+        return asdict(self)
+
+
+class _Ingester:
+    """State of one run: the engine, pipeline, synonym table and the report being filled."""
+
+    def __init__(self, engine: Engine, nlp: Language, synonyms: Synonyms, report: IngestReport):
+        self.engine = engine
+        self.nlp = nlp
+        self.synonyms = synonyms
+        self.report = report
+
+    def _split(self, batch: Sequence[ArticleInput | ReadError]) -> list[ArticleInput]:
+        """Record the read errors and duplicates of a batch; return the articles to process."""
+        articles: list[ArticleInput] = []
+        for item in batch:
+            if isinstance(item, ReadError):
+                self.report.errors.append(format_read_error(item))
+            elif len(item.text) > self.nlp.max_length:
+                self.report.errors.append(
+                    f"{item.origin}: article is {len(item.text):,} characters, more than the "
+                    f"{self.nlp.max_length:,} the NLP pipeline accepts; split it into parts"
+                )
+            else:
+                self.report.warnings.extend(f"{item.origin}: {w}" for w in item.warnings)
+                articles.append(item)
+        with Session(self.engine) as session:
+            stored = store.known_hashes(session, (a.content_hash for a in articles))
+        fresh: list[ArticleInput] = []
+        seen = set(stored)
+        for article in articles:
+            if article.content_hash in seen:
+                self._duplicate(article)
+            else:
+                seen.add(article.content_hash)
+                fresh.append(article)
+        return fresh
+
+    def _duplicate(self, article: ArticleInput) -> None:
+        self.report.duplicates += 1
+        self.report.duplicate_origins.append(article.origin)
+
+    def process(self, batch: Sequence[ArticleInput | ReadError]) -> None:
+        """Extract and store every new article of the batch, each in its own transaction."""
+        self.report.files_seen += len(batch)
+        fresh = self._split(batch)
+        docs = self.nlp.pipe((a.text for a in fresh), batch_size=len(fresh) or 1)
+        for article, doc in zip(fresh, docs, strict=True):
+            claims = extract_claims(doc, article.published)
+            try:
+                with Session(self.engine) as session, session.begin():
+                    stored = store.store_article(
+                        session, article, claims, self.synonyms, self.report.run_id
+                    )
+                    conflicts = detect_conflicts_for_article(session, stored.article_id)
+            except IntegrityError:
+                # An overlapping run stored the same text after we checked: not an error.
+                with Session(self.engine) as session:
+                    if article.content_hash not in store.known_hashes(
+                        session, [article.content_hash]
+                    ):
+                        raise
+                self._duplicate(article)
+                continue
+            self.report.articles_added += 1
+            self.report.claims_added += len(stored.claim_ids)
+            self.report.quantities_added += stored.quantity_count
+            self.report.conflicts_added += conflicts
+            self.report.added.append(
+                AddedArticle(
+                    stored.article_id, article.origin, len(stored.claim_ids), stored.quantity_count
+                )
+            )
+
+
+def ingest(
+    engine: Engine,
+    paths: Sequence[str],
+    *,
+    overrides: Overrides | None = None,
+    nlp: Language | None = None,
+    synonyms: Synonyms | None = None,
+    stdin: TextIO | BinaryIO | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    on_progress: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """Ingest files, directories (recursively) and ``-`` (standard input) into the database.
+
+    Returns the run's report; rejected inputs are listed in `errors` and never stop the run.
+    """
+    started = perf_counter()
+    with Session(engine) as session, session.begin():
+        report = IngestReport(run_id=store.start_run(session))
+    ingester = _Ingester(engine, nlp or load_nlp(), synonyms or load_synonyms(), report)
+    for batch in _batched(iter_articles(paths, overrides or Overrides(), stdin), batch_size):
+        ingester.process(batch)
+        if on_progress is not None:
+            on_progress(len(batch))
+    report.seconds = perf_counter() - started
+    with Session(engine) as session, session.begin():
+        store.finish_run(
+            session,
+            report.run_id,
+            files_seen=report.files_seen,
+            articles_added=report.articles_added,
+            duplicates=report.duplicates,
+            claims_added=report.claims_added,
+            errors=report.errors,
+        )
+    return report

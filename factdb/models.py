@@ -1,0 +1,164 @@
+"""The relational schema: SQLModel tables mirrored by the Alembic migrations in ``alembic/``.
+
+Tables are only ever created or changed by migrations; these classes are what the code reads
+and writes, and ``tests/test_migrations.py`` checks that both describe the same schema.
+
+Matching keys: a quantity stores its counted noun and predicate twice, as extracted
+(``counted``, ``predicate``) and canonicalised through the synonym file (``counted_key``,
+``predicate_key``: ``aircraft`` → ``plane``, ``wound`` → ``injure``). Conflict and fact lookups
+use the indexed keys, never a scan of every claim.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, MetaData, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Stable constraint names make migrations reproducible and let SQLite batch mode alter tables.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+class Source(SQLModel, table=True):
+    """An outlet or agency that publishes articles (``Bloomberg``, ``Associated Press``)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=300, unique=True)
+
+
+class IngestRun(SQLModel, table=True):
+    """One invocation of ``factdb ingest``: what it saw, added and rejected."""
+
+    __tablename__ = "ingest_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime
+    finished_at: datetime | None = None
+    files_seen: int = 0
+    articles_added: int = 0
+    duplicates: int = 0
+    errors: int = 0
+    claims_added: int = 0
+    error_details: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class Article(SQLModel, table=True):
+    """One ingested article; `text` is the stored body that claim offsets point into."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int | None = Field(default=None, foreign_key="source.id", index=True)
+    title: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    author: str | None = Field(default=None, max_length=300)
+    distributor: str | None = Field(default=None, max_length=300)
+    url: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    origin: str = Field(sa_column=Column(Text, nullable=False))
+    published: date | None = Field(default=None, index=True)
+    published_text: str | None = Field(default=None, max_length=200)
+    ingested_at: datetime
+    content_hash: str = Field(max_length=64, unique=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    ingest_run_id: int | None = Field(default=None, foreign_key="ingest_run.id", index=True)
+
+
+class Claim(SQLModel, table=True):
+    """One atomic, checkable proposition with its provenance in the article text."""
+
+    __table_args__ = (Index("ix_claim_article_sentence", "article_id", "sentence_index"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id")
+    sentence_index: int
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    normalized: str = Field(sa_column=Column(Text, nullable=False))
+    subject: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    predicate: str | None = Field(default=None, max_length=100, index=True)
+    object: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    speaker: str | None = Field(default=None, max_length=300, index=True)
+    speaker_resolved: bool = True
+    polarity: str = Field(default="asserted", max_length=20)
+    hedged: bool = False
+    is_headline: bool = False
+    event_date_start: date | None = Field(default=None, index=True)
+    event_date_end: date | None = None
+    event_date_text: str | None = Field(default=None, max_length=200)
+    event_date_granularity: str | None = Field(default=None, max_length=10)
+
+
+class Quantity(SQLModel, table=True):
+    """A number in a claim, stored as an interval (``None`` bound = unbounded)."""
+
+    __table_args__ = (Index("ix_quantity_match", "counted_key", "predicate_key", "unit"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    raw: str = Field(max_length=200)
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    low_inclusive: bool = True
+    high_inclusive: bool = True
+    qualifier: str = Field(max_length=20)
+    unit: str | None = Field(default=None, max_length=40)
+    counted: str | None = Field(default=None, max_length=200)
+    predicate: str | None = Field(default=None, max_length=100)
+    counted_key: str | None = Field(default=None, max_length=200)
+    predicate_key: str | None = Field(default=None, max_length=100)
+    start: int
+    end: int
+
+
+class Entity(SQLModel, table=True):
+    """A named entity, unique by its text and NER label."""
+
+    __table_args__ = (UniqueConstraint("name", "label", name="uq_entity_name_label"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=300, index=True)
+    label: str = Field(max_length=20)
+
+
+class ClaimEntity(SQLModel, table=True):
+    """Which entities a claim mentions."""
+
+    __tablename__ = "claim_entity"
+
+    claim_id: int = Field(foreign_key="claim.id", primary_key=True)
+    entity_id: int = Field(foreign_key="entity.id", primary_key=True, index=True)
+
+
+class Conflict(SQLModel, table=True):
+    """Two claims of different sources that disagree, with the rule that said so.
+
+    `status` (open, dismissed, resolved) is set by reviewers and survives re-ingest: the pair
+    and kind are unique, so detecting the same conflict again finds the existing row.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("claim_a_id", "claim_b_id", "kind", name="uq_conflict_pair_kind"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_a_id: int = Field(foreign_key="claim.id", index=True)
+    claim_b_id: int = Field(foreign_key="claim.id", index=True)
+    quantity_a_id: int | None = Field(default=None, foreign_key="quantity.id")
+    quantity_b_id: int | None = Field(default=None, foreign_key="quantity.id")
+    kind: str = Field(max_length=20, index=True)
+    rule: str = Field(max_length=100)
+    detail: str = Field(sa_column=Column(Text, nullable=False))
+    confidence: float = 1.0
+    status: str = Field(default="open", max_length=20, index=True)
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime
+    updated_at: datetime

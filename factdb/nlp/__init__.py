@@ -1,0 +1,1 @@
+"""Natural-language layer: spaCy pipeline, claims, quantities, dates."""

@@ -1,0 +1,106 @@
+"""Printing query results as a terminal table, JSON, JSON lines or CSV.
+
+JSON and JSON lines print the full records (the public shapes of `factdb.queries`); the table
+and CSV print the flat columns each command chooses, because nested quantities and entities
+do not fit a cell. CSV cells hold the same flattened text as the table, so a spreadsheet shows
+what the terminal shows.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.table import Table
+
+Record = dict[str, Any]
+
+
+class OutputFormat(StrEnum):
+    """The output formats every query command offers."""
+
+    TABLE = "table"
+    JSON = "json"
+    JSONL = "jsonl"
+    CSV = "csv"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A flat column: its header and how to get its text from a record."""
+
+    header: str
+    value: Callable[[Record], Any]
+    max_width: int | None = None
+
+
+def field(name: str, header: str | None = None, max_width: int | None = None) -> Column:
+    """A column showing one top-level field of the record."""
+    return Column(header or name, lambda record: record.get(name), max_width)
+
+
+def cell(value: Any) -> str:
+    """A value as cell text: empty for None, ``yes``/``no`` for booleans."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def dumps(value: Any) -> str:
+    """JSON text with non-ASCII kept readable ("Tokayev’s", not escapes)."""
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def render(
+    records: Sequence[Record],
+    fmt: OutputFormat,
+    columns: Sequence[Column],
+    *,
+    title: str | None = None,
+    stream: TextIO | None = None,
+) -> None:
+    """Print a list of records in the chosen format."""
+    out = stream or sys.stdout
+    if fmt is OutputFormat.JSON:
+        out.write(json.dumps(list(records), ensure_ascii=False, indent=2, default=str) + "\n")
+    elif fmt is OutputFormat.JSONL:
+        for record in records:
+            out.write(dumps(record) + "\n")
+    elif fmt is OutputFormat.CSV:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([column.header for column in columns])
+        for record in records:
+            writer.writerow([cell(column.value(record)) for column in columns])
+    else:
+        table = Table(title=title, show_lines=False, expand=False)
+        for column in columns:
+            table.add_column(column.header, max_width=column.max_width, overflow="fold")
+        for record in records:
+            table.add_row(*(cell(column.value(record)) for column in columns))
+        Console(file=out, soft_wrap=False).print(table)
+
+
+def render_object(record: Record, fmt: OutputFormat, *, stream: TextIO | None = None) -> None:
+    """Print one record: JSON as an object, the other formats as field/value rows."""
+    out = stream or sys.stdout
+    if fmt is OutputFormat.JSON:
+        out.write(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    if fmt is OutputFormat.JSONL:
+        out.write(dumps(record) + "\n")
+        return
+    rows = [
+        {"field": key, "value": value if not isinstance(value, dict | list) else dumps(value)}
+        for key, value in record.items()
+    ]
+    render(rows, fmt, [field("field"), field("value")], stream=out)

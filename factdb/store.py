@@ -1,0 +1,221 @@
+"""Writing to the database: articles with their claims, quantities and entities, ingest runs.
+
+Functions take an open `Session` and never commit: the caller owns the transaction, so one
+article (with everything extracted from it) is stored all or nothing. Inserts that may race
+with an overlapping ingest (the same source, entity or article arriving twice) are written so
+the loser finds the winner's row instead of failing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Table, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col
+
+from factdb import models
+from factdb.nlp.types import ClaimDraft
+from factdb.readers import ArticleInput
+from factdb.synonyms import Synonyms
+
+
+def utcnow() -> datetime:
+    """The current time in UTC (stored without zone by SQLite, with it by PostgreSQL)."""
+    return datetime.now(UTC)
+
+
+def _table(model: type[Any]) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+def insert_ignoring_duplicates(
+    session: Session, model: type[Any], rows: list[dict[str, Any]], unique_columns: list[str]
+) -> int:
+    """INSERT rows, skipping any that collide on `unique_columns`; return how many were added."""
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(_table(model)).values(rows)
+    result = session.execute(statement.on_conflict_do_nothing(index_elements=unique_columns))
+    return int(getattr(result, "rowcount", 0))
+
+
+def source_id(session: Session, name: str) -> int:
+    """The id of the source called `name`, creating it if needed."""
+    insert_ignoring_duplicates(session, models.Source, [{"name": name}], ["name"])
+    found = session.execute(
+        select(models.Source.id).where(col(models.Source.name) == name)
+    ).scalar_one()
+    return int(found)
+
+
+def known_hashes(session: Session, hashes: Iterable[str]) -> set[str]:
+    """Which of these content hashes are already stored (so their NLP can be skipped)."""
+    wanted = list(set(hashes))
+    if not wanted:
+        return set()
+    rows = session.execute(
+        select(models.Article.content_hash).where(col(models.Article.content_hash).in_(wanted))
+    )
+    return set(rows.scalars())
+
+
+def _entity_ids(session: Session, claims: Sequence[ClaimDraft]) -> dict[tuple[str, str], int]:
+    """Ids of every entity the claims mention, creating the missing ones."""
+    wanted = {(entity.text, entity.label) for claim in claims for entity in claim.entities}
+    if not wanted:
+        return {}
+    insert_ignoring_duplicates(
+        session,
+        models.Entity,
+        [{"name": name, "label": label} for name, label in sorted(wanted)],
+        ["name", "label"],
+    )
+    rows = session.execute(
+        select(models.Entity.id, models.Entity.name, models.Entity.label).where(
+            col(models.Entity.name).in_({name for name, _ in wanted})
+        )
+    )
+    return {(name, label): int(id_) for id_, name, label in rows if (name, label) in wanted}
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """What one article added: its id and the ids of its claims, in extraction order."""
+
+    article_id: int
+    claim_ids: list[int]
+    quantity_count: int
+
+
+def store_article(
+    session: Session,
+    article: ArticleInput,
+    claims: Sequence[ClaimDraft],
+    synonyms: Synonyms,
+    run_id: int | None = None,
+) -> StoredArticle:
+    """Insert one article with its claims, quantities and entity links.
+
+    Raises `sqlalchemy.exc.IntegrityError` when an article with the same content hash is
+    already stored (an overlapping run may have stored it since the caller checked); the caller
+    rolls back and counts it as a duplicate.
+    """
+    row = models.Article(
+        source_id=source_id(session, article.source) if article.source else None,
+        title=article.title,
+        author=article.author,
+        distributor=article.distributor,
+        url=article.url,
+        origin=article.origin,
+        published=article.published,
+        published_text=article.published_text,
+        ingested_at=utcnow(),
+        content_hash=article.content_hash,
+        text=article.text,
+        ingest_run_id=run_id,
+    )
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    claim_rows = [
+        models.Claim(
+            article_id=row.id,
+            sentence_index=claim.sentence_index,
+            start=claim.start,
+            end=claim.end,
+            sentence_start=claim.sentence_start,
+            sentence_end=claim.sentence_end,
+            text=claim.text,
+            normalized=claim.normalized,
+            subject=claim.subject,
+            predicate=claim.predicate,
+            object=claim.object,
+            speaker=claim.speaker,
+            speaker_resolved=claim.speaker_resolved,
+            polarity=str(claim.polarity),
+            hedged=claim.hedged,
+            is_headline=claim.is_headline,
+            event_date_start=claim.event_date.resolved_start if claim.event_date else None,
+            event_date_end=claim.event_date.resolved_end if claim.event_date else None,
+            event_date_text=claim.event_date.text if claim.event_date else None,
+            event_date_granularity=claim.event_date.granularity if claim.event_date else None,
+        )
+        for claim in claims
+    ]
+    session.add_all(claim_rows)
+    session.flush()
+    claim_ids = [int(claim_row.id) for claim_row in claim_rows if claim_row.id is not None]
+    quantity_rows = [
+        models.Quantity(
+            claim_id=claim_id,
+            raw=quantity.raw,
+            value=quantity.value,
+            low=quantity.low,
+            high=quantity.high,
+            low_inclusive=quantity.low_inclusive,
+            high_inclusive=quantity.high_inclusive,
+            qualifier=str(quantity.qualifier),
+            unit=quantity.unit,
+            counted=quantity.counted,
+            predicate=quantity.predicate,
+            counted_key=synonyms.counted_key(quantity.counted),
+            predicate_key=synonyms.predicate_key(quantity.predicate),
+            start=quantity.start,
+            end=quantity.end,
+        )
+        for claim_id, claim in zip(claim_ids, claims, strict=True)
+        for quantity in claim.quantities
+    ]
+    session.add_all(quantity_rows)
+    entity_ids = _entity_ids(session, claims)
+    links = {
+        (claim_id, entity_ids[(entity.text, entity.label)])
+        for claim_id, claim in zip(claim_ids, claims, strict=True)
+        for entity in claim.entities
+    }
+    session.add_all(
+        models.ClaimEntity(claim_id=claim_id, entity_id=entity_id) for claim_id, entity_id in links
+    )
+    session.flush()
+    return StoredArticle(article_id=row.id, claim_ids=claim_ids, quantity_count=len(quantity_rows))
+
+
+def start_run(session: Session) -> int:
+    """Record the start of an ingest run and return its id."""
+    run = models.IngestRun(started_at=utcnow())
+    session.add(run)
+    session.flush()
+    assert run.id is not None
+    return run.id
+
+
+def finish_run(
+    session: Session,
+    run_id: int,
+    *,
+    files_seen: int,
+    articles_added: int,
+    duplicates: int,
+    claims_added: int,
+    errors: Sequence[str],
+) -> None:
+    """Record what an ingest run did, including every rejected input's message."""
+    run = session.get(models.IngestRun, run_id)
+    if run is None:
+        raise LookupError(f"ingest run {run_id} does not exist")
+    run.finished_at = utcnow()
+    run.files_seen = files_seen
+    run.articles_added = articles_added
+    run.duplicates = duplicates
+    run.claims_added = claims_added
+    run.errors = len(errors)
+    run.error_details = json.dumps(list(errors)) if errors else None
+    session.add(run)
