@@ -1,8 +1,9 @@
 """Flagging claims of different sources that cannot both be true.
 
 A number conflict: two quantities that count the same thing (same canonical counted noun,
-predicate and unit, see `factdb.synonyms`) from articles of different sources whose intervals
-do not overlap. "dozens killed" and "at least 26 killed" overlap, so they agree; "26 killed"
+predicate and unit, see `factdb.synonyms`) from articles of different sources that are about
+the same story (they mention at least one named entity in common) and whose intervals do not
+overlap. "dozens killed" and "at least 26 killed" overlap, so they agree; "26 killed"
 and "164 killed" do not. Candidates are found through the indexed matching keys of the new
 article's quantities only, so detection cost does not grow with the whole database.
 """
@@ -10,8 +11,9 @@ article's quantities only, so detection cost does not grow with the whole databa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -20,7 +22,10 @@ from factdb.nlp.types import Qualifier
 from factdb.nlp.types import Quantity as QuantityValue
 from factdb.store import insert_ignoring_duplicates, utcnow
 
-NUMBER_RULE = "number: same counted thing and predicate, disjoint intervals, different sources"
+NUMBER_RULE = (
+    "number: same counted thing and predicate, articles sharing an entity, disjoint intervals, "
+    "different sources"
+)
 
 
 def interval_text(quantity: models.Quantity) -> str:
@@ -47,6 +52,23 @@ def _as_value(quantity: models.Quantity) -> QuantityValue:
 def intervals_overlap(a: models.Quantity, b: models.Quantity) -> bool:
     """True when the two stored quantities can describe the same true value."""
     return _as_value(a).overlaps(_as_value(b))
+
+
+def _share_an_entity(article_a: Any, article_b: Any) -> Any:
+    """SQL condition: some entity is mentioned by claims of both articles.
+
+    Without it, "dozens killed" in a story about Kazakhstan would conflict with "164 killed"
+    in a story about an earthquake elsewhere.
+    """
+    claim_a, claim_b = aliased(models.Claim), aliased(models.Claim)
+    link_a, link_b = aliased(models.ClaimEntity), aliased(models.ClaimEntity)
+    return exists().where(
+        col(claim_a.article_id) == article_a,
+        col(link_a.claim_id) == claim_a.id,
+        col(link_b.entity_id) == link_a.entity_id,
+        col(claim_b.id) == link_b.claim_id,
+        col(claim_b.article_id) == article_b,
+    )
 
 
 @dataclass(frozen=True)
@@ -90,6 +112,7 @@ def detect_conflicts_for_article(session: Session, article_id: int) -> int:
             col(new_q.counted_key).is_not(None),
             col(new_q.predicate_key).is_not(None),
             col(new_article.source_id).is_distinct_from(old_article.source_id),
+            _share_an_entity(col(new_article.id), col(old_article.id)),
         )
     ).all()
     candidates: dict[tuple[int, int], _Candidate] = {}

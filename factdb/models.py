@@ -31,7 +31,7 @@ class Source(SQLModel, table=True):
     """An outlet or agency that publishes articles (``Bloomberg``, ``Associated Press``)."""
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=300, unique=True)
+    name: str = Field(unique=True)
 
 
 class IngestRun(SQLModel, table=True):
@@ -56,12 +56,12 @@ class Article(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     source_id: int | None = Field(default=None, foreign_key="source.id", index=True)
     title: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    author: str | None = Field(default=None, max_length=300)
-    distributor: str | None = Field(default=None, max_length=300)
+    author: str | None = Field(default=None)
+    distributor: str | None = Field(default=None)
     url: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     origin: str = Field(sa_column=Column(Text, nullable=False))
     published: date | None = Field(default=None, index=True)
-    published_text: str | None = Field(default=None, max_length=200)
+    published_text: str | None = Field(default=None)
     ingested_at: datetime
     content_hash: str = Field(max_length=64, unique=True)
     text: str = Field(sa_column=Column(Text, nullable=False))
@@ -83,16 +83,16 @@ class Claim(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     normalized: str = Field(sa_column=Column(Text, nullable=False))
     subject: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    predicate: str | None = Field(default=None, max_length=100, index=True)
+    predicate: str | None = Field(default=None, index=True)
     object: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    speaker: str | None = Field(default=None, max_length=300, index=True)
+    speaker: str | None = Field(default=None, index=True)
     speaker_resolved: bool = True
     polarity: str = Field(default="asserted", max_length=20)
     hedged: bool = False
     is_headline: bool = False
     event_date_start: date | None = Field(default=None, index=True)
     event_date_end: date | None = None
-    event_date_text: str | None = Field(default=None, max_length=200)
+    event_date_text: str | None = Field(default=None)
     event_date_granularity: str | None = Field(default=None, max_length=10)
 
 
@@ -103,18 +103,18 @@ class Quantity(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(foreign_key="claim.id", index=True)
-    raw: str = Field(max_length=200)
+    raw: str
     value: float | None = None
     low: float | None = None
     high: float | None = None
     low_inclusive: bool = True
     high_inclusive: bool = True
     qualifier: str = Field(max_length=20)
-    unit: str | None = Field(default=None, max_length=40)
-    counted: str | None = Field(default=None, max_length=200)
-    predicate: str | None = Field(default=None, max_length=100)
-    counted_key: str | None = Field(default=None, max_length=200)
-    predicate_key: str | None = Field(default=None, max_length=100)
+    unit: str | None = Field(default=None)
+    counted: str | None = Field(default=None)
+    predicate: str | None = Field(default=None)
+    counted_key: str | None = Field(default=None)
+    predicate_key: str | None = Field(default=None)
     start: int
     end: int
 
@@ -125,8 +125,8 @@ class Entity(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("name", "label", name="uq_entity_name_label"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=300, index=True)
-    label: str = Field(max_length=20)
+    name: str = Field(index=True)
+    label: str = Field(max_length=40)
 
 
 class ClaimEntity(SQLModel, table=True):
@@ -155,7 +155,7 @@ class Conflict(SQLModel, table=True):
     quantity_a_id: int | None = Field(default=None, foreign_key="quantity.id")
     quantity_b_id: int | None = Field(default=None, foreign_key="quantity.id")
     kind: str = Field(max_length=20, index=True)
-    rule: str = Field(max_length=100)
+    rule: str
     detail: str = Field(sa_column=Column(Text, nullable=False))
     confidence: float = 1.0
     status: str = Field(default="open", max_length=20, index=True)

@@ -1,14 +1,95 @@
-"""Shared fixtures: one spaCy pipeline per test session, and a private database per test."""
+"""Shared fixtures: one spaCy pipeline per session, and a private database for every test.
+
+Storage tests take the `db_url` fixture and run twice: on a SQLite file in `tmp_path` and on
+the real PostgreSQL server named by ``FACTDB_TEST_POSTGRES_URL`` (each test in a schema of its
+own, dropped afterwards). Without that variable the PostgreSQL half is skipped, except under
+CI (``CI`` set), where a missing or unreachable server is a failure.
+"""
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
 import pytest
 from spacy.language import Language
+from sqlalchemy import create_engine, text
+from typer.testing import CliRunner
 
 from factdb.nlp.pipeline import load_nlp
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+SEED_000 = SEEDS / "000_ad3e0aac17cc3a38.txt"
+SEED_001 = SEEDS / "001_5ecebfcf688ddb98.txt"
+CORPUS = REPO.parent / "shared" / "corpus" / "news-dev"
+POSTGRES_ENV_VAR = "FACTDB_TEST_POSTGRES_URL"
 
 
 @pytest.fixture(scope="session")
 def nlp() -> Language:
     """The spaCy pipeline, loaded once for the whole session (load_nlp caches it)."""
     return load_nlp()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the user's database or synonym file."""
+    monkeypatch.setenv("FACTDB_DATABASE_URL", f"sqlite:///{tmp_path / 'default.db'}")
+    monkeypatch.delenv("FACTDB_SYNONYMS", raising=False)
+
+
+def _postgres_base_url() -> str:
+    url = os.environ.get(POSTGRES_ENV_VAR)
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail(f"{POSTGRES_ENV_VAR} is not set; CI must test PostgreSQL for real")
+        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV_VAR} (see README, Development)")
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> str:
+    """The PostgreSQL test server's URL, checked to be reachable (a failure if it is not)."""
+    url = _postgres_base_url()
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:  # any driver error means the server cannot be used
+        pytest.fail(f"PostgreSQL at {POSTGRES_ENV_VAR}={url!r} is unreachable: {exc}")
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture
+def postgres_url(postgres_admin_url: str) -> Iterator[str]:
+    """A URL whose connections work in a fresh, empty schema, dropped after the test."""
+    schema = f"factdb_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_admin_url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in postgres_admin_url else "?"
+    yield f"{postgres_admin_url}{separator}options={quote(f'-csearch_path={schema}')}"
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database URL, once for SQLite and once for PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'factdb.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """A Typer test runner; stderr is captured apart from stdout."""
+    return CliRunner()

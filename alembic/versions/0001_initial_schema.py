@@ -12,15 +12,15 @@ Changes from the brief's starting point, and why:
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 04:21:23.936494
+Create Date: 2026-11-22
 """
 
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
-
 from alembic import op
+
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -32,8 +32,8 @@ def upgrade() -> None:
     op.create_table(
         "entity",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
-        sa.Column("label", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("label", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_entity")),
         sa.UniqueConstraint("name", "label", name="uq_entity_name_label"),
     )
@@ -56,7 +56,7 @@ def upgrade() -> None:
     op.create_table(
         "source",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_source")),
         sa.UniqueConstraint("name", name=op.f("uq_source_name")),
     )
@@ -65,12 +65,12 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("source_id", sa.Integer(), nullable=True),
         sa.Column("title", sa.Text(), nullable=True),
-        sa.Column("author", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
-        sa.Column("distributor", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
+        sa.Column("author", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("distributor", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("url", sa.Text(), nullable=True),
         sa.Column("origin", sa.Text(), nullable=False),
         sa.Column("published", sa.Date(), nullable=True),
-        sa.Column("published_text", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("published_text", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("ingested_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("content_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
@@ -103,16 +103,16 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("normalized", sa.Text(), nullable=False),
         sa.Column("subject", sa.Text(), nullable=True),
-        sa.Column("predicate", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
+        sa.Column("predicate", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("object", sa.Text(), nullable=True),
-        sa.Column("speaker", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
+        sa.Column("speaker", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("speaker_resolved", sa.Boolean(), nullable=False),
         sa.Column("polarity", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("hedged", sa.Boolean(), nullable=False),
         sa.Column("is_headline", sa.Boolean(), nullable=False),
         sa.Column("event_date_start", sa.Date(), nullable=True),
         sa.Column("event_date_end", sa.Date(), nullable=True),
-        sa.Column("event_date_text", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("event_date_text", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column(
             "event_date_granularity", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True
         ),
@@ -150,18 +150,18 @@ def upgrade() -> None:
         "quantity",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("claim_id", sa.Integer(), nullable=False),
-        sa.Column("raw", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("raw", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("value", sa.Float(), nullable=True),
         sa.Column("low", sa.Float(), nullable=True),
         sa.Column("high", sa.Float(), nullable=True),
         sa.Column("low_inclusive", sa.Boolean(), nullable=False),
         sa.Column("high_inclusive", sa.Boolean(), nullable=False),
         sa.Column("qualifier", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("unit", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
-        sa.Column("counted", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
-        sa.Column("predicate", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
-        sa.Column("counted_key", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
-        sa.Column("predicate_key", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
+        sa.Column("unit", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("counted", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("predicate", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("counted_key", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("predicate_key", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("start", sa.Integer(), nullable=False),
         sa.Column("end", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -183,7 +183,7 @@ def upgrade() -> None:
         sa.Column("quantity_a_id", sa.Integer(), nullable=True),
         sa.Column("quantity_b_id", sa.Integer(), nullable=True),
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("rule", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("rule", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("detail", sa.Text(), nullable=False),
         sa.Column("confidence", sa.Float(), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),

@@ -1,0 +1,1 @@
+"""factdb test suite."""

@@ -1,0 +1,368 @@
+"""The CLI end to end on real text: ingest, every query command in every format, bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from factdb.cli import app
+
+from .conftest import SEED_000, SEED_001, SEEDS
+
+ARTICLES = Path(__file__).parent / "articles"
+QUAKE_WIRE = ARTICLES / "valdoria-wire-2023-03-02.txt"
+QUAKE_HERALD = ARTICLES / "coastal-herald-2023-03-02.txt"
+
+
+def invoke(runner: CliRunner, *args: str, db: str, input: str | bytes | None = None) -> Any:
+    return runner.invoke(app, [*args, "--db", db], input=input)
+
+
+def ingest_json(runner: CliRunner, db: str, *paths: str) -> dict[str, Any]:
+    result = invoke(runner, "ingest", *paths, "--json", db=db)
+    assert result.exit_code == 0, result.output
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
+
+
+def query(runner: CliRunner, db: str, *args: str) -> Any:
+    result = invoke(runner, *args, "--format", "json", db=db)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+# --- ingest -------------------------------------------------------------------------------
+
+
+def test_ingest_seeds_stores_both_articles_and_reports(db_url: str, runner: CliRunner) -> None:
+    result = invoke(runner, "ingest", str(SEEDS), db=db_url)
+    assert result.exit_code == 0, result.output
+    assert "2 article(s) added" in result.stdout
+    assert "0 rejected" in result.stdout
+    assert "no publication date" in result.stderr
+    assert SEED_001.name in result.stderr
+    articles = query(runner, db_url, "articles")
+    by_origin = {Path(a["origin"]).name: a for a in articles}
+    assert by_origin[SEED_000.name]["published"] == "2022-01-08"
+    assert by_origin[SEED_000.name]["source"] == "Bloomberg News"
+    assert by_origin[SEED_000.name]["author"] == "Nariman Gizitdinov"
+    assert by_origin[SEED_001.name]["published"] is None
+    assert by_origin[SEED_001.name]["source"] == "Bloomberg"
+    assert all(a["claims"] > 5 for a in articles)
+    assert {len(a["content_hash"]) for a in articles} == {64}
+
+
+def test_reingest_adds_nothing_and_says_so(db_url: str, runner: CliRunner) -> None:
+    first = ingest_json(runner, db_url, str(SEEDS))
+    assert first["articles_added"] == 2
+    result = invoke(runner, "ingest", str(SEEDS), db=db_url)
+    assert result.exit_code == 0, result.output
+    assert "Nothing new" in result.stdout
+    second = ingest_json(runner, db_url, str(SEEDS))
+    assert second["articles_added"] == 0
+    assert second["duplicates"] == 2
+    stats = query(runner, db_url, "stats")
+    assert stats["articles"] == 2
+    assert stats["claims"] == first["claims_added"]
+
+
+def test_same_text_in_one_run_is_stored_once(tmp_path: Path, runner: CliRunner) -> None:
+    db = f"sqlite:///{tmp_path / 'f.db'}"
+    copy = tmp_path / "copy.txt"
+    copy.write_text(SEED_000.read_text(encoding="utf-8"), encoding="utf-8")
+    report = ingest_json(runner, db, str(SEED_000), str(copy))
+    assert (report["articles_added"], report["duplicates"]) == (1, 1)
+
+
+def test_overrides_apply_to_every_article(tmp_path: Path, runner: CliRunner) -> None:
+    db = f"sqlite:///{tmp_path / 'f.db'}"
+    result = invoke(
+        runner, "ingest", str(SEED_001), "--source", "Wire X", "--date", "Jan. 9, 2022",
+        "--title", "Custom title", "--author", "A. Writer", db=db,
+    )
+    assert result.exit_code == 0, result.output
+    assert "no publication date" not in result.stderr
+    (article,) = query(runner, db, "articles")
+    assert (article["source"], article["published"], article["title"], article["author"]) == (
+        "Wire X", "2022-01-09", "Custom title", "A. Writer"
+    )
+
+
+def test_ingest_from_standard_input(tmp_path: Path, runner: CliRunner) -> None:
+    db = f"sqlite:///{tmp_path / 'f.db'}"
+    result = invoke(runner, "ingest", "-", db=db, input=QUAKE_WIRE.read_bytes())
+    assert result.exit_code == 0, result.output
+    (article,) = query(runner, db, "articles")
+    assert article["origin"] == "<stdin>"
+    assert article["source"] == "Valdoria Wire Service"
+
+
+def test_quiet_prints_nothing_on_success(tmp_path: Path, runner: CliRunner) -> None:
+    result = invoke(runner, "ingest", str(SEEDS), "--quiet", db=f"sqlite:///{tmp_path / 'f.db'}")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == ""
+
+
+# --- bad input ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def bad_inputs(tmp_path: Path) -> dict[str, Path]:
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    (inputs / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
+    (inputs / "latin1.txt").write_bytes("Caf\xe9 owners said 12 people were hurt.".encode("latin-1"))
+    (inputs / "empty.txt").write_text("", encoding="utf-8")
+    (inputs / "blank.txt").write_text("  \n\n \t\n", encoding="utf-8")
+    (tmp_path / "no-articles").mkdir()
+    (tmp_path / "no-articles" / "image.png").write_bytes(b"\x89PNG")
+    return {
+        "dir": inputs,
+        "binary": inputs / "binary.txt",
+        "latin1": inputs / "latin1.txt",
+        "empty": inputs / "empty.txt",
+        "blank": inputs / "blank.txt",
+        "no_articles": tmp_path / "no-articles",
+        "missing": tmp_path / "missing.txt",
+    }
+
+
+@pytest.mark.parametrize(
+    ("case", "phrase"),
+    [
+        ("binary", "binary"),
+        ("latin1", "UTF-8"),
+        ("empty", "empty"),
+        ("blank", "empty"),
+        ("no_articles", "no article files"),
+        ("missing", "no such file"),
+    ],
+)
+def test_bad_input_is_named_and_good_input_still_ingested(
+    case: str, phrase: str, bad_inputs: dict[str, Path], tmp_path: Path, runner: CliRunner
+) -> None:
+    db = f"sqlite:///{tmp_path / 'f.db'}"
+    bad = bad_inputs[case]
+    result = invoke(runner, "ingest", str(SEED_000), str(bad), db=db)
+    assert result.exit_code == 1, result.output
+    error_lines = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(error_lines) == 1, result.stderr
+    assert str(bad) in error_lines[0]
+    assert phrase.lower() in error_lines[0].lower()
+    assert "Traceback" not in result.output
+    assert "1 article(s) added" in result.stdout
+    assert len(query(runner, db, "articles")) == 1
+
+
+def test_every_bad_file_in_a_directory_is_reported_once(
+    bad_inputs: dict[str, Path], tmp_path: Path, runner: CliRunner
+) -> None:
+    db = f"sqlite:///{tmp_path / 'f.db'}"
+    result = invoke(runner, "ingest", str(bad_inputs["dir"]), str(SEEDS), "--json", db=db)
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["articles_added"] == 2
+    assert len(report["errors"]) == 4
+    assert len([line for line in result.stderr.splitlines() if line.startswith("Error:")]) == 4
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["ingest", "seeds", "--date", "not a date"],
+        ["claims", "--since", "someday soon"],
+        ["claims", "--format", "xml"],
+        ["claims", "--limit", "0"],
+        ["conflicts", "--status", "maybe"],
+        ["show", "claim", "999999"],
+        ["ingest"],
+    ],
+)
+def test_usage_errors_exit_2_without_traceback(
+    args: list[str], tmp_path: Path, runner: CliRunner
+) -> None:
+    result = runner.invoke(app, [*args, "--db", f"sqlite:///{tmp_path / 'f.db'}"])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_bad_database_url_is_a_clear_usage_error(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["stats", "--db", "nosuchdriver://x/y"])
+    assert result.exit_code == 2
+    assert "Error:" in result.stderr
+    assert "Traceback" not in result.output
+
+
+# --- query commands -----------------------------------------------------------------------
+
+QUERY_COMMANDS = [
+    ["articles"],
+    ["sources"],
+    ["claims"],
+    ["claims", "--numbers", "--source", "Bloomberg"],
+    ["conflicts", "--status", "all"],
+    ["stats"],
+    ["show", "claim", "1"],
+    ["show", "article", "1"],
+]
+
+
+@pytest.fixture
+def seeded(db_url: str, runner: CliRunner) -> str:
+    ingest_json(runner, db_url, str(SEEDS), str(ARTICLES))
+    return db_url
+
+
+@pytest.mark.parametrize("command", QUERY_COMMANDS, ids=" ".join)
+@pytest.mark.parametrize("fmt", ["table", "json", "jsonl", "csv"])
+def test_every_query_command_in_every_format(
+    command: list[str], fmt: str, seeded: str, runner: CliRunner
+) -> None:
+    result = invoke(runner, *command, "--format", fmt, db=seeded)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.strip()
+    if fmt == "json":
+        parsed = json.loads(out)
+        assert parsed
+    elif fmt == "jsonl":
+        lines = [json.loads(line) for line in out.splitlines()]
+        assert lines and all(isinstance(line, dict) for line in lines)
+    elif fmt == "csv":
+        rows = list(csv.reader(io.StringIO(out)))
+        assert len(rows) >= 2
+        assert all(len(row) == len(rows[0]) for row in rows)
+    else:
+        assert "┃" in out or "│" in out or "|" in out
+
+
+def test_claim_json_has_the_documented_fields(seeded: str, runner: CliRunner) -> None:
+    claims = query(runner, seeded, "claims", "--numbers")
+    assert claims
+    required = {
+        "id", "article_id", "source", "published", "text", "speaker", "polarity", "hedged",
+        "event_date", "event_date_text", "evidence", "entities", "quantities",
+    }
+    for claim in claims:
+        assert required <= claim.keys()
+        assert {"start", "end", "sentence"} <= claim["evidence"].keys()
+        for quantity in claim["quantities"]:
+            assert {"raw", "value", "low", "high", "qualifier", "unit", "counted", "predicate"} <= (
+                quantity.keys()
+            )
+
+
+def test_article_json_has_the_documented_fields(seeded: str, runner: CliRunner) -> None:
+    for article in query(runner, seeded, "articles"):
+        assert {
+            "id", "source", "title", "author", "published", "origin", "content_hash", "claims"
+        } <= article.keys()
+
+
+def test_show_claim_cuts_evidence_from_the_stored_text(seeded: str, runner: CliRunner) -> None:
+    claims = query(runner, seeded, "claims", "--numbers")
+    article_texts: dict[int, str] = {}
+    for claim in claims:
+        if claim["article_id"] not in article_texts:
+            article = query(runner, seeded, "show", "article", str(claim["article_id"]))
+            article_texts[claim["article_id"]] = article["text"]
+        text = article_texts[claim["article_id"]]
+        evidence = claim["evidence"]
+        assert text[evidence["start"] : evidence["end"]] == evidence["text"]
+        assert evidence["text"] in evidence["sentence"]
+        shown = query(runner, seeded, "show", "claim", str(claim["id"]))
+        assert shown == claim
+        for quantity in claim["quantities"]:
+            assert text[quantity["start"] : quantity["end"]] == quantity["raw"]
+
+
+def test_filters_narrow_the_results(seeded: str, runner: CliRunner) -> None:
+    everything = query(runner, seeded, "claims")
+    bloomberg = query(runner, seeded, "claims", "--source", "bloomberg")
+    assert 0 < len(bloomberg) < len(everything)
+    assert {c["source"] for c in bloomberg} == {"Bloomberg News", "Bloomberg"}
+    dated = query(runner, seeded, "claims", "--since", "2022-01-01", "--until", "2022-12-31")
+    assert dated and {c["published"] for c in dated} == {"2022-01-08"}
+    searched = query(runner, seeded, "claims", "--search", "basis points")
+    assert searched and all("basis points" in c["text"] for c in searched)
+    kazakh = query(runner, seeded, "claims", "--entity", "Kazakhstan")
+    assert kazakh and all(
+        any("Kazakhstan" in e["text"] for e in c["entities"]) for c in kazakh
+    )
+    assert len(query(runner, seeded, "claims", "--limit", "3")) == 3
+    articles = query(runner, seeded, "articles", "--source", "Coastal")
+    assert [a["source"] for a in articles] == ["Coastal Herald"]
+
+
+# --- conflicts ----------------------------------------------------------------------------
+
+
+def test_seed_copies_have_no_numeric_conflict(db_url: str, runner: CliRunner) -> None:
+    ingest_json(runner, db_url, str(SEEDS))
+    assert query(runner, db_url, "conflicts", "--status", "all") == []
+
+
+def test_disjoint_death_tolls_are_flagged_and_explained(db_url: str, runner: CliRunner) -> None:
+    ingest_json(runner, db_url, str(QUAKE_WIRE), str(QUAKE_HERALD))
+    conflicts = query(runner, db_url, "conflicts")
+    assert len(conflicts) == 1
+    conflict = conflicts[0]
+    assert conflict["kind"] == "number"
+    assert conflict["status"] == "open"
+    sources = {conflict["claim_a"]["source"], conflict["claim_b"]["source"]}
+    assert sources == {"Valdoria Wire Service", "Coastal Herald"}
+    explanation = conflict["explanation"]
+    assert "Twenty-six" in explanation and "164" in explanation
+    assert "[26, 26]" in explanation and "[164, 164]" in explanation
+
+
+def test_review_status_survives_reingest(db_url: str, runner: CliRunner) -> None:
+    ingest_json(runner, db_url, str(QUAKE_WIRE), str(QUAKE_HERALD))
+    (conflict,) = query(runner, db_url, "conflicts")
+    result = invoke(
+        runner, "conflicts", "dismiss", str(conflict["id"]), "--note", "different towns", db=db_url
+    )
+    assert result.exit_code == 0, result.output
+    assert query(runner, db_url, "conflicts") == []
+    ingest_json(runner, db_url, str(ARTICLES))
+    (dismissed,) = query(runner, db_url, "conflicts", "--status", "dismissed")
+    assert dismissed["note"] == "different towns"
+    result = invoke(runner, "conflicts", "resolve", str(conflict["id"]), "--note", "164", db=db_url)
+    assert result.exit_code == 0
+    assert [c["status"] for c in query(runner, db_url, "conflicts", "--status", "all")] == [
+        "resolved"
+    ]
+    result = invoke(runner, "conflicts", "dismiss", "9999", "--note", "x", db=db_url)
+    assert result.exit_code == 2
+
+
+# --- concurrency --------------------------------------------------------------------------
+
+
+def test_two_overlapping_ingests_store_each_article_once(db_url: str, tmp_path: Path) -> None:
+    """Two cron runs on the same inputs at the same time: no error, no duplicate."""
+    command = [sys.executable, "-m", "factdb", "ingest", str(SEEDS), str(ARTICLES), "--json",
+               "--db", db_url]
+    processes = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    reports = []
+    for process in processes:
+        out, errors = process.communicate(timeout=300)
+        assert process.returncode == 0, errors
+        reports.append(json.loads(out))
+    assert sum(r["articles_added"] for r in reports) == 4
+    assert sum(r["duplicates"] for r in reports) == 4
+    runner = CliRunner()
+    assert len(query(runner, db_url, "articles")) == 4

@@ -1,0 +1,144 @@
+"""Alembic is the only way tables are made: migrations round-trip and match the models."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+from typer.testing import CliRunner
+
+from factdb import db, models
+from factdb.cli import app
+
+from .conftest import REPO
+
+FACTDB_TABLES = {
+    "source",
+    "article",
+    "claim",
+    "quantity",
+    "entity",
+    "claim_entity",
+    "conflict",
+    "ingest_run",
+}
+
+
+def _tables(url: str) -> set[str]:
+    engine = db.create_db_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_downgrade_upgrade_round_trip(db_url: str) -> None:
+    engine = db.create_db_engine(db_url)
+    try:
+        assert db.current_revision(engine) is None
+        db.upgrade(engine)
+        assert db.current_revision(engine) == db.head_revision()
+        assert FACTDB_TABLES <= _tables(db_url)
+        db.downgrade(engine, "base")
+        assert db.current_revision(engine) is None
+        assert not FACTDB_TABLES & _tables(db_url)
+        db.upgrade(engine)
+        assert FACTDB_TABLES <= _tables(db_url)
+    finally:
+        engine.dispose()
+
+
+def test_models_and_migrations_describe_the_same_schema(db_url: str) -> None:
+    engine = db.open_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            differences = compare_metadata(
+                MigrationContext.configure(connection, opts={"compare_type": True}),
+                models.metadata,
+            )
+        assert differences == []
+    finally:
+        engine.dispose()
+
+
+def test_quantity_table_has_interval_and_matching_columns(db_url: str) -> None:
+    engine = db.open_engine(db_url)
+    try:
+        inspector = inspect(engine)
+        columns = {c["name"] for c in inspector.get_columns("quantity")}
+        assert {"low", "high", "low_inclusive", "high_inclusive", "qualifier", "unit"} <= columns
+        assert {"counted", "predicate", "counted_key", "predicate_key"} <= columns
+        index_names = {i["name"] for i in inspector.get_indexes("quantity")}
+        assert "ix_quantity_match" in index_names
+    finally:
+        engine.dispose()
+
+
+def test_db_commands_through_the_cli(db_url: str, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["db", "current", "--db", db_url])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == ""
+    result = runner.invoke(app, ["db", "upgrade", "--db", db_url])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["db", "current", "--db", db_url])
+    assert result.stdout.strip() == db.head_revision()
+    result = runner.invoke(app, ["db", "info", "--db", db_url, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert f'"current_revision": "{db.head_revision()}"' in result.stdout
+    result = runner.invoke(app, ["db", "downgrade", "base", "--db", db_url])
+    assert result.exit_code == 0, result.output
+    assert not FACTDB_TABLES & _tables(db_url)
+
+
+def test_first_query_on_a_fresh_database_creates_the_schema(db_url: str, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["stats", "--db", db_url, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert FACTDB_TABLES <= _tables(db_url)
+
+
+def test_default_database_lives_in_the_user_data_directory(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "FACTDB_DATABASE_URL"}
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")
+    code = "from factdb.config import database_url; print(database_url())"
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == f"sqlite:///{tmp_path / 'data' / 'factdb' / 'factdb.db'}"
+
+
+def test_a_non_editable_install_migrates_from_any_directory(tmp_path: Path) -> None:
+    """The wheel carries the migrations: build it, then migrate from an unrelated directory."""
+    source = tmp_path / "source"  # a clean copy: no build/ leftovers of the working tree
+    for part in ("factdb", "alembic"):
+        shutil.copytree(REPO / part, source / part, symlinks=True,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    for part in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / part, source / part)
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target),
+         str(source)],
+        check=True, capture_output=True, text=True,
+    )
+    assert (target / "factdb" / "migrations" / "env.py").is_file()
+    assert list((target / "factdb" / "migrations" / "versions").glob("0001_*.py"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    code = (
+        "import factdb, factdb.db as d; "
+        "assert factdb.__file__.startswith(%r), factdb.__file__; "
+        "e = d.open_engine('sqlite:///fresh.db'); print(d.current_revision(e))" % str(target)
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=elsewhere, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == db.head_revision()
+    assert (elsewhere / "fresh.db").is_file()
