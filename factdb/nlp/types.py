@@ -73,11 +73,10 @@ class Quantity:
         hi_b = math.inf if other.high is None else other.high
         if hi_a < lo_b or hi_b < lo_a:
             return False
-        if hi_a == lo_b:
-            return self.high_inclusive and other.low_inclusive
-        if hi_b == lo_a:
-            return other.high_inclusive and self.low_inclusive
-        return True
+        # Touching ends share a value only if both are closed: [20, 30] and (30, ∞) do not.
+        if hi_a == lo_b and not (self.high_inclusive and other.low_inclusive):
+            return False
+        return not (hi_b == lo_a and not (other.high_inclusive and self.low_inclusive))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1016 @@
+"""Find the quantities in a sentence and store each one as an interval plus what it counts.
+
+``extract_quantities`` reads one sentence of a parsed article and returns a `Quantity` for
+every amount in it: plain counts ("75 planes"), qualified ones ("more than 3,800 people"),
+vague ones ("dozens of people"), ranges ("between 10 and 20"), money ("$2.3 billion"),
+percentages, durations, earthquake magnitudes and physical measures ("30 basis points",
+"lasted 45 seconds", "a 7.4-magnitude quake", "a 400-mile fault"). Numbers that are
+not amounts are left out: years and dates ("in 1991", "bonds due 2045", "Jan. 5"), clock
+times ("3 a.m."), ordinals ("a second day"), ages ("Nazarbayev, 81,"), labels ("Flight 990",
+"W-2"), phone numbers and fractions.
+
+Each amount becomes an interval so that two reports can be compared by overlap (see
+DOMAIN.md, Quantity). The word lists and the bands behind the intervals live in
+``factdb/data/quantities.json``:
+
+- ``about / around / roughly / some / approximately / an estimated N`` → ``[0.9N, 1.1N]``
+  (``approx_band`` = 10 %), qualifier ``approx``.
+- ``nearly / almost / close to N`` → ``[0.9N, N]`` (``nearly_band``), qualifier ``approx``.
+- ``at least N`` → ``[N, ∞)``; ``more than / over N`` → ``(N, ∞)``; ``up to / as many as N`` →
+  ``[0, N]``; ``fewer / less than N`` → ``[0, N)``.
+- Vague words have fixed bands: ``a dozen`` [12, 12], ``dozens`` [24, 99], ``scores of``
+  [40, 99], ``hundreds`` [200, 999], ``thousands`` [2,000, 9,999], ``tens of thousands``
+  [20,000, 99,999], ``hundreds of thousands`` [200,000, 999,999], ``millions``
+  [2,000,000, 9,999,999]; their ``value`` is None except for ``a dozen`` (12).
+
+What is counted comes from the dependency parse: the noun the number modifies ("18 security
+guards" → ``security guard``), or the object of ``of`` ("dozens of people" → ``people``), or,
+when the noun is left out, the noun of the coordinated number before it ("dozens of people
+were killed and hundreds injured" → ``people`` for both). The predicate is the verb or
+predicate adjective that governs that noun, never a reporting verb ("the president said 20,000
+bandits attacked" → ``attack``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any, TypeVar
+
+from spacy.tokens import Doc, Span, Token
+from word2number import w2n
+
+from factdb.nlp.types import Qualifier, Quantity
+
+__all__ = ["extract_quantities", "parse_number"]
+
+Phrase = tuple[str, ...]
+_V = TypeVar("_V")
+
+# A number written in digits: "26", "3,800", "2.3", ".5". Thousands groups must be well formed
+# so that "1,5" is not read as 15.
+_DIGITS = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^\.\d+$")
+# Digits with a letter suffix glued on: "1.5bn", "5m", "1.3million" (the suffix must be a
+# magnitude word; "1990s" and "2nd" do not qualify).
+_GLUED = re.compile(r"^((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)([a-z]+)\.?$", re.IGNORECASE)
+# Letters glued before digits mark a label, not an amount: "W-2", "G20", "F-16", "COVID-19".
+_LABEL_CHUNK = re.compile(r"[A-Za-z]-?\d")
+# Several digit groups joined by separators are phone numbers, dates or codes:
+# "1-800-685-1111", "8-17-99", "8/17", "12.03.2021".
+_CODE_CHUNK = re.compile(r"\d([-/.])\d+\1\d|\d/\d")
+# Every number word word2number understands ("point" is only valid between number words).
+_NUMBER_WORDS = frozenset(w2n.american_number_system) - {"point"}
+# Number words that combine into one number: "twenty five", never "five five".
+_TENS = frozenset({"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"})
+_UNITS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine"})
+# Magnitude words (from the lexicon) that only count when glued to digits: "£5m", not "5 m".
+_SHORT_MAGNITUDES = frozenset({"k", "m", "mn", "mln", "bn", "b", "tn"})
+_RANGE_DASHES = frozenset({"-", "\u2013", "\u2014"})  # hyphen, en dash, em dash
+# Prepositions through which a number still belongs to the verb: "the toll rose to 7,085".
+_VERB_PREPOSITIONS = frozenset({"to", "at", "from"})
+# Units whose "of" phrase names what is measured: "45 percent of the population".
+_SHARE_UNITS = frozenset({"percent", "percentage_point"})
+# A counted "noun" with one of these entity labels is a place or name heading a table row
+# ("Istanbul 984 dead"), not the thing counted.
+_PLACE_AND_NAME_LABELS = frozenset({"GPE", "LOC", "ORG", "PERSON", "FAC"})
+_CONJUNCTIONS = frozenset({"and", "or", "but", "while", "whereas"})
+_CORE_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "attr", "oprd", "dative", "csubj"})
+
+
+@dataclass(frozen=True)
+class _Band:
+    """The interval a vague number word stands for ("dozens" → 24..99)."""
+
+    low: float
+    high: float
+    needs_of: bool
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    """The contents of ``factdb/data/quantities.json``, indexed for matching."""
+
+    approx_band: float
+    nearly_band: float
+    qualifiers_before: dict[Phrase, str]
+    qualifiers_after: dict[Phrase, str]
+    verb_qualifiers: dict[str, str]
+    vague: dict[Phrase, _Band]
+    magnitudes: dict[str, float]
+    currency_symbols: dict[str, str]
+    units: dict[Phrase, str]
+    currencies: frozenset[str]
+    time_units: frozenset[str]
+    temporal_words: frozenset[str]
+    magnitude_cue: str
+    magnitude_word: str
+    magnitude_nouns: frozenset[str]
+    months: frozenset[str]
+    clock_words: frozenset[str]
+    age_before: frozenset[str]
+    age_after: dict[Phrase, bool]
+    fraction_words: frozenset[str]
+    determiners_not_one: frozenset[str]
+    name_labels: frozenset[str]
+    year_low: int
+    year_high: int
+    ignored_modifiers: frozenset[str]
+    elided_nouns: frozenset[str]
+    label_nouns: frozenset[str]
+    total_nouns: frozenset[str]
+    reporting_verbs: frozenset[str]
+
+
+def _phrase(text: str) -> Phrase:
+    return tuple(text.lower().split())
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    """Load the lexical data once per process."""
+    raw: dict[str, Any] = json.loads(
+        resources.files("factdb.data").joinpath("quantities.json").read_text(encoding="utf-8")
+    )
+    year_low, year_high = raw["year_range"]
+    return _Lexicon(
+        approx_band=float(raw["approx_band"]),
+        nearly_band=float(raw["nearly_band"]),
+        qualifiers_before={_phrase(k): v for k, v in raw["qualifiers_before"].items()},
+        qualifiers_after={_phrase(k): v for k, v in raw["qualifiers_after"].items()},
+        verb_qualifiers=dict(raw["verb_qualifiers"]),
+        vague={
+            _phrase(entry["phrase"]): _Band(
+                float(entry["low"]), float(entry["high"]), bool(entry.get("needs_of", False))
+            )
+            for entry in raw["vague"]
+        },
+        magnitudes={k: float(v) for k, v in raw["magnitudes"].items()},
+        currency_symbols=dict(raw["currency_symbols"]),
+        units={_phrase(k): v for k, v in raw["units"].items()},
+        currencies=frozenset(raw["currencies"]),
+        time_units=frozenset(raw["time_units"]),
+        temporal_words=frozenset(raw["temporal_words"]),
+        magnitude_cue=raw["magnitude_cue"],
+        magnitude_word=raw["magnitude_word"],
+        magnitude_nouns=frozenset(raw["magnitude_nouns"]),
+        months=frozenset(raw["months"]),
+        clock_words=frozenset(raw["clock_words"]),
+        age_before=frozenset(raw["age_words_before"]),
+        age_after={_phrase(p): True for p in raw["age_words_after"]},
+        fraction_words=frozenset(raw["fraction_words"]),
+        determiners_not_one=frozenset(raw["determiners_not_one"]),
+        name_labels=frozenset(raw["name_labels"]),
+        year_low=int(year_low),
+        year_high=int(year_high),
+        ignored_modifiers=frozenset(raw["ignored_modifiers"]),
+        elided_nouns=frozenset(raw["elided_nouns"]),
+        label_nouns=frozenset(raw["label_nouns"]),
+        total_nouns=frozenset(raw["total_nouns"]),
+        reporting_verbs=frozenset(raw["reporting_verbs"]),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers as text
+
+
+def _split_glued(word: str, magnitudes: Mapping[str, float]) -> list[str]:
+    """``"1.5bn"`` → ``["1.5", "bn"]``; anything else is returned as one word."""
+    match = _GLUED.match(word)
+    if match and match.group(2).lower() in magnitudes:
+        return [match.group(1), match.group(2).lower()]
+    return [word]
+
+
+def parse_number(text: str) -> float | None:
+    """Read a written number: ``"3,800"``, ``"2.3"``, ``"1.5bn"``, ``"19 million"``,
+    ``"nineteen million"``, ``"three"``, ``"a dozen"``, ``"two dozen"``.
+
+    Returns None when the text is not a number on its own ("hundreds", "second", "3 people").
+    Number words are read by ``word2number``; magnitude words and suffixes (``million``,
+    ``bn``, ``m``, ``dozen``) come from the lexicon.
+    """
+    magnitudes = _lexicon().magnitudes
+    words: list[str] = []
+    for word in re.split(r"[\s\-]+", text.strip()):
+        if word and not _DIGITS.match(word):
+            word = word.rstrip(".")  # "m." at the end of a sentence
+        words.extend(w if _DIGITS.match(w) else w.lower() for w in _split_glued(word, magnitudes))
+    words = [w for w in words if w]
+    if not words:
+        return None
+    multiplier = 1.0
+    if _DIGITS.match(words[0]):
+        # "19 million", "1.5 bn": digits, then only magnitude words.
+        for word in words[1:]:
+            if word not in magnitudes:
+                return None
+            multiplier *= magnitudes[word]
+        return float(words[0].replace(",", "")) * multiplier
+    if words[0] in ("a", "an") and len(words) > 1:
+        words[0] = "one"  # "a dozen", "a million"
+    while words and words[-1] == "dozen":
+        # word2number has no "dozen": "two dozen" = 2 x 12.
+        multiplier *= magnitudes["dozen"]
+        words.pop()
+    if not words:
+        return multiplier
+    if not all(w in _NUMBER_WORDS or w in ("and", "point") for w in words):
+        return None
+    try:
+        value = w2n.word_to_num(" ".join(words))
+    except ValueError:
+        return None
+    return float(value) * multiplier
+
+
+# ---------------------------------------------------------------------------------------------
+# Token-level matching
+
+
+def _keys(token: Token) -> tuple[str, str]:
+    return token.lower_, token.lemma_.lower()
+
+
+def _match_at(doc: Doc, i: int, stop: int, phrases: Mapping[Phrase, _V]) -> tuple[int, _V] | None:
+    """The longest phrase that starts at token ``i`` and ends before ``stop``."""
+    best: tuple[int, _V] | None = None
+    for phrase, value in phrases.items():
+        n = len(phrase)
+        if (
+            (best is None or n > best[0])
+            and i + n <= stop
+            and all(phrase[k] in _keys(doc[i + k]) for k in range(n))
+        ):
+            best = (n, value)
+    return best
+
+
+def _match_before(
+    doc: Doc, end: int, floor: int, phrases: Mapping[Phrase, _V]
+) -> tuple[int, _V] | None:
+    """The longest phrase that ends right before token ``end`` and starts at or after ``floor``."""
+    best: tuple[int, _V] | None = None
+    for phrase, value in phrases.items():
+        n = len(phrase)
+        if (
+            (best is None or n > best[0])
+            and end - n >= floor
+            and all(phrase[k] in _keys(doc[end - n + k]) for k in range(n))
+        ):
+            best = (n, value)
+    return best
+
+
+def _glued(left: Token, right: Token) -> bool:
+    """True when no space separates two adjacent tokens ("10-20", "7.4-magnitude")."""
+    return left.i + 1 == right.i and not left.whitespace_
+
+
+def _chunk(doc: Doc, first: int, last: int) -> str:
+    """The run of text around tokens ``first..last`` that has no space in it."""
+    while first > 0 and not doc[first - 1].whitespace_:
+        first -= 1
+    while last < len(doc) - 1 and not doc[last].whitespace_:
+        last += 1
+    return str(doc[first : last + 1].text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading one quantity
+
+
+@dataclass
+class _Number:
+    """The tokens of one written number and its value ("19 million" → 19e6, multiplier 1e6)."""
+
+    start: int
+    end: int
+    value: float
+    multiplier: float
+    suffix_m: bool = False
+
+
+@dataclass
+class _Candidate:
+    """A quantity being read: its token span, interval and the tokens the syntax rules need.
+
+    `rule` names how the interval is built (``exact``, ``at_least``, ``approx``, ``nearly``,
+    ``range``, ``vague`` ...); `vague` marks plural vague words ("dozens"), which keep their
+    band and take no qualifier; `is_count` turns False for years, dates, ages and labels.
+    """
+
+    start: int
+    end: int
+    numbers: list[_Number]
+    low: float | None
+    high: float | None
+    value: float | None
+    rule: str
+    unit: str | None = None
+    unit_tokens: tuple[int, int] | None = None
+    hyphen_noun: int | None = None
+    has_qualifier: bool = False
+    is_count: bool = True
+    vague: bool = False
+
+
+def _is_number_token(token: Token, lex: _Lexicon) -> bool:
+    """Digits ("3,800", "1.5bn") or a cardinal number word tagged CD ("three", not "no one")."""
+    if _DIGITS.match(token.text):
+        return True
+    if len(_split_glued(token.text, lex.magnitudes)) == 2:
+        return True
+    return token.tag_ == "CD" and token.lower_ in _NUMBER_WORDS
+
+
+def _read_number(doc: Doc, i: int, stop: int, lex: _Lexicon) -> _Number | None:
+    """Read the number that starts at token ``i``: "26", "19 million", "one hundred and five",
+    "twenty-five", "a million", "£5m" (the "5" and the glued "m")."""
+    first = doc[i]
+    word_magnitudes = {w for w in lex.magnitudes if w not in _SHORT_MAGNITUDES}
+    if first.lower_ in ("a", "an"):
+        if not (i + 1 < stop and doc[i + 1].lower_ in word_magnitudes):
+            return None
+    elif not _is_number_token(first, lex):
+        return None
+    j = i + 1
+    multiplier = 1.0
+    suffix_m = False
+    while j < stop:
+        tok = doc[j]
+        prev = doc[j - 1]
+        word = tok.lower_.rstrip(".")
+        hyphen = tok.text == "-" and j + 1 < stop and _glued(prev, tok) and _glued(tok, doc[j + 1])
+        nxt = doc[j + 1].lower_ if hyphen else word
+        if word in word_magnitudes or (word in _SHORT_MAGNITUDES and _glued(prev, tok)):
+            multiplier *= lex.magnitudes[word]
+            suffix_m = suffix_m or tok.text.rstrip(".") == "m"
+            j += 1
+        elif prev.lower_ in _TENS and nxt in _UNITS:
+            j += 2 if hyphen else 1  # "twenty five", "twenty-five"
+        elif prev.lower_ in word_magnitudes and (
+            nxt in _NUMBER_WORDS or (word == "and" and doc[j + 1].lower_ in _NUMBER_WORDS)
+        ):
+            j += 2 if word == "and" else 1  # "one hundred five", "one hundred and five"
+        else:
+            break
+    value = parse_number(doc[i:j].text)
+    if value is None:
+        return None
+    glued = _split_glued(first.text, lex.magnitudes)
+    if len(glued) == 2:
+        multiplier *= lex.magnitudes[glued[1]]
+        suffix_m = suffix_m or first.text.rstrip(".").endswith("m")
+    return _Number(i, j, value, multiplier, suffix_m)
+
+
+def _read_range_end(
+    doc: Doc, first: _Number, start: int, stop: int, lex: _Lexicon
+) -> _Number | None:
+    """The upper number of a range after ``first``: "10 to 20", "10-20", "two or three",
+    "between 10 and 20". Not "from 7,085 to 12,000", which is a change, not a range."""
+    j = first.end
+    if j + 1 >= stop:
+        return None
+    connector = doc[j].lower_
+    before = doc[start - 1].lower_ if start > 0 else ""
+    if connector == "and":
+        if before != "between":
+            return None
+    elif connector not in ("to", "or", *_RANGE_DASHES) or before == "from":
+        return None
+    k = j + 1
+    if doc[k].lower_ in lex.currency_symbols and k + 1 < stop:
+        k += 1
+    second = _read_number(doc, k, stop, lex)
+    if second is None:
+        return None
+    if _range_low(first, second) >= second.value:
+        return None  # "won 3-2" is a score, not a range
+    return second
+
+
+def _range_low(first: _Number, second: _Number) -> float:
+    """The low end of a range; "between 20 and 40 billion dollars" scales both ends."""
+    if first.multiplier == 1.0 and second.multiplier > 1.0:
+        return first.value * second.multiplier
+    return first.value
+
+
+def _interval(
+    rule: str, value: float, lex: _Lexicon
+) -> tuple[float | None, float | None, bool, bool, Qualifier]:
+    """(low, high, low_inclusive, high_inclusive, qualifier) for a qualifier rule applied to N."""
+    if rule == "at_least":
+        return value, None, True, True, Qualifier.AT_LEAST
+    if rule == "more_than":
+        return value, None, False, True, Qualifier.MORE_THAN
+    if rule == "at_most":
+        return 0.0, value, True, True, Qualifier.AT_MOST
+    if rule == "less_than":
+        return 0.0, value, True, False, Qualifier.LESS_THAN
+    if rule == "approx":
+        band = lex.approx_band
+        return value * (1 - band), value * (1 + band), True, True, Qualifier.APPROX
+    if rule == "nearly":
+        return value * (1 - lex.nearly_band), value, True, True, Qualifier.APPROX
+    return value, value, True, True, Qualifier.EXACT
+
+
+def _read_candidate(doc: Doc, i: int, sent: Span, lex: _Lexicon) -> _Candidate | None:
+    """Read the quantity whose number starts at token ``i``, with its qualifier and unit."""
+    stop = sent.end
+    cand: _Candidate | None = None
+    vague = _match_at(doc, i, stop, lex.vague)
+    if vague is not None:
+        n, band = vague
+        if not band.needs_of or (i + n < stop and doc[i + n].lower_ == "of"):
+            single = band.low == band.high
+            cand = _Candidate(
+                start=i,
+                end=i + n,
+                numbers=[_Number(i, i + n, band.low, 1.0)],
+                low=band.low,
+                high=band.high,
+                value=band.low if single else None,
+                rule="vague",
+                vague=not single,
+            )
+    if cand is None:
+        number = _read_number(doc, i, stop, lex)
+        if number is None:
+            return None
+        cand = _Candidate(
+            start=i,
+            end=number.end,
+            numbers=[number],
+            low=number.value,
+            high=number.value,
+            value=number.value,
+            rule="exact",
+        )
+        second = _read_range_end(doc, number, i, stop, lex)
+        if second is not None:
+            low = _range_low(number, second)
+            cand.numbers.append(second)
+            cand.end = second.end
+            cand.low, cand.high, cand.value, cand.rule = low, second.value, None, "range"
+    if cand.start > sent.start and doc[cand.start - 1].lower_ in lex.currency_symbols:
+        cand.start -= 1  # "$2.3 billion", "£5m"
+        cand.unit = lex.currency_symbols[doc[cand.start].lower_]
+    number = cand.numbers[0]
+    if number.suffix_m and cand.unit is None and len(cand.numbers) == 1:
+        following = doc[number.end] if number.end < stop else None
+        if following is None or following.tag_ not in ("NNS", "NNPS"):
+            # "£5m", "1.5m people" and "7.5M" are millions; "12.2m (39.9 ft)" is metres.
+            metres = number.value / lex.magnitudes["m"]
+            cand.low = cand.high = cand.value = metres
+            cand.unit = "m"
+    _read_unit_after(doc, cand, stop, lex)
+    _read_magnitude(doc, cand, sent, lex)
+    _read_qualifier(doc, cand, sent, lex)
+    cand.is_count = cand.is_count and _is_amount(doc, cand, lex)
+    return cand
+
+
+def _read_unit_after(doc: Doc, cand: _Candidate, stop: int, lex: _Lexicon) -> None:
+    """Attach what follows the number: a unit ("30 basis points", "7.4-magnitude", "billions of
+    dollars"), a trailing qualifier ("100 or more"), or mark ages and fractions as non-amounts."""
+    k = cand.end
+    if k >= stop:
+        return
+    if cand.unit is not None:
+        # The unit is known already (a currency sign, metres): only a trailing qualifier may
+        # follow. "£1.3million days after the hack" has no unit "day".
+        _read_qualifier_after(doc, cand, stop, lex)
+        return
+    age = _match_at(doc, k, stop, lex.age_after)
+    if age is not None:
+        cand.is_count = False  # "81 years old", "a 4-year-old boy"
+        cand.end = k + age[0]
+        return
+    if doc[k].text == "-" and k + 1 < stop and _glued(doc[k - 1], doc[k]):
+        after = doc[k + 1]
+        if after.lower_ in lex.fraction_words:
+            cand.is_count = False  # "one-sixth"
+            cand.end = k + 2
+            return
+        unit = _match_at(doc, k + 1, stop, lex.units)
+        if unit is not None:
+            cand.unit, cand.unit_tokens = unit[1], (k + 1, k + 1 + unit[0])
+            cand.end = k + 1 + unit[0]
+        elif after.pos_ == "NOUN" and _glued(doc[k], after):
+            cand.hyphen_noun = after.i  # "a 4-digit PIN" counts digits
+            cand.end = k + 2
+        return
+    unit = _match_at(doc, k, stop, lex.units)
+    of_unit = None
+    if cand.vague and doc[k].lower_ == "of" and k + 1 < stop:
+        # "billions of dollars"
+        of_unit = _match_at(doc, k + 1, stop, lex.units)
+    if unit is not None:
+        cand.unit, cand.unit_tokens = unit[1], (k, k + unit[0])
+        cand.end = k + unit[0]
+    elif of_unit is not None:
+        cand.unit, cand.unit_tokens = of_unit[1], (k + 1, k + 1 + of_unit[0])
+        cand.end = k + 1 + of_unit[0]
+    _read_qualifier_after(doc, cand, stop, lex)
+
+
+def _read_qualifier_after(doc: Doc, cand: _Candidate, stop: int, lex: _Lexicon) -> None:
+    """A qualifier after the number or its unit: "100 or more", "four degrees or above"."""
+    after = _match_at(doc, cand.end, stop, lex.qualifiers_after)
+    if after is not None and cand.rule == "exact":
+        cand.rule = after[1]
+        cand.has_qualifier = True
+        cand.end += after[0]
+
+
+def _read_qualifier(doc: Doc, cand: _Candidate, sent: Span, lex: _Lexicon) -> None:
+    """Attach the qualifier before the number ("more than 3,800"), or "between" of a range."""
+    start = cand.start
+    if cand.rule == "range":
+        if start > sent.start and doc[start - 1].lower_ == "between":
+            cand.start = start - 1
+        return
+    if cand.vague:
+        return
+    while start > sent.start and doc[start - 1].is_quote:
+        start -= 1  # 'some "750 employees had suspicious activity'
+    qualifier = _match_before(doc, start, sent.start, lex.qualifiers_before)
+    if qualifier is None:
+        return
+    n, rule = qualifier
+    if n == 1 and doc[start - 1].dep_ == "prep":
+        # "control over 138 domains": the word is a preposition heading the noun phrase,
+        # unlike "over 10,000 people" where the parser makes it a modifier of the number.
+        return
+    cand.start = start - n
+    cand.has_qualifier = True
+    cand.rule = rule
+
+
+def _read_magnitude(doc: Doc, cand: _Candidate, sent: Span, lex: _Lexicon) -> None:
+    """Recognise earthquake magnitudes written without "-magnitude": "magnitude 7.4" and
+    "a 6-point magnitude" (the word joins the span), "a magnitude of 7.8", "measuring 7.4 on
+    the Richter scale" and "7.4 degrees on the Richter scale" (the cue word within six
+    tokens, no number between). See also `_is_magnitude`."""
+    if cand.unit not in (None, "degree"):
+        return
+    if cand.unit == "degree" and any(t.lemma_.lower() in lex.magnitude_nouns for t in sent):
+        cand.unit = "magnitude"  # "a 6.7-degree earthquake", "aftershocks of four degrees"
+        return
+    if cand.end < sent.end and doc[cand.end].lower_ == lex.magnitude_word:
+        # "a 6-point magnitude": the hyphenated noun was only a unit of the magnitude
+        cand.unit, cand.unit_tokens, cand.hyphen_noun = "magnitude", (cand.end, cand.end + 1), None
+        cand.end += 1
+        return
+    start = cand.start
+    if start - 1 >= sent.start and doc[start - 1].lower_ == lex.magnitude_word:
+        cand.unit, cand.unit_tokens, cand.start = "magnitude", (start - 1, start), start - 1
+        return
+    if (
+        start - 2 >= sent.start
+        and doc[start - 2].lower_ == lex.magnitude_word
+        and (doc[start - 1].lower_ == "of")
+    ):
+        cand.unit = "magnitude"
+        return
+    for tok in doc[cand.end : min(sent.end, cand.end + 6)]:
+        if tok.lower_ == lex.magnitude_cue:
+            cand.unit = "magnitude"
+            return
+        if tok.like_num:
+            return
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers that are not amounts
+
+
+def _head_of(doc: Doc, first: int, end: int) -> Token:
+    """The token of ``doc[first:end]`` whose syntactic head lies outside that range."""
+    for tok in doc[first:end]:
+        if not first <= tok.head.i < end or tok.head.i == tok.i:
+            return tok
+    return doc[end - 1]
+
+
+def _is_year(doc: Doc, number: _Number, lex: _Lexicon) -> bool:
+    """A bare four-digit number in the year range: "in 1991", "since 2019", "due 2045",
+    "the 2020 elections". "2000 people" stays a count (a plural noun outside a date)."""
+    tok = doc[number.start]
+    if number.end - number.start != 1 or not re.fullmatch(r"\d{4}", tok.text):
+        return False
+    if not lex.year_low <= int(tok.text) <= lex.year_high:
+        return False
+    return not (tok.dep_ == "nummod" and tok.head.tag_ == "NNS" and tok.ent_type_ != "DATE")
+
+
+def _entity_has_words(doc: Doc, token: Token) -> bool:
+    """True when the named entity around ``token`` has a word in it, not only numbers."""
+    start, end = token.i, token.i + 1
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return any(t.is_alpha and not t.like_num for t in doc[start:end])
+
+
+def _is_model_number(doc: Doc, cand: _Candidate) -> bool:
+    """A short integer that names rather than counts: "Falcon 9", "Flight 990 crashed",
+    "Apollo 11 astronauts" (right after a proper noun), "lift a 737", "this is a 10" (a bare
+    number after "a"). A number after a name that is followed by a predicate still counts:
+    "Bolu 226 dead" in a table of casualties."""
+    number = cand.numbers[0]
+    if len(cand.numbers) > 1 or number.end - number.start != 1 or number.start == 0:
+        return False
+    tok = doc[number.start]
+    if not re.fullmatch(r"\d+", tok.text):
+        return False
+    before = doc[number.start - 1]
+    after = doc[number.end] if number.end < len(doc) else None
+    if before.pos_ == "PROPN" and before.whitespace_:
+        return after is None or not (after.pos_ == "ADJ" or after.tag_ == "VBN")
+    return before.lower_ in ("a", "an") and tok.dep_ != "nummod" and cand.hyphen_noun is None
+
+
+def _looks_like_age(doc: Doc, number: _Number) -> bool:
+    """A small whole number set off by a comma: the age in "Nazarbayev, 81, ceded"."""
+    text = doc[number.start : number.end].text
+    return (
+        re.fullmatch(r"\d{1,3}", text) is not None
+        and int(text) <= 120
+        and number.start > 0
+        and doc[number.start - 1].text == ","
+    )
+
+
+def _is_amount(doc: Doc, cand: _Candidate, lex: _Lexicon) -> bool:
+    """False for numbers that are dates, times, ages, labels or other non-amounts."""
+    number = cand.numbers[0]
+    first = doc[number.start]
+    last = doc[cand.numbers[-1].end - 1]
+    plain = cand.unit is None and not cand.has_qualifier
+    chunk = _chunk(doc, number.start, cand.numbers[-1].end - 1)
+    if cand.vague:
+        return True
+    if _LABEL_CHUNK.search(chunk):
+        return False  # "W-2", "G20", "COVID-19"
+    if _CODE_CHUNK.search(chunk):
+        return False  # "1-800-685-1111", "8/17/99"
+    if any(_is_year(doc, n, lex) for n in cand.numbers) and plain:
+        return False
+    if cand.unit is None or cand.unit in lex.time_units:
+        # "Aug. 17", "17 August", "3 a.m.", "0002 GMT"
+        before = doc[number.start - 1].text.rstrip(".") if number.start > 0 else ""
+        after = doc[last.i + 1] if last.i + 1 < len(doc) else None
+        if before in lex.months or (after is not None and after.text.rstrip(".") in lex.months):
+            return False
+        if after is not None and after.lower_ in lex.clock_words:
+            return False
+    if number.start > 0 and doc[number.start - 1].lower_ in lex.age_before:
+        return False  # "aged 81"
+    head = _head_of(doc, number.start, number.end)
+    if first.ent_type_ in lex.name_labels and _entity_has_words(doc, first):
+        return False  # "Falcon 9", "Boeing 767"; a bare "747" tagged PRODUCT may be a count
+    if plain and head.head.i == number.start - 1 and head.head.lemma_.lower() in lex.label_nouns:
+        return False  # "page 5", "Section 8"
+    if plain and _is_model_number(doc, cand):
+        return False
+    if (
+        plain
+        and head.dep_ == "appos"
+        and head.head.pos_ == "PROPN"
+        and _looks_like_age(doc, number)
+    ):
+        return False  # "Nazarbayev, 81, ceded the presidency"
+    if (
+        not cand.has_qualifier
+        and first.lower_ == "one"
+        and number.end - number.start == 1
+        and cand.rule != "range"
+    ):
+        # "one of the strongest quakes", "a new one", "one way or another", "one day" are
+        # idioms or pronouns; "one station is operational" (a subject or object) counts.
+        before_one = doc[number.start - 1].lower_ if number.start > 0 else ""
+        return (
+            head.dep_ == "nummod"
+            and head.head.dep_ in _CORE_DEPS
+            and before_one not in lex.determiners_not_one
+        )
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# What is counted, and what happened to it
+
+
+@dataclass
+class _Syntax:
+    """Where a quantity sits in the parse: what it counts and its predicate. `has_noun` is
+    False for a bare number whose noun was left out ("and 748 injured")."""
+
+    counted: str | None
+    predicate: str | None
+    has_noun: bool
+
+
+def _noun_phrase(noun: Token, outside: Iterable[int], lex: _Lexicon) -> str:
+    """The counted noun, lemmatized, after its noun and meaningful adjective modifiers, lower
+    case: "18 security guards" → "security guard", "two consecutive quakes" → "quake",
+    "injured people" → "injured people" (adjectives keep their form: not "injure people")."""
+    skip = set(outside)
+    words: list[Token] = []
+
+    def collect(tok: Token) -> None:
+        for child in tok.lefts:
+            if child.i in skip or child.dep_ not in ("compound", "amod", "nmod"):
+                continue
+            if child.pos_ not in ("NOUN", "PROPN", "ADJ", "VERB"):
+                continue
+            if {child.lower_, child.lemma_.lower()} & lex.ignored_modifiers:
+                continue
+            if any(t.like_num for t in child.subtree):
+                continue  # "five five-story buildings": "story" belongs to another number
+            collect(child)
+            words.append(child)
+
+    collect(noun)
+    words.sort(key=lambda t: t.i)
+    text = ""
+    for word in words:
+        text += word.lemma_ if word.pos_ in ("NOUN", "PROPN") else word.text
+        # Keep hyphenated modifiers whole: "re-usable core", not "re - usable core".
+        glued = (
+            not word.whitespace_ and word.i + 1 < len(word.doc) and word.doc[word.i + 1] in words
+        )
+        text += "" if glued else " "
+    return (text + noun.lemma_).lower()
+
+
+def _of_object(tokens: Iterable[Token]) -> Token | None:
+    """The object of an "of" hanging on the number: "dozens of people" → people."""
+    for tok in tokens:
+        for child in tok.rights:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for obj in child.children:
+                    if obj.dep_ == "pobj" and obj.pos_ in ("NOUN", "PROPN"):
+                        return obj
+    return None
+
+
+def _governor(tok: Token, has_unit: bool) -> Token | None:
+    """The verb (or copula) an NP head depends on, climbing through coordination,
+    apposition and a few prepositions; None when it hangs on another noun."""
+    seen: set[int] = set()
+    while tok.i not in seen:
+        seen.add(tok.i)
+        dep = tok.dep_
+        if dep in _CORE_DEPS:
+            return tok.head if tok.head.pos_ in ("VERB", "AUX", "ADJ") else None
+        if dep == "npadvmod" and tok.head.pos_ == "VERB":
+            return tok.head  # "inflation rose 4.5 percent"
+        if dep == "pobj":
+            prep = tok.head
+            if prep.lower_ not in _VERB_PREPOSITIONS | ({"by"} if has_unit else set()):
+                return None  # "a country of 19 million people" hangs on a noun
+            while prep.dep_ == "prep" and prep.head.dep_ == "prep":
+                prep = prep.head  # "rose from 7,085 to 12,000": "to" hangs on "from"
+            # "the toll rose to 7,085"; "surged by 30 percent".
+            return prep.head if prep.head.pos_ in ("VERB", "AUX") else None
+        if dep in ("conj", "appos") and tok.head.pos_ in ("NOUN", "PROPN", "NUM"):
+            # "killed 10 soldiers and 20 civilians": civilians share "killed".
+            tok = tok.head
+            continue
+        return None
+    return None
+
+
+def _relative_clause_verb(noun: Token) -> Token | None:
+    """The verb of a relative clause on the counted noun: "2,000 people who died" → died."""
+    for child in noun.rights:
+        if child.dep_ == "relcl" and any(
+            c.dep_ in ("nsubj", "nsubjpass") and c.tag_ in ("WP", "WDT") for c in child.children
+        ):
+            return child
+    return None
+
+
+def _predicate_of(verb: Token, lex: _Lexicon) -> str | None:
+    """Lemma of the predicate a governing token stands for: the verb itself, the predicate
+    adjective of a copula ("18 security guards were dead" → "dead"), or the complement of a
+    reporting verb ("600 people were confirmed dead" → "dead", "four brothers were believed
+    buried" → "bury"); a reporting verb alone is no predicate ("officials reported 12,000
+    deaths" → None)."""
+    if verb.lemma_ == "be" or verb.pos_ == "AUX":
+        for child in verb.children:
+            if child.dep_ == "acomp":
+                return str(child.lemma_.lower())
+        return None
+    if verb.lemma_.lower() in lex.reporting_verbs:
+        for child in verb.children:
+            if child.dep_ in ("oprd", "acomp", "xcomp") and child.pos_ in ("VERB", "AUX", "ADJ"):
+                return _predicate_of(child, lex)
+            if child.dep_ == "prep" and child.lower_ == "as":
+                # "16,000 people were listed as injured"
+                for obj in child.children:
+                    if obj.pos_ in ("VERB", "ADJ"):
+                        return str(obj.lemma_.lower())
+        return None
+    if verb.pos_ in ("VERB", "ADJ"):
+        return str(verb.lemma_.lower())
+    return None
+
+
+def _counted_noun(doc: Doc, cand: _Candidate, lex: _Lexicon) -> tuple[Token | None, Token]:
+    """The noun a quantity counts (None if it names none) and the head of its noun phrase,
+    the token whose place in the parse gives the predicate."""
+    number_end = cand.numbers[-1].end
+    anchor = _head_of(doc, cand.numbers[0].start, number_end)
+    noun: Token | None = None
+    np_head = anchor
+    if cand.unit_tokens is not None:
+        # "30 basis points", "45 percent of the population": the unit word heads the phrase;
+        # only a share says what it is a share of ("20 feet of rubble" counts no rubble).
+        first = min(cand.unit_tokens[0], cand.numbers[0].start)
+        np_head = _head_of(doc, first, max(cand.unit_tokens[1], number_end))
+        if cand.unit in _SHARE_UNITS:
+            noun = _of_object([np_head])
+    elif cand.hyphen_noun is not None:
+        noun = doc[cand.hyphen_noun]  # "a 4-digit PIN" counts digits
+        np_head = noun.head if noun.head.pos_ in ("NOUN", "PROPN") else noun
+    elif anchor.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod") and (
+        anchor.head.pos_ in ("NOUN", "PROPN") and anchor.head.i >= cand.end
+    ):
+        noun = np_head = anchor.head  # "18 security guards"
+    else:
+        noun = _of_object(doc[cand.start : cand.end])  # "Dozens of people"
+        if noun is None and cand.end < len(doc) and doc[cand.end].tag_ in ("NNS", "NNPS"):
+            # A plural noun right after the number is what it counts even when the parser
+            # attaches both to the verb: "left 1.5m people without power".
+            noun = doc[cand.end]
+    if noun is not None and (
+        noun.lemma_.lower() in lex.elided_nouns
+        or noun.ent_type_ in _PLACE_AND_NAME_LABELS
+        or cand.unit in lex.currencies
+    ):
+        # "45,000 others injured" leaves the noun out; "Istanbul 984 dead" names a place;
+        # money counts no noun ("a record $115 million" is not a count of records).
+        noun = None
+    return noun, np_head
+
+
+def _predicate_verb(doc: Doc, cand: _Candidate, np_head: Token, lex: _Lexicon) -> Token | None:
+    """The verb (or copula, or participle) that says what happened to the quantity."""
+    after = doc[cand.end].lower_ if cand.end < len(doc) else ""
+    if cand.unit in lex.time_units and after in lex.temporal_words:
+        return None  # "two days after the quake hit" dates "hit"; it is no amount of hitting
+    anchor = _head_of(doc, cand.numbers[0].start, cand.numbers[-1].end)
+    for tok in (anchor, np_head):
+        for child in tok.rights:
+            # "hundreds injured", "748 injured", "people killed in the quake": a past participle
+            # right after the noun (the tagger sometimes says VBD). Not a description set off
+            # by a comma ("3,046 deaths, followed by") or with a clause of its own ("30,000
+            # shelters designed to withstand quakes"), nor "five aftershocks ranging from".
+            if (
+                child.dep_ == "acl"
+                and child.tag_ in ("VBN", "VBD")
+                and doc[child.i - 1].text != ","
+                and not any(c.dep_ in ("xcomp", "ccomp") for c in child.children)
+            ):
+                return child
+    verb = _governor(np_head, cand.unit is not None) or _relative_clause_verb(np_head)
+    if verb is not None and verb.lemma_.lower() in lex.reporting_verbs and np_head.dep_ == "dobj":
+        return _verb_after_reported_object(doc, np_head) or verb
+    return verb
+
+
+def _verb_after_reported_object(doc: Doc, np_head: Token) -> Token | None:
+    """The verb right after a noun phrase the parser made the object of a reporting verb:
+    in "the president claimed 20,000 "bandits" had attacked" the bandits attacked; nothing
+    in "the ministry reported 12,000 deaths on Friday"."""
+    for tok in doc[np_head.right_edge.i + 1 :]:
+        if tok.is_punct or tok.is_quote or tok.pos_ == "AUX":
+            continue
+        return tok if tok.pos_ == "VERB" and tok.tag_ != "VBG" else None
+    return None
+
+
+def _is_magnitude(cand: _Candidate, noun: Token | None, sent: Span, lex: _Lexicon) -> bool:
+    """A bare number with a fraction is an earthquake magnitude when it rates a quake noun
+    ("the 7.4 killer quake"; "two consecutive quakes" counts them) or stands alone in a
+    sentence about magnitudes ("a preliminary magnitude of 7.8, downgraded to 7.4")."""
+    if cand.unit is not None or cand.value is None or cand.value.is_integer():
+        return False
+    if noun is not None:
+        return noun.lemma_.lower() in lex.magnitude_nouns
+    return any(t.lower_ in (lex.magnitude_word, lex.magnitude_cue) for t in sent)
+
+
+def _analyse(doc: Doc, cand: _Candidate, sent: Span, lex: _Lexicon) -> _Syntax:
+    """Find the counted noun and the predicate of a quantity from the dependency parse."""
+    span_ids = range(cand.start, cand.end)
+    noun, np_head = _counted_noun(doc, cand, lex)
+    if _is_magnitude(cand, noun, sent, lex):
+        cand.unit, noun = "magnitude", None
+    counted = None if noun is None else _noun_phrase(noun, span_ids, lex)
+    anchor = _head_of(doc, cand.numbers[0].start, cand.numbers[-1].end)
+    if counted is None and cand.unit is None and anchor.dep_ == "pobj":
+        total = anchor.head.head
+        if anchor.head.lower_ == "of" and total.lemma_.lower() in lex.total_nouns:
+            counted = _noun_phrase(total, span_ids, lex)  # "a population of 12 million"
+    verb = _predicate_verb(doc, cand, np_head, lex)
+    predicate: str | None = None
+    if verb is not None:
+        predicate = _predicate_of(verb, lex)
+        if predicate is not None and not predicate.isalpha():
+            predicate = None  # a mis-lemmatized token such as a curly-quote "'s"
+        if counted is None and cand.unit is None:
+            for child in verb.children:
+                # "the death toll rose to 7,085" counts the death toll.
+                if child.dep_ in ("nsubj", "nsubjpass") and child.lemma_.lower() in lex.total_nouns:
+                    counted = _noun_phrase(child, span_ids, lex)
+        rule = lex.verb_qualifiers.get(verb.lemma_.lower())
+        if rule is not None and np_head.dep_ == "dobj" and cand.rule == "exact":
+            cand.rule = rule  # "the death toll exceeded 7,000"
+    has_noun = noun is not None or cand.unit is not None or counted is not None
+    return _Syntax(counted, predicate, has_noun)
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+
+
+def _build(doc: Doc, cand: _Candidate, syntax: _Syntax, lex: _Lexicon) -> Quantity:
+    """Turn a finished candidate into the public `Quantity`: interval, offsets and raw text."""
+    low_inc = high_inc = True
+    if cand.rule in ("range", "vague") or cand.value is None:
+        # Ranges and vague words keep the interval they were read with ("a dozen" = [12, 12]).
+        low, high, value = cand.low, cand.high, cand.value
+        qualifier = Qualifier.RANGE if cand.rule == "range" else Qualifier.VAGUE
+    else:
+        value = cand.value
+        low, high, low_inc, high_inc, qualifier = _interval(cand.rule, value, lex)
+    first, last = doc[cand.start], doc[cand.end - 1]
+    start, end = first.idx, last.idx + len(last.text)
+    return Quantity(
+        raw=doc.text[start:end],
+        value=value,
+        low=low,
+        high=high,
+        qualifier=qualifier,
+        unit=cand.unit,
+        counted=syntax.counted,
+        predicate=syntax.predicate,
+        low_inclusive=low_inc,
+        high_inclusive=high_inc,
+        start=start,
+        end=end,
+        token_start=cand.start,
+        token_end=cand.end,
+    )
+
+
+def extract_quantities(sent: Span) -> list[Quantity]:
+    """Every quantity in one sentence, in text order (see the module docstring).
+
+    ``sent`` is a sentence of a parsed article; offsets in the result point into
+    ``sent.doc.text`` and token indices into ``sent.doc``.
+    """
+    lex = _lexicon()
+    doc = sent.doc
+    found: list[tuple[_Candidate, _Syntax]] = []
+    i = sent.start
+    while i < sent.end:
+        cand = _read_candidate(doc, i, sent, lex)
+        if cand is None:
+            i += 1
+            continue
+        i = max(cand.end, i + 1)
+        if cand.is_count:
+            found.append((cand, _analyse(doc, cand, sent, lex)))
+    for (earlier_cand, earlier), (cand, syntax) in itertools.pairwise(found):
+        # "18 security guards were dead and 748 injured", "10,059 people have been killed,
+        # 45,000 others injured": a bare number joined by a conjunction or a comma to the
+        # quantity before it counts the same thing ("rose to 7,085, with 33,559 injured" does
+        # not). The parse of such elliptical clauses is unreliable, so the text is read.
+        between = doc[earlier_cand.end : cand.start]
+        joined = any(t.lower_ in _CONJUNCTIONS for t in between) or (
+            len(between) > 0 and between[-1].text == ","
+        )
+        if (
+            joined
+            and not syntax.has_noun
+            and earlier.counted
+            and earlier_cand.unit is None
+            and earlier_cand.hyphen_noun is None  # "a 120-staff team ... injuring over 1,500"
+        ):
+            syntax.counted = earlier.counted
+    return [_build(doc, cand, syntax, lex) for cand, syntax in found]

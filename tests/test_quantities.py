@@ -1,0 +1,564 @@
+"""Quantities: sentence in, intervals plus what they count out (DOMAIN.md, Quantity).
+
+The table tests run each sentence through the spaCy pipeline and compare every quantity
+``extract_quantities`` finds, in order, as (raw, low, high, qualifier, unit, counted,
+predicate). Sentences are written for these tests, apart from the numbered sentences of the
+seed article ``seeds/000_ad3e0aac17cc3a38.txt``, which are quoted as they stand.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from spacy.language import Language
+
+from factdb.nlp.quantities import extract_quantities, parse_number
+from factdb.nlp.types import Qualifier, Quantity
+
+SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_ad3e0aac17cc3a38.txt"
+
+Row = tuple[str, float | None, float | None, Qualifier, str | None, str | None, str | None]
+
+EXACT = Qualifier.EXACT
+AT_LEAST = Qualifier.AT_LEAST
+MORE_THAN = Qualifier.MORE_THAN
+AT_MOST = Qualifier.AT_MOST
+LESS_THAN = Qualifier.LESS_THAN
+APPROX = Qualifier.APPROX
+VAGUE = Qualifier.VAGUE
+RANGE = Qualifier.RANGE
+
+
+def quantities(nlp: Language, text: str) -> list[Quantity]:
+    doc = nlp(text)
+    return [q for sent in doc.sents for q in extract_quantities(sent)]
+
+
+def check(nlp: Language, text: str, expected: list[Row]) -> None:
+    found = quantities(nlp, text)
+    got = [(q.raw, q.low, q.high, q.qualifier, q.unit, q.counted, q.predicate) for q in found]
+    assert len(got) == len(expected), got
+    for row, want in zip(got, expected, strict=True):
+        assert row == pytest.approx(want), got
+
+
+# --- DOMAIN.md table ---------------------------------------------------------------------------
+
+DOMAIN_ROWS: list[tuple[str, list[Row]]] = [
+    (
+        "Police said 26 protesters were killed.",
+        [("26", 26, 26, EXACT, None, "protester", "kill")],
+    ),
+    (
+        "At least 26 protesters were killed on Friday.",
+        [("At least 26", 26, None, AT_LEAST, None, "protester", "kill")],
+    ),
+    (
+        "More than 3,800 people have been arrested.",
+        [("More than 3,800", 3800, None, MORE_THAN, None, "people", "arrest")],
+    ),
+    (
+        "About 20,000 people gathered in the square.",
+        [("About 20,000", 18000, 22000, APPROX, None, "people", "gather")],
+    ),
+    (
+        "Some 20,000 troops were deployed to the border.",
+        [("Some 20,000", 18000, 22000, APPROX, None, "troop", "deploy")],
+    ),
+    (
+        "An estimated 20,000 residents fled the city.",
+        [("An estimated 20,000", 18000, 22000, APPROX, None, "resident", "flee")],
+    ),
+    (
+        "Nearly 20,000 residents fled the city.",
+        [("Nearly 20,000", 18000, 20000, APPROX, None, "resident", "flee")],
+    ),
+    (
+        "Up to 100 people may have died in the fire.",
+        [("Up to 100", 0, 100, AT_MOST, None, "people", "die")],
+    ),
+    (
+        "Officials fear that as many as 40,000 villagers could have died.",
+        [("as many as 40,000", 0, 40000, AT_MOST, None, "villager", "die")],
+    ),
+    (
+        "Fewer than 100 delegates attended the meeting.",
+        [("Fewer than 100", 0, 100, LESS_THAN, None, "delegate", "attend")],
+    ),
+    (
+        "A dozen journalists were detained.",
+        [("A dozen", 12, 12, VAGUE, None, "journalist", "detain")],
+    ),
+    (
+        "Dozens of people were injured.",
+        [("Dozens", 24, 99, VAGUE, None, "people", "injure")],
+    ),
+    (
+        "Scores of homes were destroyed by the flood.",
+        [("Scores", 40, 99, VAGUE, None, "home", "destroy")],
+    ),
+    (
+        "Hundreds of families lost their homes.",
+        [("Hundreds", 200, 999, VAGUE, None, "family", "lose")],
+    ),
+    (
+        "Thousands of people took to the streets.",
+        [("Thousands", 2000, 9999, VAGUE, None, "people", "take")],
+    ),
+    (
+        "Tens of thousands of residents fled the capital.",
+        [("Tens of thousands", 20000, 99999, VAGUE, None, "resident", "flee")],
+    ),
+    (
+        "Hundreds of thousands of survivors were left homeless.",
+        [("Hundreds of thousands", 200000, 999999, VAGUE, None, "survivor", "leave")],
+    ),
+    (
+        "Millions of viewers watched the final.",
+        [("Millions", 2_000_000, 9_999_999, VAGUE, None, "viewer", "watch")],
+    ),
+    (
+        "The republic has nineteen million inhabitants.",
+        [("nineteen million", 19e6, 19e6, EXACT, None, "inhabitant", "have")],
+    ),
+    (
+        "The republic has 19 million inhabitants.",
+        [("19 million", 19e6, 19e6, EXACT, None, "inhabitant", "have")],
+    ),
+    (
+        "The two quakes were 20 seconds apart.",
+        [
+            ("two", 2, 2, EXACT, None, "quake", None),
+            ("20 seconds", 20, 20, EXACT, "second", None, None),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DOMAIN_ROWS, ids=[r[0] for r in DOMAIN_ROWS])
+def test_domain_table(nlp: Language, text: str, expected: list[Row]) -> None:
+    check(nlp, text, expected)
+
+
+# --- the seed article --------------------------------------------------------------------------
+
+SEED_ROWS: list[tuple[str, list[Row]]] = [
+    (
+        "Russian paratroopers have joined operations to retake Almaty airport, according to the "
+        "Defense Ministry in Moscow, which said 75 planes transported its forces to Kazakhstan "
+        "after Tokayev appealed for help.",
+        [("75", 75, 75, EXACT, None, "plane", "transport")],
+    ),
+    (
+        "Dozens of people have already been killed and hundreds injured in Tokayev\u2019s "
+        "response to the most serious challenge Kazakhstan\u2019s rulers have faced since "
+        "independence in 1991.",
+        [
+            ("Dozens", 24, 99, VAGUE, None, "people", "kill"),
+            ("hundreds", 200, 999, VAGUE, None, "people", "injure"),
+        ],
+    ),
+    (
+        "The death toll seemed set to rise with videos on the networks social reports showing "
+        "troops firing automatic weapons in Almaty, the largest city, where the president said "
+        "20,000 “bandits” attacked government buildings.",
+        [("20,000", 20000, 20000, EXACT, None, "bandit", "attack")],
+    ),
+    (
+        "Yields on Kazakh dollar bonds due 2045 fell for a second day after surging more than 30 "
+        "basis points on Wednesday, resulting in the biggest loss for the stock since March 2020.",
+        [("more than 30 basis points", 30, None, MORE_THAN, "basis_point", None, "surge")],
+    ),
+    (
+        "Thousands of people took to the streets and seized government buildings in the country "
+        "of 19 million people, as large as Western Europe and rich in oil and minerals.",
+        [
+            ("Thousands", 2000, 9999, VAGUE, None, "people", "take"),
+            ("19 million", 19e6, 19e6, EXACT, None, "people", None),
+        ],
+    ),
+    (
+        "At least 26 protesters were killed during security operations, the Interior Ministry "
+        "reported on Friday.",
+        [("At least 26", 26, None, AT_LEAST, None, "protester", "kill")],
+    ),
+    (
+        "Previously, he said 18 security guards were dead and 748 injured in clashes with "
+        "protesters.",
+        [
+            ("18", 18, 18, EXACT, None, "security guard", "dead"),
+            ("748", 748, 748, EXACT, None, "security guard", "injure"),
+        ],
+    ),
+    (
+        "More than 3,800 people have been arrested, the Interfax press service reported, citing "
+        "the ministry.",
+        [("More than 3,800", 3800, None, MORE_THAN, None, "people", "arrest")],
+    ),
+    # Years, ordinals and ages are not counts.
+    (
+        "The second intervention in as many years to support the besieged leader of a "
+        "neighboring state represents another decisive show of power.",
+        [],
+    ),
+    (
+        "The intervention comes after Putin backed Lukashenko\u2019s crackdown on popular "
+        "protests, which resulted in sanctions following the contested 2020 elections.",
+        [],
+    ),
+    (
+        "Russia insists that NATO will withdraw its forces to the positions it occupied in 1997.",
+        [],
+    ),
+    (
+        "Nazarbayev, 81, ceded the presidency to Tokayev in 2019, but retained substantial "
+        "influence in the country\u2019s repressive political system.",
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SEED_ROWS, ids=[r[0][:40] for r in SEED_ROWS])
+def test_seed_sentences(nlp: Language, text: str, expected: list[Row]) -> None:
+    check(nlp, text, expected)
+
+
+def test_seed_article_has_only_the_expected_numbers(nlp: Language) -> None:
+    """Over the whole seed article: the counts are found and no year, ordinal or age is."""
+    text = SEED.read_text(encoding="utf-8").split("\n", 1)[1]  # line 1 is the header
+    raws = [q.raw for q in quantities(nlp, text)]
+    assert raws == [
+        "75",
+        "Dozens",
+        "hundreds",
+        "20,000",
+        "more than 30 basis points",
+        "Thousands",
+        "19 million",
+        "At least 26",
+        "18",
+        "748",
+        "More than 3,800",
+    ]
+
+
+# --- money, percent, units, ranges -------------------------------------------------------------
+
+UNIT_ROWS: list[tuple[str, list[Row]]] = [
+    (
+        "The company lost $2.3 billion last year.",
+        [("$2.3 billion", 2.3e9, 2.3e9, EXACT, "USD", None, "lose")],
+    ),
+    (
+        "The club paid £5m for the striker.",
+        [("£5m", 5e6, 5e6, EXACT, "GBP", None, "pay")],
+    ),
+    (
+        "The utility raised €1.5bn from investors.",
+        [("€1.5bn", 1.5e9, 1.5e9, EXACT, "EUR", None, "raise")],
+    ),
+    (
+        "The storm caused about 20 billion U.S. dollars in damage.",
+        [("about 20 billion U.S. dollars", 1.8e10, 2.2e10, APPROX, "USD", None, "cause")],
+    ),
+    (
+        "Losses could reach billions of dollars.",
+        [("billions of dollars", 2e9, 9_999_999_999, VAGUE, "USD", None, "reach")],
+    ),
+    (
+        "Inflation rose 4.5% in March.",
+        [("4.5%", 4.5, 4.5, EXACT, "percent", None, "rise")],
+    ),
+    (
+        "Inflation rose 4.5 percent in March.",
+        [("4.5 percent", 4.5, 4.5, EXACT, "percent", None, "rise")],
+    ),
+    (
+        "Shares dropped 4.5 per cent in late trading.",
+        [("4.5 per cent", 4.5, 4.5, EXACT, "percent", None, "drop")],
+    ),
+    (
+        "The quake hit an area where 45 percent of the population lives.",
+        [("45 percent", 45, 45, EXACT, "percent", "population", "live")],
+    ),
+    (
+        "Yields jumped 30 basis points.",
+        [("30 basis points", 30, 30, EXACT, "basis_point", None, "jump")],
+    ),
+    (
+        "A 7.4-magnitude earthquake struck the coast.",
+        [("7.4-magnitude", 7.4, 7.4, EXACT, "magnitude", None, None)],
+    ),
+    (
+        "The quake, measuring 7.4 on the Richter scale, struck before dawn.",
+        [("7.4", 7.4, 7.4, EXACT, "magnitude", None, "measure")],
+    ),
+    (
+        "The epicenter was about 70 kilometers east of the city.",
+        [("about 70 kilometers", 63, 77, APPROX, "km", None, None)],
+    ),
+    (
+        "The town lies 90 miles from the capital.",
+        [("90 miles", 90, 90, EXACT, "mile", None, None)],
+    ),
+    (
+        "The ship delivered 12 tons of flour.",
+        [("12 tons", 12, 12, EXACT, "ton", None, "deliver")],
+    ),
+    (
+        "The road crosses a 400-mile stretch of desert.",
+        [("400-mile", 400, 400, EXACT, "mile", None, None)],
+    ),
+    (
+        "Between 10 and 20 people were hurt.",
+        [("Between 10 and 20", 10, 20, RANGE, None, "people", "hurt")],
+    ),
+    (
+        "Rescuers pulled 10 to 20 survivors from the rubble.",
+        [("10 to 20", 10, 20, RANGE, None, "survivor", "pull")],
+    ),
+    (
+        "Rescuers pulled 10-20 survivors from the rubble.",
+        [("10-20", 10, 20, RANGE, None, "survivor", "pull")],
+    ),
+    (
+        "Repairs will take six to eight weeks.",
+        [("six to eight weeks", 6, 8, RANGE, "week", None, "take")],
+    ),
+    (
+        "Experts put the loss at between 20 and 40 billion dollars.",
+        [("between 20 and 40 billion dollars", 2e10, 4e10, RANGE, "USD", None, None)],
+    ),
+    (
+        # A change is two numbers, not a range.
+        "The toll rose from 7,085 to 12,000.",
+        [
+            ("7,085", 7085, 7085, EXACT, None, "toll", "rise"),
+            ("12,000", 12000, 12000, EXACT, None, "toll", "rise"),
+        ],
+    ),
+    (
+        "The death toll exceeded 7,000 on Thursday.",
+        [("7,000", 7000, None, MORE_THAN, None, "death toll", "exceed")],
+    ),
+    (
+        "Some 600 people have been confirmed dead and 45,000 others injured.",
+        [
+            ("Some 600", 540, 660, APPROX, None, "people", "dead"),
+            ("45,000", 45000, 45000, EXACT, None, "people", "injure"),
+        ],
+    ),
+    (
+        "The earthquake was made up of two consecutive quakes.",
+        [("two", 2, 2, EXACT, None, "quake", None)],
+    ),
+    (
+        "Rescue teams left a week after the 7.4 killer quake struck.",
+        [("7.4", 7.4, 7.4, EXACT, "magnitude", None, "strike")],
+    ),
+    (
+        "Scientists put it at magnitude 7.5, while others said 6.8.",
+        [
+            ("magnitude 7.5", 7.5, 7.5, EXACT, "magnitude", None, None),
+            ("6.8", 6.8, 6.8, EXACT, "magnitude", None, None),
+        ],
+    ),
+    (
+        "A 6.7-degree earthquake hit the region.",
+        [("6.7-degree", 6.7, 6.7, EXACT, "magnitude", None, None)],
+    ),
+    (
+        "The launch will cost $150 million or more.",
+        [("$150 million or more", 1.5e8, None, AT_LEAST, "USD", None, "cost")],
+    ),
+    (
+        # "over" heads the noun phrase here; it is no qualifier.
+        "The firm took control over 138 domains.",
+        [("138", 138, 138, EXACT, None, "domain", None)],
+    ),
+    (
+        "The core is 12.2m wide and the outage left 1.5m people in the dark.",
+        [
+            ("12.2m", 12.2, 12.2, EXACT, "m", None, None),
+            ("1.5m", 1.5e6, 1.5e6, EXACT, None, "people", "leave"),
+        ],
+    ),
+    (
+        # A duration that dates an event has no predicate.
+        "Two days after the quake hit, 30 shelters were built.",
+        [
+            ("Two days", 2, 2, EXACT, "day", None, None),
+            ("30", 30, 30, EXACT, None, "shelter", "build"),
+        ],
+    ),
+    (
+        "The toll has risen to 7,085, with 33,559 injured.",
+        [
+            ("7,085", 7085, 7085, EXACT, None, "toll", "rise"),
+            ("33,559", 33559, 33559, EXACT, None, None, "injure"),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), UNIT_ROWS, ids=[r[0] for r in UNIT_ROWS])
+def test_money_percent_units_ranges(nlp: Language, text: str, expected: list[Row]) -> None:
+    check(nlp, text, expected)
+
+
+# --- numbers that are not counts ---------------------------------------------------------------
+
+NOT_COUNTS = [
+    "The party has ruled since 2019.",
+    "Independence came in 1991.",
+    "The bonds due 2045 fell sharply.",
+    "The elections of 2020 were contested.",
+    "The talks began on Jan. 5 in Geneva.",
+    "The quake struck at 3 a.m. local time.",
+    "Prices fell for a second day.",
+    "It was the first time the plant had closed.",
+    "He finished 2nd in the race.",
+    "Nazarbayev, 81, stepped down.",
+    "A 4-year-old boy was rescued.",
+    "The boy, aged 9, was rescued.",
+    "The victim was 81 years old.",
+    "Customers can call 1-800-685-1111 for help.",
+    "The details are on page 5 of the report.",
+    "Flight 990 left New York at night.",
+    "Thieves stole W-2 tax forms.",
+    "The Falcon 9 rocket landed safely.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_COUNTS)
+def test_not_counts(nlp: Language, text: str) -> None:
+    assert quantities(nlp, text) == []
+
+
+# --- offsets ------------------------------------------------------------------------------------
+
+
+def test_offsets_point_into_the_doc(nlp: Language) -> None:
+    text = "Officials said. More than 3,800 people have been arrested and $2.3 billion was lost."
+    doc = nlp(text)
+    found = [q for sent in doc.sents for q in extract_quantities(sent)]
+    assert [q.raw for q in found] == ["More than 3,800", "$2.3 billion"]
+    for q in found:
+        assert text[q.start : q.end] == q.raw
+        assert doc[q.token_start : q.token_end].text == q.raw
+    assert found[0].low_inclusive is False
+    assert found[0].value == 3800
+
+
+# --- parse_number -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("26", 26),
+        ("3,800", 3800),
+        ("2.3", 2.3),
+        ("1.5bn", 1.5e9),
+        ("1.5 billion", 1.5e9),
+        ("19 million", 19e6),
+        ("5m", 5e6),
+        ("nineteen million", 19e6),
+        ("three", 3),
+        ("twenty-five", 25),
+        ("one hundred and five", 105),
+        ("a dozen", 12),
+        ("two dozen", 24),
+        ("a million", 1e6),
+        ("hundreds", None),
+        ("second", None),
+        ("3 people", None),
+        ("1,5", None),
+        ("", None),
+    ],
+)
+def test_parse_number(text: str, value: float | None) -> None:
+    assert parse_number(text) == value
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_parse_number_reads_formatted_integers(n: int) -> None:
+    assert parse_number(f"{n:,}") == n
+    assert parse_number(str(n)) == n
+
+
+@given(st.integers(min_value=1, max_value=999), st.sampled_from(["million", "billion"]))
+def test_parse_number_applies_magnitude_words(n: int, word: str) -> None:
+    factor = {"million": 1e6, "billion": 1e9}[word]
+    assert parse_number(f"{n} {word}") == n * factor
+
+
+# --- interval properties -----------------------------------------------------------------------
+
+QUALIFIED = {
+    "": EXACT,
+    "at least": AT_LEAST,
+    "more than": MORE_THAN,
+    "up to": AT_MOST,
+    "fewer than": LESS_THAN,
+    "about": APPROX,
+    "nearly": APPROX,
+}
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.sampled_from(sorted(QUALIFIED)), st.integers(min_value=2, max_value=999_999))
+def test_qualified_intervals_hold_the_number(nlp: Language, phrase: str, n: int) -> None:
+    """Whatever the qualifier, low <= high and the stated number lies on the interval."""
+    text = f"Officials said {phrase} {n:,} people were evacuated.".replace("  ", " ")
+    (q,) = quantities(nlp, text)
+    assert q.qualifier == QUALIFIED[phrase]
+    assert q.counted == "people"
+    low = -math.inf if q.low is None else q.low
+    high = math.inf if q.high is None else q.high
+    assert low <= high
+    assert low <= n <= high
+
+
+# Intervals with low <= high, point intervals included.
+closed = st.tuples(
+    st.floats(min_value=0, max_value=1e6), st.floats(min_value=0, max_value=1e6)
+).map(sorted)
+
+
+def interval(bounds: list[float], low_open: bool, high_open: bool, unbounded: bool) -> Quantity:
+    return Quantity(
+        raw="",
+        value=None,
+        low=bounds[0],
+        high=None if unbounded else bounds[1],
+        qualifier=RANGE,
+        low_inclusive=not low_open,
+        high_inclusive=not high_open,
+    )
+
+
+quantity = st.builds(interval, closed, st.booleans(), st.booleans(), st.booleans())
+
+
+@given(quantity, quantity)
+def test_overlaps_is_symmetric(a: Quantity, b: Quantity) -> None:
+    assert a.overlaps(b) == b.overlaps(a)
+
+
+@given(closed)
+def test_closed_interval_overlaps_itself(bounds: list[float]) -> None:
+    q = interval(bounds, low_open=False, high_open=False, unbounded=False)
+    assert q.overlaps(q)
+
+
+def test_overlaps_is_symmetric_for_point_intervals() -> None:
+    point = interval([0.0, 0.0], low_open=False, high_open=False, unbounded=False)
+    empty = interval([0.0, 0.0], low_open=False, high_open=True, unbounded=False)
+    assert point.overlaps(empty) == empty.overlaps(point)
