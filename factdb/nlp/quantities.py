@@ -45,6 +45,7 @@ from typing import Any, TypeVar
 from spacy.tokens import Doc, Span, Token
 from word2number import w2n
 
+from factdb.nlp.pipeline import doc_text
 from factdb.nlp.types import Qualifier, Quantity
 
 __all__ = ["extract_quantities", "parse_number"]
@@ -240,12 +241,16 @@ def _keys(token: Token) -> tuple[str, str]:
 def _match_at(doc: Doc, i: int, stop: int, phrases: Mapping[Phrase, _V]) -> tuple[int, _V] | None:
     """The longest phrase that starts at token ``i`` and ends before ``stop``."""
     best: tuple[int, _V] | None = None
+    if i >= stop:
+        return None
+    first = _keys(doc[i])
     for phrase, value in phrases.items():
         n = len(phrase)
         if (
-            (best is None or n > best[0])
+            phrase[0] in first
+            and (best is None or n > best[0])
             and i + n <= stop
-            and all(phrase[k] in _keys(doc[i + k]) for k in range(n))
+            and all(phrase[k] in _keys(doc[i + k]) for k in range(1, n))
         ):
             best = (n, value)
     return best
@@ -256,12 +261,16 @@ def _match_before(
 ) -> tuple[int, _V] | None:
     """The longest phrase that ends right before token ``end`` and starts at or after ``floor``."""
     best: tuple[int, _V] | None = None
+    if end - 1 < floor:
+        return None
+    last = _keys(doc[end - 1])
     for phrase, value in phrases.items():
         n = len(phrase)
         if (
-            (best is None or n > best[0])
+            phrase[-1] in last
+            and (best is None or n > best[0])
             and end - n >= floor
-            and all(phrase[k] in _keys(doc[end - n + k]) for k in range(n))
+            and all(phrase[k] in _keys(doc[end - n + k]) for k in range(n - 1))
         ):
             best = (n, value)
     return best
@@ -961,7 +970,7 @@ def _build(doc: Doc, cand: _Candidate, syntax: _Syntax, lex: _Lexicon) -> Quanti
     first, last = doc[cand.start], doc[cand.end - 1]
     start, end = first.idx, last.idx + len(last.text)
     return Quantity(
-        raw=doc.text[start:end],
+        raw=doc_text(doc)[start:end],
         value=value,
         low=low,
         high=high,
