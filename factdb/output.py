@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -57,8 +58,19 @@ def cell(value: Any) -> str:
 
 
 def dumps(value: Any) -> str:
-    """JSON text with non-ASCII kept readable ("Tokayev’s", not escapes)."""
+    """JSON text with non-ASCII characters kept as they are, not as escapes."""
     return json.dumps(value, ensure_ascii=False, default=str)
+
+
+PIPED_TABLE_WIDTH = 160
+
+
+def _table_width(out: TextIO) -> int | None:
+    """Terminal width on a terminal (or $COLUMNS); a wide page when piped to a file or pager,
+    where rich would otherwise squeeze every table into 80 columns."""
+    if os.environ.get("COLUMNS") or (hasattr(out, "isatty") and out.isatty()):
+        return None
+    return PIPED_TABLE_WIDTH
 
 
 def render(
@@ -87,7 +99,7 @@ def render(
             table.add_column(column.header, max_width=column.max_width, overflow="fold")
         for record in records:
             table.add_row(*(cell(column.value(record)) for column in columns))
-        Console(file=out, soft_wrap=False).print(table)
+        Console(file=out, soft_wrap=False, width=_table_width(out)).print(table)
 
 
 def render_object(record: Record, fmt: OutputFormat, *, stream: TextIO | None = None) -> None:
