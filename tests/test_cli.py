@@ -219,7 +219,7 @@ QUERY_COMMANDS = [
 
 @pytest.fixture
 def seeded(db_url: str, runner: CliRunner) -> str:
-    ingest_json(runner, db_url, str(SEEDS), str(ARTICLES))
+    ingest_json(runner, db_url, str(SEEDS), str(QUAKE_WIRE), str(QUAKE_HERALD))
     return db_url
 
 
@@ -334,7 +334,7 @@ def test_review_status_survives_reingest(db_url: str, runner: CliRunner) -> None
     )
     assert result.exit_code == 0, result.output
     assert query(runner, db_url, "conflicts") == []
-    ingest_json(runner, db_url, str(ARTICLES))
+    ingest_json(runner, db_url, str(QUAKE_WIRE), str(QUAKE_HERALD), str(SEEDS))
     (dismissed,) = query(runner, db_url, "conflicts", "--status", "dismissed")
     assert dismissed["note"] == "different towns"
     result = invoke(runner, "conflicts", "resolve", str(conflict["id"]), "--note", "164", db=db_url)
@@ -351,8 +351,8 @@ def test_review_status_survives_reingest(db_url: str, runner: CliRunner) -> None
 
 def test_two_overlapping_ingests_store_each_article_once(db_url: str, tmp_path: Path) -> None:
     """Two cron runs on the same inputs at the same time: no error, no duplicate."""
-    command = [sys.executable, "-m", "factdb", "ingest", str(SEEDS), str(ARTICLES), "--json",
-               "--db", db_url]
+    command = [sys.executable, "-m", "factdb", "ingest", str(SEEDS), str(QUAKE_WIRE),
+               str(QUAKE_HERALD), "--json", "--db", db_url]
     processes = [
         subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for _ in range(2)
