@@ -51,7 +51,7 @@ def source_id(session: Session, name: str) -> int:
     """The id of the source called `name`, creating it if needed."""
     insert_ignoring_duplicates(session, models.Source, [{"name": name}], ["name"])
     found = session.execute(
-        select(models.Source.id).where(col(models.Source.name) == name)
+        select(col(models.Source.id)).where(col(models.Source.name) == name)
     ).scalar_one()
     return int(found)
 
@@ -62,7 +62,9 @@ def known_hashes(session: Session, hashes: Iterable[str]) -> set[str]:
     if not wanted:
         return set()
     rows = session.execute(
-        select(models.Article.content_hash).where(col(models.Article.content_hash).in_(wanted))
+        select(col(models.Article.content_hash)).where(
+            col(models.Article.content_hash).in_(wanted)
+        )
     )
     return set(rows.scalars())
 
@@ -79,7 +81,7 @@ def _entity_ids(session: Session, claims: Sequence[ClaimDraft]) -> dict[tuple[st
         ["name", "label"],
     )
     rows = session.execute(
-        select(models.Entity.id, models.Entity.name, models.Entity.label).where(
+        select(col(models.Entity.id), col(models.Entity.name), col(models.Entity.label)).where(
             col(models.Entity.name).in_({name for name, _ in wanted})
         )
     )

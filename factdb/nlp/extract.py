@@ -7,13 +7,18 @@ each quantity or date goes to the claim whose tokens hold it.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
+from multiprocessing import get_context
 
+from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from factdb.nlp.claims import ClaimSpan, is_noise, resolve_pronoun_speakers, split_claims
 from factdb.nlp.dates import extract_dates
+from factdb.nlp.pipeline import load_nlp, model_name
 from factdb.nlp.quantities import extract_quantities
 from factdb.nlp.types import ClaimDraft, DateMention
 
@@ -110,3 +115,53 @@ def extract_claims(doc: Doc, published: date | None) -> list[ClaimDraft]:
             drafts.append(claim.draft)
     resolve_pronoun_speakers(drafts)
     return drafts
+
+
+ArticleText = tuple[str, date | None]
+"""An article body and its publication date: all extraction needs."""
+
+
+def extract_batch(nlp: Language, articles: Sequence[ArticleText]) -> list[list[ClaimDraft]]:
+    """The claims of each article, parsed together with `nlp.pipe` (much faster than one by one)."""
+    docs = nlp.pipe((text for text, _ in articles), batch_size=max(len(articles), 1))
+    return [
+        extract_claims(doc, published) for doc, (_, published) in zip(docs, articles, strict=True)
+    ]
+
+
+def _worker_extract(model: str, articles: Sequence[ArticleText]) -> list[list[ClaimDraft]]:
+    """Runs in a worker process: its own pipeline (loaded once per process by load_nlp)."""
+    return extract_batch(load_nlp(model), articles)
+
+
+class ParallelExtractor:
+    """Parses and extracts batches in worker processes; the caller stores the results.
+
+    Claims are plain dataclasses, so workers send back a few kilobytes per article instead of
+    whole spaCy docs, and both parsing and extraction use every core. Batches come back in the
+    order they were submitted. Workers are started with "spawn": the parent may hold database
+    connections and threads (progress bar) that must not be forked.
+    """
+
+    def __init__(self, workers: int, model: str | None = None) -> None:
+        self._model = model or model_name()
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+        self._pending: deque[Future[list[list[ClaimDraft]]]] = deque()
+        self.workers = workers
+
+    def submit(self, articles: Sequence[ArticleText]) -> None:
+        """Queue a batch for extraction."""
+        self._pending.append(self._pool.submit(_worker_extract, self._model, list(articles)))
+
+    def next_result(self) -> list[list[ClaimDraft]]:
+        """The claims of the oldest submitted batch, waiting for it if needed."""
+        return self._pending.popleft().result()
+
+    @property
+    def pending(self) -> int:
+        """How many submitted batches have not been collected yet."""
+        return len(self._pending)
+
+    def close(self) -> None:
+        """Stop the workers (pending work is cancelled)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
