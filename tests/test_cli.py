@@ -85,14 +85,27 @@ def test_same_text_in_one_run_is_stored_once(tmp_path: Path, runner: CliRunner) 
 def test_overrides_apply_to_every_article(tmp_path: Path, runner: CliRunner) -> None:
     db = f"sqlite:///{tmp_path / 'f.db'}"
     result = invoke(
-        runner, "ingest", str(SEED_001), "--source", "Wire X", "--date", "Jan. 9, 2022",
-        "--title", "Custom title", "--author", "A. Writer", db=db,
+        runner,
+        "ingest",
+        str(SEED_001),
+        "--source",
+        "Wire X",
+        "--date",
+        "Jan. 9, 2022",
+        "--title",
+        "Custom title",
+        "--author",
+        "A. Writer",
+        db=db,
     )
     assert result.exit_code == 0, result.output
     assert "no publication date" not in result.stderr
     (article,) = query(runner, db, "articles")
     assert (article["source"], article["published"], article["title"], article["author"]) == (
-        "Wire X", "2022-01-09", "Custom title", "A. Writer"
+        "Wire X",
+        "2022-01-09",
+        "Custom title",
+        "A. Writer",
     )
 
 
@@ -120,7 +133,9 @@ def bad_inputs(tmp_path: Path) -> dict[str, Path]:
     inputs = tmp_path / "inputs"
     inputs.mkdir()
     (inputs / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
-    (inputs / "latin1.txt").write_bytes("Caf\xe9 owners said 12 people were hurt.".encode("latin-1"))
+    (inputs / "latin1.txt").write_bytes(
+        "Caf\xe9 owners said 12 people were hurt.".encode("latin-1")
+    )
     (inputs / "empty.txt").write_text("", encoding="utf-8")
     (inputs / "blank.txt").write_text("  \n\n \t\n", encoding="utf-8")
     (tmp_path / "no-articles").mkdir()
@@ -250,8 +265,19 @@ def test_claim_json_has_the_documented_fields(seeded: str, runner: CliRunner) ->
     claims = query(runner, seeded, "claims", "--numbers")
     assert claims
     required = {
-        "id", "article_id", "source", "published", "text", "speaker", "polarity", "hedged",
-        "event_date", "event_date_text", "evidence", "entities", "quantities",
+        "id",
+        "article_id",
+        "source",
+        "published",
+        "text",
+        "speaker",
+        "polarity",
+        "hedged",
+        "event_date",
+        "event_date_text",
+        "evidence",
+        "entities",
+        "quantities",
     }
     for claim in claims:
         assert required <= claim.keys()
@@ -265,7 +291,14 @@ def test_claim_json_has_the_documented_fields(seeded: str, runner: CliRunner) ->
 def test_article_json_has_the_documented_fields(seeded: str, runner: CliRunner) -> None:
     for article in query(runner, seeded, "articles"):
         assert {
-            "id", "source", "title", "author", "published", "origin", "content_hash", "claims"
+            "id",
+            "source",
+            "title",
+            "author",
+            "published",
+            "origin",
+            "content_hash",
+            "claims",
         } <= article.keys()
 
 
@@ -296,9 +329,7 @@ def test_filters_narrow_the_results(seeded: str, runner: CliRunner) -> None:
     searched = query(runner, seeded, "claims", "--search", "basis points")
     assert searched and all("basis points" in c["text"] for c in searched)
     kazakh = query(runner, seeded, "claims", "--entity", "Kazakhstan")
-    assert kazakh and all(
-        any("Kazakhstan" in e["text"] for e in c["entities"]) for c in kazakh
-    )
+    assert kazakh and all(any("Kazakhstan" in e["text"] for e in c["entities"]) for c in kazakh)
     assert len(query(runner, seeded, "claims", "--limit", "3")) == 3
     articles = query(runner, seeded, "articles", "--source", "Coastal")
     assert [a["source"] for a in articles] == ["Coastal Herald"]
@@ -351,8 +382,18 @@ def test_review_status_survives_reingest(db_url: str, runner: CliRunner) -> None
 
 def test_two_overlapping_ingests_store_each_article_once(db_url: str, tmp_path: Path) -> None:
     """Two cron runs on the same inputs at the same time: no error, no duplicate."""
-    command = [sys.executable, "-m", "factdb", "ingest", str(SEEDS), str(QUAKE_WIRE),
-               str(QUAKE_HERALD), "--json", "--db", db_url]
+    command = [
+        sys.executable,
+        "-m",
+        "factdb",
+        "ingest",
+        str(SEEDS),
+        str(QUAKE_WIRE),
+        str(QUAKE_HERALD),
+        "--json",
+        "--db",
+        db_url,
+    ]
     processes = [
         subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for _ in range(2)

@@ -100,9 +100,7 @@ def test_seed_000_years_ordinals_and_ages_are_not_counts(
 def test_seed_000_relative_dates_resolve_against_publication(
     seed_claims: dict[str, list[dict[str, Any]]], evidence_part: str, event_date: str
 ) -> None:
-    claims = [
-        c for c in seed_claims[SEED_000.name] if evidence_part in c["evidence"]["sentence"]
-    ]
+    claims = [c for c in seed_claims[SEED_000.name] if evidence_part in c["evidence"]["sentence"]]
     assert claims, evidence_part
     assert event_date in {c["event_date"] for c in claims}
 
@@ -111,7 +109,9 @@ def test_seed_000_reported_speech_keeps_the_speaker(
     seed_claims: dict[str, list[dict[str, Any]]],
 ) -> None:
     (claim,) = [
-        c for c in seed_claims[SEED_000.name] if any(q["raw"] == "At least 26" for q in c["quantities"])
+        c
+        for c in seed_claims[SEED_000.name]
+        if any(q["raw"] == "At least 26" for q in c["quantities"])
     ]
     assert claim["speaker"] == "Interior Ministry"
     assert "reported" not in claim["text"]

@@ -1,0 +1,73 @@
+"""Assembling claims: which quantities and which event date belong to which claim."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from spacy.language import Language
+
+from factdb.nlp.extract import extract_batch, extract_claims
+
+PUBLISHED = date(2022, 1, 8)  # a Saturday
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claim_part", "event_date"),
+    [
+        # the date dates the claim's own verb
+        ("Tokayev fired several senior security officials on Wednesday.", "fired", "2022-01-05"),
+        (
+            "Kremlin to hold high-stakes security talks from Sunday with the United States.",
+            "hold",
+            "2022-01-09",
+        ),
+        ("Nazarbayev ceded the presidency to Tokayev in 2019.", "ceded", "2019-01-01"),
+        # a date in the reporting clause dates the reported claim
+        (
+            "At least 26 protesters were killed, the Interior Ministry reported on Friday.",
+            "killed",
+            "2022-01-07",
+        ),
+        # a date that names a thing, or dates another clause, is not the event date
+        (
+            "Dozens of people have already been killed and hundreds injured in the most serious "
+            "challenge Kazakhstan's rulers have faced since independence in 1991.",
+            "hundreds",
+            None,
+        ),
+        (
+            "Russia denies this, insisting that NATO withdraw to the positions it held in 1997.",
+            "denies",
+            None,
+        ),
+    ],
+)
+def test_event_date_belongs_to_the_claims_own_verb(
+    nlp: Language, sentence: str, claim_part: str, event_date: str | None
+) -> None:
+    claims = extract_claims(nlp(sentence), PUBLISHED)
+    (claim,) = [c for c in claims if claim_part in c.text]
+    resolved = claim.event_date.resolved_start if claim.event_date else None
+    assert (resolved.isoformat() if resolved else None) == event_date
+
+
+def test_quantities_go_to_the_claim_that_holds_them(nlp: Language) -> None:
+    claims = extract_claims(
+        nlp("Previously, he said 18 security guards were dead and 748 injured in clashes."),
+        PUBLISHED,
+    )
+    by_number = {q.raw: c.text for c in claims for q in c.quantities}
+    assert set(by_number) == {"18", "748"}
+    assert by_number["18"] != by_number["748"]
+    assert "748 injured" in by_number["748"]
+
+
+def test_extract_batch_matches_one_by_one(nlp: Language) -> None:
+    texts = [
+        ("At least 26 protesters were killed on Friday.", PUBLISHED),
+        ("The talks will start on Sunday. 75 planes landed.", None),
+    ]
+    batched = extract_batch(nlp, texts)
+    single = [extract_claims(nlp(text), published) for text, published in texts]
+    assert batched == single
