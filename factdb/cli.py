@@ -166,6 +166,12 @@ def ingest(
         bool, typer.Option("--quiet", "-q", help="No progress bar, warnings or summary (cron).")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Processes parsing articles in parallel (worth it for large ingests)."
+        ),
+    ] = 1,
     synonyms: Annotated[
         str | None,
         typer.Option(
@@ -205,11 +211,14 @@ def ingest(
                         engine,
                         paths,
                         overrides=overrides,
+                        workers=workers,
                         synonyms=synonym_table,
                         on_progress=lambda n: progress.advance(task, n),
                     )
             else:
-                report = run_ingest(engine, paths, overrides=overrides, synonyms=synonym_table)
+                report = run_ingest(
+                    engine, paths, overrides=overrides, synonyms=synonym_table, workers=workers
+                )
         except ModelNotInstalledError as exc:
             fail(str(exc))
     for message in report.errors:
@@ -519,7 +528,8 @@ def _review(database: str | None, conflict_id: int, status: str, note: str) -> N
     with _database(database) as engine, Session(engine) as session, session.begin():
         if not set_conflict_status(session, conflict_id, status, note):
             fail(
-                f"no conflict with id {conflict_id}; list them with `factdb conflicts --status all`",
+                f"no conflict with id {conflict_id}; "
+                "list them with `factdb conflicts --status all`",
                 2,
             )
     typer.echo(f"Conflict {conflict_id} {status}.")

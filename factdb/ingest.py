@@ -8,6 +8,7 @@ hash is already stored are skipped before any NLP work, so re-running a cron job
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import islice
@@ -21,8 +22,9 @@ from sqlmodel import Session
 
 from factdb import store
 from factdb.conflicts import detect_conflicts_for_article
-from factdb.nlp.extract import extract_claims
+from factdb.nlp.extract import ArticleText, ParallelExtractor, extract_batch
 from factdb.nlp.pipeline import load_nlp
+from factdb.nlp.types import ClaimDraft
 from factdb.readers import ArticleInput, Overrides, ReadError, iter_articles
 from factdb.synonyms import Synonyms, load_synonyms
 
@@ -83,6 +85,42 @@ class IngestReport:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class StoredResult:
+    """What storing one extracted article added."""
+
+    stored: store.StoredArticle
+    conflicts: int
+
+
+def store_extracted(
+    engine: Engine,
+    article: ArticleInput,
+    claims: Sequence[ClaimDraft],
+    synonyms: Synonyms,
+    run_id: int | None = None,
+) -> StoredResult | None:
+    """Store one extracted article and detect its conflicts, all in one transaction.
+
+    Returns None when the same text is already stored, including when an overlapping run
+    stored it after this run checked: that is a duplicate, not an error.
+    """
+    try:
+        with Session(engine) as session, session.begin():
+            stored = store.store_article(session, article, claims, synonyms, run_id)
+            conflicts = detect_conflicts_for_article(session, stored.article_id)
+    except IntegrityError:
+        with Session(engine) as session:
+            if article.content_hash not in store.known_hashes(session, [article.content_hash]):
+                raise
+        return None
+    return StoredResult(stored, conflicts)
+
+
+def _extraction_input(article: ArticleInput) -> ArticleText:
+    return ArticleText(article.text, article.published, article.title)
+
+
 class _Ingester:
     """State of one run: the engine, pipeline, synonym table and the report being filled."""
 
@@ -91,9 +129,11 @@ class _Ingester:
         self.nlp = nlp
         self.synonyms = synonyms
         self.report = report
+        self._seen: set[str] = set()  # content hashes taken by this run (stored or in flight)
 
-    def _split(self, batch: Sequence[ArticleInput | ReadError]) -> list[ArticleInput]:
-        """Record the read errors and duplicates of a batch; return the articles to process."""
+    def split(self, batch: Sequence[ArticleInput | ReadError]) -> list[ArticleInput]:
+        """Record the read errors and duplicates of a batch; return the articles to extract."""
+        self.report.files_seen += len(batch)
         articles: list[ArticleInput] = []
         for item in batch:
             if isinstance(item, ReadError):
@@ -109,12 +149,11 @@ class _Ingester:
         with Session(self.engine) as session:
             stored = store.known_hashes(session, (a.content_hash for a in articles))
         fresh: list[ArticleInput] = []
-        seen = set(stored)
         for article in articles:
-            if article.content_hash in seen:
+            if article.content_hash in stored or article.content_hash in self._seen:
                 self._duplicate(article)
             else:
-                seen.add(article.content_hash)
+                self._seen.add(article.content_hash)
                 fresh.append(article)
         return fresh
 
@@ -122,37 +161,56 @@ class _Ingester:
         self.report.duplicates += 1
         self.report.duplicate_origins.append(article.origin)
 
-    def process(self, batch: Sequence[ArticleInput | ReadError]) -> None:
-        """Extract and store every new article of the batch, each in its own transaction."""
-        self.report.files_seen += len(batch)
-        fresh = self._split(batch)
-        docs = self.nlp.pipe((a.text for a in fresh), batch_size=len(fresh) or 1)
-        for article, doc in zip(fresh, docs, strict=True):
-            claims = extract_claims(doc, article.published)
-            try:
-                with Session(self.engine) as session, session.begin():
-                    stored = store.store_article(
-                        session, article, claims, self.synonyms, self.report.run_id
-                    )
-                    conflicts = detect_conflicts_for_article(session, stored.article_id)
-            except IntegrityError:
-                # An overlapping run stored the same text after we checked: not an error.
-                with Session(self.engine) as session:
-                    if article.content_hash not in store.known_hashes(
-                        session, [article.content_hash]
-                    ):
-                        raise
+    def store_all(
+        self, articles: Sequence[ArticleInput], claims: Sequence[Sequence[ClaimDraft]]
+    ) -> None:
+        """Store each extracted article in its own transaction and count what it added."""
+        for article, article_claims in zip(articles, claims, strict=True):
+            result = store_extracted(
+                self.engine, article, article_claims, self.synonyms, self.report.run_id
+            )
+            if result is None:
                 self._duplicate(article)
                 continue
+            stored = result.stored
             self.report.articles_added += 1
             self.report.claims_added += len(stored.claim_ids)
             self.report.quantities_added += stored.quantity_count
-            self.report.conflicts_added += conflicts
+            self.report.conflicts_added += result.conflicts
             self.report.added.append(
                 AddedArticle(
                     stored.article_id, article.origin, len(stored.claim_ids), stored.quantity_count
                 )
             )
+
+
+def _ingest_in_parallel(
+    ingester: _Ingester,
+    batches: Iterable[list[ArticleInput | ReadError]],
+    workers: int,
+    on_progress: Callable[[int], None] | None,
+) -> None:
+    """Keep every worker busy with the next batches while finished ones are stored in order."""
+    extractor = ParallelExtractor(workers)
+    in_flight: deque[tuple[list[ArticleInput], int]] = deque()
+
+    def store_oldest() -> None:
+        articles, size = in_flight.popleft()
+        ingester.store_all(articles, extractor.next_result())
+        if on_progress is not None:
+            on_progress(size)
+
+    try:
+        for batch in batches:
+            fresh = ingester.split(batch)
+            extractor.submit([_extraction_input(a) for a in fresh])
+            in_flight.append((fresh, len(batch)))
+            if len(in_flight) > workers:
+                store_oldest()
+        while in_flight:
+            store_oldest()
+    finally:
+        extractor.close()
 
 
 def ingest(
@@ -164,20 +222,29 @@ def ingest(
     synonyms: Synonyms | None = None,
     stdin: TextIO | BinaryIO | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    workers: int = 1,
     on_progress: Callable[[int], None] | None = None,
 ) -> IngestReport:
     """Ingest files, directories (recursively) and ``-`` (standard input) into the database.
 
+    With `workers` > 1, parsing and extraction run in that many worker processes while this
+    process stores; storing stays in one process, in input order, one transaction per article.
     Returns the run's report; rejected inputs are listed in `errors` and never stop the run.
     """
     started = perf_counter()
     with Session(engine) as session, session.begin():
         report = IngestReport(run_id=store.start_run(session))
     ingester = _Ingester(engine, nlp or load_nlp(), synonyms or load_synonyms(), report)
-    for batch in _batched(iter_articles(paths, overrides or Overrides(), stdin), batch_size):
-        ingester.process(batch)
-        if on_progress is not None:
-            on_progress(len(batch))
+    batches = _batched(iter_articles(paths, overrides or Overrides(), stdin), batch_size)
+    if workers > 1:
+        _ingest_in_parallel(ingester, batches, workers, on_progress)
+    else:
+        for batch in batches:
+            fresh = ingester.split(batch)
+            claims = extract_batch(ingester.nlp, [_extraction_input(a) for a in fresh])
+            ingester.store_all(fresh, claims)
+            if on_progress is not None:
+                on_progress(len(batch))
     report.seconds = perf_counter() - started
     with Session(engine) as session, session.begin():
         store.finish_run(

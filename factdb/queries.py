@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -88,9 +88,11 @@ def claim_records(session: Session, claim_ids: Sequence[int]) -> list[Record]:
     ids = list(dict.fromkeys(claim_ids))
     claim = models.Claim
     article = models.Article
-    evidence = func.substr(article.text, col(claim.start) + 1, col(claim.end) - col(claim.start))
+    # Offsets point into the stored body, or into the title for a headline claim.
+    source_text = case((col(claim.is_headline), article.title), else_=article.text)
+    evidence = func.substr(source_text, col(claim.start) + 1, col(claim.end) - col(claim.start))
     sentence = func.substr(
-        article.text,
+        source_text,
         col(claim.sentence_start) + 1,
         col(claim.sentence_end) - col(claim.sentence_start),
     )
@@ -191,7 +193,9 @@ def list_claims(session: Session, filters: ClaimFilters) -> list[Record]:
                 )
             )
         statement = statement.where(exists().where(*condition))
-    statement = statement.order_by(col(models.Article.id), col(claim.start), col(claim.id))
+    statement = statement.order_by(
+        col(models.Article.id), col(claim.sentence_index), col(claim.start), col(claim.id)
+    )
     if filters.limit is not None:
         statement = statement.limit(filters.limit)
     return claim_records(session, list(session.execute(statement).scalars()))

@@ -303,13 +303,15 @@ def test_article_json_has_the_documented_fields(seeded: str, runner: CliRunner) 
 
 
 def test_show_claim_cuts_evidence_from_the_stored_text(seeded: str, runner: CliRunner) -> None:
-    claims = query(runner, seeded, "claims", "--numbers")
-    article_texts: dict[int, str] = {}
+    claims = query(runner, seeded, "claims")
+    articles: dict[int, dict[str, Any]] = {}
     for claim in claims:
-        if claim["article_id"] not in article_texts:
-            article = query(runner, seeded, "show", "article", str(claim["article_id"]))
-            article_texts[claim["article_id"]] = article["text"]
-        text = article_texts[claim["article_id"]]
+        if claim["article_id"] not in articles:
+            articles[claim["article_id"]] = query(
+                runner, seeded, "show", "article", str(claim["article_id"])
+            )
+        article = articles[claim["article_id"]]
+        text = article["title"] if claim["headline"] else article["text"]
         evidence = claim["evidence"]
         assert text[evidence["start"] : evidence["end"]] == evidence["text"]
         assert evidence["text"] in evidence["sentence"]
@@ -317,6 +319,27 @@ def test_show_claim_cuts_evidence_from_the_stored_text(seeded: str, runner: CliR
         assert shown == claim
         for quantity in claim["quantities"]:
             assert text[quantity["start"] : quantity["end"]] == quantity["raw"]
+
+
+def test_headlines_give_claims_marked_as_headline(seeded: str, runner: CliRunner) -> None:
+    headline = [c for c in query(runner, seeded, "claims") if c["headline"]]
+    texts = {c["evidence"]["text"] for c in headline}
+    assert "Putin’s troops go in as Kazakh leader orders protesters shot" in texts
+    assert all(c["sentence_index"] == -1 for c in headline)
+    body = [c for c in query(runner, seeded, "claims") if not c["headline"]]
+    assert not texts & {c["evidence"]["text"] for c in body}
+
+
+def test_parallel_workers_store_the_same_claims(tmp_path: Path, runner: CliRunner) -> None:
+    results = []
+    for workers in ("1", "2"):
+        db = f"sqlite:///{tmp_path / f'w{workers}.db'}"
+        result = invoke(runner, "ingest", str(SEEDS), str(QUAKE_WIRE), "--workers", workers, db=db)
+        assert result.exit_code == 0, result.output
+        claims = query(runner, db, "claims")
+        results.append([(c["source"], c["text"], c["quantities"], c["event_date"]) for c in claims])
+    assert results[0] == results[1]
+    assert len(results[0]) > 50
 
 
 def test_filters_narrow_the_results(seeded: str, runner: CliRunner) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from spacy.language import Language
 
-from factdb.nlp.extract import extract_batch, extract_claims
+from factdb.nlp.extract import ArticleText, extract_batch, extract_claims, headline_claims
 
 PUBLISHED = date(2022, 1, 8)  # a Saturday
 
@@ -65,9 +65,14 @@ def test_quantities_go_to_the_claim_that_holds_them(nlp: Language) -> None:
 
 def test_extract_batch_matches_one_by_one(nlp: Language) -> None:
     texts = [
-        ("At least 26 protesters were killed on Friday.", PUBLISHED),
-        ("The talks will start on Sunday. 75 planes landed.", None),
+        ArticleText("At least 26 protesters were killed on Friday.", PUBLISHED),
+        ArticleText("The talks will start on Sunday. 75 planes landed.", None, "Talks to start"),
     ]
     batched = extract_batch(nlp, texts)
-    single = [extract_claims(nlp(text), published) for text, published in texts]
+    single = [
+        ([] if a.title is None else headline_claims(nlp(a.title), a.published))
+        + extract_claims(nlp(a.text), a.published)
+        for a in texts
+    ]
     assert batched == single
+    assert [c.is_headline for c in batched[1]][:1] == [True]

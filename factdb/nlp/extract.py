@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
 from datetime import date
 from multiprocessing import get_context
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
@@ -24,7 +26,16 @@ from factdb.nlp.types import ClaimDraft, DateMention
 
 # Dependency labels a date phrase climbs through on its way to the word it modifies.
 _DATE_ATTACHMENT = {
-    "pobj", "prep", "npadvmod", "compound", "nummod", "amod", "appos", "advmod", "dobj", "attr"
+    "pobj",
+    "prep",
+    "npadvmod",
+    "compound",
+    "nummod",
+    "amod",
+    "appos",
+    "advmod",
+    "dobj",
+    "attr",
 }
 
 
@@ -117,16 +128,36 @@ def extract_claims(doc: Doc, published: date | None) -> list[ClaimDraft]:
     return drafts
 
 
-ArticleText = tuple[str, date | None]
-"""An article body and its publication date: all extraction needs."""
+class ArticleText(NamedTuple):
+    """What extraction needs of an article: its body, publication date and headline."""
+
+    text: str
+    published: date | None
+    title: str | None = None
+
+
+def headline_claims(doc: Doc, published: date | None) -> list[ClaimDraft]:
+    """Claims of a headline, marked as such; their offsets point into the title.
+
+    Headlines are terse ("Kazakh leader orders protesters shot") and stored as article
+    metadata, so their claims are kept apart from the body's (sentence index -1).
+    """
+    return [
+        replace(claim, is_headline=True, sentence_index=-1)
+        for claim in extract_claims(doc, published)
+    ]
 
 
 def extract_batch(nlp: Language, articles: Sequence[ArticleText]) -> list[list[ClaimDraft]]:
-    """The claims of each article, parsed together with `nlp.pipe` (much faster than one by one)."""
-    docs = nlp.pipe((text for text, _ in articles), batch_size=max(len(articles), 1))
-    return [
-        extract_claims(doc, published) for doc, (_, published) in zip(docs, articles, strict=True)
-    ]
+    """Each article's headline and body claims, all parsed in one `nlp.pipe` pass."""
+    texts = [a.text for a in articles] + [a.title for a in articles if a.title]
+    docs = iter(nlp.pipe(texts, batch_size=max(len(texts), 1)))
+    bodies = [next(docs) for _ in articles]
+    results: list[list[ClaimDraft]] = []
+    for article, body in zip(articles, bodies, strict=True):
+        title = headline_claims(next(docs), article.published) if article.title else []
+        results.append(title + extract_claims(body, article.published))
+    return results
 
 
 def _worker_extract(model: str, articles: Sequence[ArticleText]) -> list[list[ClaimDraft]]:
