@@ -43,6 +43,7 @@ class Measurement:
 
     seconds: float
     peak_mb: float
+    worker_peak_mb: float
     counts: dict[str, int]
 
 
@@ -51,7 +52,9 @@ def _child(target: Callable[..., dict[str, int]], args: tuple[Any, ...], out: An
     counts = target(*args)
     seconds = time.perf_counter() - started
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    out.send(Measurement(seconds, peak_kb / 1024, counts))
+    # Worker processes (ingest --workers) have their own peak; the largest one is reported.
+    worker_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    out.send(Measurement(seconds, peak_kb / 1024, worker_kb / 1024, counts))
 
 
 def measure(target: Callable[..., dict[str, int]], *args: Any) -> Measurement:
@@ -135,7 +138,10 @@ def _line(label: str, m: Measurement, unit_counts: dict[str, str]) -> str:
         for key, name in unit_counts.items()
         if key in m.counts and m.counts["ms"]
     )
-    return f"{label:<22} {m.counts['ms'] / 1000:8.2f} s   {rates}   peak {m.peak_mb:,.0f} MB"
+    workers = f" (+ largest worker {m.worker_peak_mb:,.0f} MB)" if m.worker_peak_mb else ""
+    return (
+        f"{label:<22} {m.counts['ms'] / 1000:8.2f} s   {rates}   peak {m.peak_mb:,.0f} MB{workers}"
+    )
 
 
 def compare(paths: list[str], workers: int, batch_size: int) -> None:
