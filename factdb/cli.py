@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 from factdb import db, queries
 from factdb.conflicts import set_conflict_status
+from factdb.ingest import choose_workers
 from factdb.ingest import ingest as run_ingest
 from factdb.nlp.pipeline import ModelNotInstalledError
 from factdb.output import Column, OutputFormat, cell, field, render, render_object
@@ -167,11 +168,13 @@ def ingest(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     workers: Annotated[
-        int,
+        int | None,
         typer.Option(
-            min=1, help="Processes parsing articles in parallel (worth it for large ingests)."
+            min=1,
+            help="Processes parsing articles in parallel. Default: one per CPU (up to 4) for "
+            "60 or more inputs, else 1.",
         ),
-    ] = 1,
+    ] = None,
     synonyms: Annotated[
         str | None,
         typer.Option(
@@ -195,29 +198,27 @@ def ingest(
     except SynonymFileError as exc:
         fail(str(exc), code=2)
     show_progress = not quiet and not as_json and sys.stderr.isatty() and "-" not in paths
+    inputs = count_inputs(paths)
+    chosen_workers = workers or choose_workers(inputs)
     with _database(database) as engine:
         try:
-            if show_progress:
-                with Progress(
-                    TextColumn("Ingesting"),
-                    BarColumn(),
-                    MofNCompleteColumn(),
-                    TimeElapsedColumn(),
-                    console=err,
-                    transient=True,
-                ) as progress:
-                    task = progress.add_task("ingest", total=count_inputs(paths))
-                    report = run_ingest(
-                        engine,
-                        paths,
-                        overrides=overrides,
-                        workers=workers,
-                        synonyms=synonym_table,
-                        on_progress=lambda n: progress.advance(task, n),
-                    )
-            else:
+            with Progress(
+                TextColumn("Ingesting"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+                disable=not show_progress,
+            ) as progress:
+                task = progress.add_task("ingest", total=inputs)
                 report = run_ingest(
-                    engine, paths, overrides=overrides, synonyms=synonym_table, workers=workers
+                    engine,
+                    paths,
+                    overrides=overrides,
+                    synonyms=synonym_table,
+                    workers=chosen_workers,
+                    on_progress=lambda n: progress.advance(task, n),
                 )
         except ModelNotInstalledError as exc:
             fail(str(exc))

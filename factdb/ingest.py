@@ -8,6 +8,7 @@ hash is already stored are skipped before any NLP work, so re-running a cron job
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -30,6 +31,18 @@ from factdb.synonyms import Synonyms, load_synonyms
 
 T = TypeVar("T")
 DEFAULT_BATCH_SIZE = 32
+# Below this many inputs, starting worker processes (each loads the model, ~2 s) costs more
+# than it saves.
+PARALLEL_MIN_INPUTS = 60
+MAX_AUTO_WORKERS = 4
+
+
+def choose_workers(inputs: int, cpus: int | None = None) -> int:
+    """How many extraction processes to use for `inputs` files when the user did not say."""
+    available = cpus if cpus is not None else (os.cpu_count() or 1)
+    if inputs < PARALLEL_MIN_INPUTS:
+        return 1
+    return max(1, min(available, MAX_AUTO_WORKERS))
 
 
 def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:

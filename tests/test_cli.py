@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from factdb.cli import app
+from factdb.ingest import choose_workers
 
 from .conftest import SEED_000, SEED_001, SEEDS
 
@@ -430,3 +431,10 @@ def test_two_overlapping_ingests_store_each_article_once(db_url: str, tmp_path: 
     assert sum(r["duplicates"] for r in reports) == 4
     runner = CliRunner()
     assert len(query(runner, db_url, "articles")) == 4
+
+
+@pytest.mark.parametrize(
+    ("inputs", "cpus", "workers"), [(1, 8, 1), (59, 8, 1), (60, 2, 2), (500, 8, 4), (500, 1, 1)]
+)
+def test_workers_are_chosen_by_input_count_and_cpus(inputs: int, cpus: int, workers: int) -> None:
+    assert choose_workers(inputs, cpus) == workers
