@@ -402,6 +402,69 @@ UNIT_ROWS: list[tuple[str, list[Row]]] = [
             ("33,559", 33559, 33559, EXACT, None, None, "injure"),
         ],
     ),
+    (
+        # spaCy splits "km/h" into three tokens.
+        "Winds reached 140 km/h on the coast.",
+        [("140 km/h", 140, 140, EXACT, "kph", None, "reach")],
+    ),
+    (
+        "The storm could bring up to 80 millimetres of rain.",
+        [("up to 80 millimetres", 0, 80, AT_MOST, "mm", None, "bring")],
+    ),
+    (
+        "The state will pay 500,000 roubles to each family.",
+        [("500,000 roubles", 5e5, 5e5, EXACT, "RUB", None, "pay")],
+    ),
+    (
+        # A currency sign on both ends still makes one range.
+        "The damage will cost insurers between €300 million and €450 million.",
+        [("between €300 million and €450 million", 3e8, 4.5e8, RANGE, "EUR", None, "cost")],
+    ),
+    (
+        # A price or a means belongs to the verb: "buy ... for", "finance ... with".
+        "The group agreed to buy the snack maker for $2.3 billion.",
+        [("$2.3 billion", 2.3e9, 2.3e9, EXACT, "USD", None, "buy")],
+    ),
+    (
+        "It will finance the purchase with $1.5bn in new debt.",
+        [("$1.5bn", 1.5e9, 1.5e9, EXACT, "USD", None, "finance")],
+    ),
+    (
+        # A casualty table names neither noun nor verb: the adjective is the predicate.
+        "Izmit 4,179 dead, 10,759 injured",
+        [
+            ("4,179", 4179, 4179, EXACT, None, None, "dead"),
+            ("10,759", 10759, 10759, EXACT, None, None, "injure"),
+        ],
+    ),
+    (
+        # spaCy reads "Golcuk 1,000" as a name; the predicate after it shows it is a place.
+        "Golcuk 1,000 dead, 3,959 injured",
+        [
+            ("1,000", 1000, 1000, EXACT, None, None, "dead"),
+            ("3,959", 3959, 3959, EXACT, None, None, "injure"),
+        ],
+    ),
+    (
+        "Bursa 122 dead\n\nTekirdag 35 injured\n",
+        [
+            ("122", 122, 122, EXACT, None, None, "dead"),
+            ("35", 35, 35, EXACT, None, None, "injure"),
+        ],
+    ),
+    (
+        "The quake left more than 100,000 homeless.",
+        [("more than 100,000", 100000, None, MORE_THAN, None, None, "homeless")],
+    ),
+    (
+        "Relief workers turned from the more than 10,000 dead to the survivors.",
+        [("more than 10,000", 10000, None, MORE_THAN, None, None, "dead")],
+    ),
+    (
+        # An adjective of a later noun is not the number's predicate.
+        "The government revised that figure down to 12,514 early today.",
+        [("12,514", 12514, 12514, EXACT, None, None, "revise")],
+    ),
 ]
 
 

@@ -28,7 +28,9 @@ guards" → ``security guard``), or the object of ``of`` ("dozens of people" →
 when the noun is left out, the noun of the coordinated number before it ("dozens of people
 were killed and hundreds injured" → ``people`` for both). The predicate is the verb or
 predicate adjective that governs that noun, never a reporting verb ("the president said 20,000
-bandits attacked" → ``attack``).
+bandits attacked" → ``attack``); a number that names no noun takes the adjective right after it
+("Izmit 4,179 dead" → ``dead``), and money takes the verb of its price or means ("buy Brightwater
+for $2.3 billion" → ``buy``).
 """
 
 from __future__ import annotations
@@ -72,8 +74,12 @@ _UNITS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eigh
 # Magnitude words (from the lexicon) that only count when glued to digits: "£5m", not "5 m".
 _SHORT_MAGNITUDES = frozenset({"k", "m", "mn", "mln", "bn", "b", "tn"})
 _RANGE_DASHES = frozenset({"-", "\u2013", "\u2014"})  # hyphen, en dash, em dash
-# Prepositions through which a number still belongs to the verb: "the toll rose to 7,085".
+# Prepositions through which a number still belongs to the verb: "the toll rose to 7,085";
+# with a unit also "surged by 30 percent"; for money also a price or a means: "agreed to buy
+# Brightwater for $2.3 billion", "finance the purchase with $1.5bn".
 _VERB_PREPOSITIONS = frozenset({"to", "at", "from"})
+_UNIT_PREPOSITIONS = _VERB_PREPOSITIONS | {"by"}
+_MONEY_PREPOSITIONS = _UNIT_PREPOSITIONS | {"for", "with"}
 # Units whose "of" phrase names what is measured: "45 percent of the population".
 _SHARE_UNITS = frozenset({"percent", "percentage_point"})
 # A counted "noun" with one of these entity labels is a place or name heading a table row
@@ -388,6 +394,8 @@ def _read_range_end(
     if j + 1 >= stop:
         return None
     connector = doc[j].lower_
+    if start > 0 and doc[start - 1].lower_ in lex.currency_symbols:
+        start -= 1  # "between €300 million and €450 million": the sign stands before the number
     before = doc[start - 1].lower_ if start > 0 else ""
     if connector == "and":
         if before != "between":
@@ -644,10 +652,16 @@ def _is_model_number(doc: Doc, cand: _Candidate) -> bool:
     if not re.fullmatch(r"\d+", tok.text):
         return False
     before = doc[number.start - 1]
-    after = doc[number.end] if number.end < len(doc) else None
     if before.pos_ == "PROPN" and before.whitespace_:
-        return after is None or not (after.pos_ == "ADJ" or after.tag_ == "VBN")
+        return not _has_predicate_after(doc, number)
     return before.lower_ in ("a", "an") and tok.dep_ != "nummod" and cand.hyphen_noun is None
+
+
+def _has_predicate_after(doc: Doc, number: _Number) -> bool:
+    """True when an adjective or past participle follows the number, as in the casualty rows
+    "Bolu 226 dead" and "Golcuk 1,000 dead": the name before it is a place, not a model."""
+    after = doc[number.end] if number.end < len(doc) else None
+    return after is not None and (after.pos_ == "ADJ" or after.tag_ == "VBN")
 
 
 def _looks_like_age(doc: Doc, number: _Number) -> bool:
@@ -687,7 +701,11 @@ def _is_amount(doc: Doc, cand: _Candidate, lex: _Lexicon) -> bool:
     if number.start > 0 and doc[number.start - 1].lower_ in lex.age_before:
         return False  # "aged 81"
     head = _head_of(doc, number.start, number.end)
-    if first.ent_type_ in lex.name_labels and _entity_has_words(doc, first):
+    if (
+        first.ent_type_ in lex.name_labels
+        and _entity_has_words(doc, first)
+        and not _has_predicate_after(doc, number)
+    ):
         return False  # "Falcon 9", "Boeing 767"; a bare "747" tagged PRODUCT may be a count
     if plain and head.head.i == number.start - 1 and head.head.lemma_.lower() in lex.label_nouns:
         return False  # "page 5", "Section 8"
@@ -775,9 +793,9 @@ def _of_object(tokens: Iterable[Token]) -> Token | None:
     return None
 
 
-def _governor(tok: Token, has_unit: bool) -> Token | None:
+def _governor(tok: Token, prepositions: frozenset[str]) -> Token | None:
     """The verb (or copula) an NP head depends on, climbing through coordination,
-    apposition and a few prepositions; None when it hangs on another noun."""
+    apposition and the given `prepositions`; None when it hangs on another noun."""
     seen: set[int] = set()
     while tok.i not in seen:
         seen.add(tok.i)
@@ -788,11 +806,11 @@ def _governor(tok: Token, has_unit: bool) -> Token | None:
             return tok.head  # "inflation rose 4.5 percent"
         if dep == "pobj":
             prep = tok.head
-            if prep.lower_ not in _VERB_PREPOSITIONS | ({"by"} if has_unit else set()):
+            if prep.lower_ not in prepositions:
                 return None  # "a country of 19 million people" hangs on a noun
             while prep.dep_ == "prep" and prep.head.dep_ == "prep":
                 prep = prep.head  # "rose from 7,085 to 12,000": "to" hangs on "from"
-            # "the toll rose to 7,085"; "surged by 30 percent".
+            # "the toll rose to 7,085"; "surged by 30 percent"; "buy it for $2.3 billion".
             return prep.head if prep.head.pos_ in ("VERB", "AUX") else None
         if dep in ("conj", "appos") and tok.head.pos_ in ("NOUN", "PROPN", "NUM"):
             # "killed 10 soldiers and 20 civilians": civilians share "killed".
@@ -895,7 +913,13 @@ def _predicate_verb(doc: Doc, cand: _Candidate, np_head: Token, lex: _Lexicon) -
                 and not any(c.dep_ in ("xcomp", "ccomp") for c in child.children)
             ):
                 return child
-    verb = _governor(np_head, cand.unit is not None) or _relative_clause_verb(np_head)
+    if cand.unit in lex.currencies:
+        prepositions = _MONEY_PREPOSITIONS
+    elif cand.unit is not None:
+        prepositions = _UNIT_PREPOSITIONS
+    else:
+        prepositions = _VERB_PREPOSITIONS
+    verb = _governor(np_head, prepositions) or _relative_clause_verb(np_head)
     if verb is not None and verb.lemma_.lower() in lex.reporting_verbs and np_head.dep_ == "dobj":
         return _verb_after_reported_object(doc, np_head) or verb
     return verb
@@ -923,6 +947,21 @@ def _is_magnitude(cand: _Candidate, noun: Token | None, sent: Span, lex: _Lexico
     return any(t.lower_ in (lex.magnitude_word, lex.magnitude_cue) for t in sent)
 
 
+def _adjective_after(doc: Doc, cand: _Candidate, sent: Span, lex: _Lexicon) -> Token | None:
+    """A predicate adjective or participle right after a number that names no noun: casualty
+    tables and headlines leave out noun and verb ("Izmit 4,179 dead", "Tekirdag 35 injured"),
+    and "left more than 100,000 homeless" or "the more than 10,000 dead" claim the adjective,
+    not the verb the parser hangs the number on."""
+    if cand.end >= sent.end:
+        return None
+    word = doc[cand.end]
+    if word.tag_ not in ("JJ", "VBN") or {word.lower_, word.lemma_.lower()} & lex.ignored_modifiers:
+        return None  # "five more", "20 other"
+    if word.head.i > word.i and word.head.pos_ in ("NOUN", "PROPN"):
+        return None  # "revised that figure down to 12,514 early today": it describes "today"
+    return word
+
+
 def _analyse(doc: Doc, cand: _Candidate, sent: Span, lex: _Lexicon) -> _Syntax:
     """Find the counted noun and the predicate of a quantity from the dependency parse."""
     span_ids = range(cand.start, cand.end)
@@ -935,7 +974,9 @@ def _analyse(doc: Doc, cand: _Candidate, sent: Span, lex: _Lexicon) -> _Syntax:
         total = anchor.head.head
         if anchor.head.lower_ == "of" and total.lemma_.lower() in lex.total_nouns:
             counted = _noun_phrase(total, span_ids, lex)  # "a population of 12 million"
-    verb = _predicate_verb(doc, cand, np_head, lex)
+    verb = _adjective_after(doc, cand, sent, lex) if noun is None and cand.unit is None else None
+    if verb is None:
+        verb = _predicate_verb(doc, cand, np_head, lex)
     predicate: str | None = None
     if verb is not None:
         predicate = _predicate_of(verb, lex)
