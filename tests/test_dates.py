@@ -224,6 +224,8 @@ RESOLVED: list[tuple[str, date, Expected]] = [
     # Explicit direction, and present tense taking the nearer day.
     ("The envoy left last Saturday.", SAT, [day("last Saturday", jan(1))]),
     ("The envoy arrives next Monday.", SAT, [day("next Monday", jan(10))]),
+    # "next" + the publication weekday is a week ahead, never the day itself
+    ("The envoy arrives next Saturday.", SAT, [day("next Saturday", jan(15))]),
     ("The rocket launches on Tuesday.", date(2018, 2, 5), [day("Tuesday", date(2018, 2, 6))]),
     ("The summit opens Monday.", SAT, [day("Monday", jan(10))]),
     ("She is going to visit Paris on Tuesday.", SAT, [day("Tuesday", jan(11))]),

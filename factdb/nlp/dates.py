@@ -496,9 +496,10 @@ def _weekday(m: re.Match[str], ctx: _Context) -> _Reading | None:
     if modifier in ("last", "this past"):  # the latest one strictly before
         back = (published.weekday() - weekday) % 7 or 7
         return _Reading("day", _day(published - timedelta(days=back)))
-    if modifier in ("next", "this coming"):
-        tense = Tense.FUTURE
-    elif modifier in ("earlier", "later"):
+    if modifier in ("next", "this coming"):  # the first one strictly after: never today
+        ahead = (weekday - published.weekday()) % 7 or 7
+        return _Reading("day", _day(published + timedelta(days=ahead)))
+    if modifier in ("earlier", "later"):
         # "will start operations later Tuesday" is later on the Tuesday the story is about,
         # the nearest one, not a week ahead.
         tense = Tense.PRESENT
