@@ -15,6 +15,7 @@ from datetime import date
 from typing import Annotated, Any, NoReturn
 
 import typer
+from alembic.util.exc import CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.engine import Engine
@@ -447,6 +448,8 @@ def _run_schema_command(url: str | None, action: Callable[[Engine], None]) -> No
     engine = _engine_without_migrating(url)
     try:
         action(engine)
+    except CommandError as exc:  # an unknown or ambiguous revision
+        fail(f"{exc}; `factdb db current` shows where the database is", code=2)
     except OperationalError as exc:
         fail(f"cannot use the database: {exc.orig}")
     except SQLAlchemyError as exc:

@@ -81,7 +81,14 @@ def create_db_engine(url: str | None = None) -> Engine:
     except ArgumentError as exc:
         raise DatabaseURLError(f"not a database URL: {resolved!r}") from exc
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        directory = Path(parsed.database).expanduser().parent
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseURLError(
+                f"cannot create the directory {directory} for the SQLite database "
+                f"({exc.strerror})"
+            ) from exc
     try:
         engine = create_engine(parsed, pool_pre_ping=True)
     except (NoSuchModuleError, ArgumentError) as exc:

@@ -212,10 +212,26 @@ def test_usage_errors_exit_2_without_traceback(
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-def test_a_bad_database_url_is_a_clear_usage_error(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["stats", "--db", "nosuchdriver://x/y"])
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("nosuchdriver://x/y", "unsupported database URL"),
+        ("/proc/no-such-dir/factdb.db", "cannot create the directory /proc/no-such-dir"),
+    ],
+)
+def test_a_bad_database_location_is_a_clear_usage_error(
+    runner: CliRunner, url: str, message: str
+) -> None:
+    result = runner.invoke(app, ["stats", "--db", url])
     assert result.exit_code == 2
-    assert "Error:" in result.stderr
+    assert f"Error: {message}" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_an_unreachable_server_is_an_error_not_a_traceback(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["stats", "--db", "postgresql+psycopg://postgres@127.0.0.1:1/x"])
+    assert result.exit_code == 1
+    assert "Error: cannot open the database" in result.stderr
     assert "Traceback" not in result.output
 
 

@@ -154,3 +154,10 @@ def test_a_non_editable_install_migrates_from_any_directory(tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == db.head_revision()
     assert (elsewhere / "fresh.db").is_file()
+
+
+def test_an_unknown_revision_is_a_usage_error(tmp_path: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["db", "downgrade", "nonsense", "--db", str(tmp_path / "f.db")])
+    assert result.exit_code == 2
+    assert "Can't locate revision identified by 'nonsense'" in result.stderr
+    assert "Traceback" not in result.output
