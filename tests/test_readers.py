@@ -477,21 +477,20 @@ def test_empty_directory(tmp_path: Path) -> None:
     assert count_inputs([root]) == 1
 
 
-def test_unreadable_file(tmp_path: Path) -> None:
+def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As root (CI) chmod 000 does not stop reading, so the OS refusal is simulated."""
     path = tmp_path / "secret.txt"
     path.write_text(BODY, encoding="utf-8")
-    path.chmod(0)
-    try:
-        try:
-            path.open("rb").close()
-        except PermissionError:
-            pass
-        else:
-            pytest.skip("chmod 000 does not block reading here (running as root)")
-        record = error(path)
-        assert record.message.startswith("permission denied")
-    finally:
-        path.chmod(0o644)
+    real_read_bytes = Path.read_bytes
+
+    def refuse(self: Path) -> bytes:
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    record = error(path)
+    assert record.message.startswith("permission denied")
 
 
 # --------------------------------------------------------------------------- the corpus
