@@ -8,10 +8,10 @@ default SQLite file, exactly as for the factdb CLI.
 
 from __future__ import annotations
 
+from alembic import context
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection
 
-from alembic import context
 from factdb import models
 from factdb.config import database_url
 

@@ -23,6 +23,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from factdb import db, queries
+from factdb.conflicts import KINDS as CONFLICT_KINDS
 from factdb.conflicts import set_conflict_status
 from factdb.ingest import choose_workers
 from factdb.ingest import ingest as run_ingest
@@ -254,22 +255,31 @@ def _quantities_text(record: dict[str, Any]) -> str:
     return "; ".join(_interval(q) for q in record["quantities"])
 
 
+def _published(record: dict[str, Any]) -> str | None:
+    """A record's publication date, or its inferred one marked as such."""
+    if record.get("published") or not record.get("published_inferred"):
+        return record.get("published")
+    return f"{record['published_inferred']} (inferred)"
+
+
 CLAIM_COLUMNS = [
     field("id"),
     field("source", max_width=18),
-    field("published", max_width=10),
+    Column("published", _published, 10),
     field("speaker", max_width=18),
     field("text", "claim", max_width=70),
     Column("event date", lambda r: r["event_date"] or r["event_date_text"], 12),
     Column("quantities", _quantities_text, 40),
+    field("fact_id", "fact"),
 ]
 ARTICLE_COLUMNS = [
     field("id"),
     field("source", max_width=24),
-    field("published"),
+    Column("published", _published),
     field("title", max_width=50),
     field("author", max_width=20),
     field("claims"),
+    Column("copy of", lambda r: r["copy_of"] and f"#{r['copy_of']} ({r['copy_score']:.2f})"),
     field("origin", max_width=40),
 ]
 SOURCE_COLUMNS = [
@@ -290,11 +300,39 @@ CONFLICT_COLUMNS = [
     field("id"),
     field("kind"),
     field("status"),
-    Column("source A", _side("claim_a", lambda c: f"{c['source']} {c['published'] or ''}"), 22),
+    field("confidence"),
+    Column("source A", _side("claim_a", lambda c: f"{c['source']} {_published(c) or ''}"), 22),
     Column("claim A", _side("claim_a", lambda c: c["text"]), 45),
-    Column("source B", _side("claim_b", lambda c: f"{c['source']} {c['published'] or ''}"), 22),
+    Column("source B", _side("claim_b", lambda c: f"{c['source']} {_published(c) or ''}"), 22),
     Column("claim B", _side("claim_b", lambda c: c["text"]), 45),
     field("explanation", max_width=50),
+]
+
+
+def _reports(fact: dict[str, Any]) -> str:
+    """Each claim of a fact as "source date: numbers", one per line."""
+    return "\n".join(
+        f"{c['source'] or '?'} {_published(c) or 'undated'}: " + (_quantities_text(c) or c["text"])
+        for c in fact["claims"]
+    )
+
+
+FACT_COLUMNS = [
+    field("id"),
+    field("state"),
+    field("independent_sources", "sources"),
+    field("label", "fact", max_width=60),
+    Column("reports", _reports, 70),
+]
+TIMELINE_COLUMNS = [
+    Column("published", _published, 12),
+    field("source", max_width=20),
+    Column("number", lambda r: f"{r['raw']} {r['interval']}", 24),
+    field("text", "claim", max_width=50),
+    field("relation"),
+    Column("vs", lambda r: r["compared_with"] and f"#{r['compared_with']}"),
+    field("claim_id", "claim id"),
+    field("fact_id", "fact id"),
 ]
 
 
@@ -368,7 +406,10 @@ def claims(
 @conflicts_app.callback()
 def conflicts(
     ctx: typer.Context,
-    kind: Annotated[str | None, typer.Option(help="Only this kind (e.g. number).")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(help="Only this kind: number, update, polarity, direction or date."),
+    ] = None,
     status: Annotated[str, typer.Option(help="open, dismissed, resolved or all.")] = "open",
     source: SourceOption = None,
     since: SinceOption = None,
@@ -387,10 +428,93 @@ def conflicts(
         return
     if status not in (*queries.CONFLICT_STATUSES, "all"):
         fail(f"--status must be one of open, dismissed, resolved, all (got {status!r})", code=2)
+    if kind is not None and kind not in CONFLICT_KINDS:
+        fail(f"--kind must be one of {', '.join(CONFLICT_KINDS)} (got {kind!r})", code=2)
     base = _filters(source, since, until, search, entity, limit)
     filters = queries.ConflictFilters(**vars(base), kind=kind, status=status)
     rows = _query(database, lambda s: queries.list_conflicts(s, filters))
     render(rows, fmt, CONFLICT_COLUMNS, title="Conflicts")
+
+
+CountedOption = Annotated[
+    str | None,
+    typer.Option(help="Only numbers counting this (noun or predicate, e.g. killed)."),
+]
+
+
+@app.command()
+def facts(
+    counted: CountedOption = None,
+    state: Annotated[
+        str | None,
+        typer.Option(help="Only facts in this state: agree, conflict, update or single."),
+    ] = None,
+    min_sources: Annotated[
+        int, typer.Option(min=1, help="Only facts told by at least this many independent sources.")
+    ] = 1,
+    source: SourceOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    search: SearchOption = None,
+    entity: EntityOption = None,
+    limit: LimitOption = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+    database: DbOption = None,
+) -> None:
+    """List facts: claims of different articles that state the same thing, with each source's
+    report, whether the sources agree, and how many independent sources (copies count once).
+
+    Example: factdb facts --min-sources 2 --counted killed --format json
+    """
+    states = {"single": "single source", **{s: s for s in queries.FACT_STATES}}
+    if state is not None and state not in states:
+        fail(f"--state must be one of agree, conflict, update, single (got {state!r})", code=2)
+    base = _filters(source, since, until, search, entity, limit)
+    filters = queries.FactFilters(
+        **vars(base),
+        counted=counted,
+        state=states[state] if state else None,
+        min_sources=min_sources,
+    )
+    try:
+        synonym_table = load_synonyms()
+    except SynonymFileError as exc:
+        fail(str(exc), code=2)
+    rows = _query(database, lambda s: queries.list_facts(s, filters, synonym_table))
+    render(rows, fmt, FACT_COLUMNS, title="Facts")
+
+
+@app.command()
+def timeline(
+    counted: CountedOption = None,
+    entity: EntityOption = None,
+    source: SourceOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    search: SearchOption = None,
+    limit: LimitOption = None,
+    synonyms: Annotated[
+        str | None,
+        typer.Option(
+            help="Extra synonym file (JSON) merged with the shipped one.", envvar="FACTDB_SYNONYMS"
+        ),
+    ] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+    database: DbOption = None,
+) -> None:
+    """Each report of a number in publication order, with its source and interval, and
+    whether it agrees with, updates or conflicts with the earlier reports of the same fact.
+
+    Example: factdb timeline --counted killed --entity Turkey
+    """
+    try:
+        synonym_table = load_synonyms(synonyms)
+    except SynonymFileError as exc:
+        fail(str(exc), code=2)
+    base = _filters(source, since, until, search, entity, limit)
+    filters = queries.TimelineFilters(**vars(base), counted=counted)
+    rows = _query(database, lambda s: queries.timeline(s, filters, synonym_table))
+    render(rows, fmt, TIMELINE_COLUMNS, title="Timeline")
 
 
 @app.command()
@@ -431,6 +555,22 @@ def show_article(
     record = _query(database, lambda s: queries.get_article(s, article_id))
     if record is None:
         fail(f"no article with id {article_id}; list them with `factdb articles`", code=2)
+    render_object(record, fmt)
+
+
+@show_app.command("fact")
+def show_fact(
+    fact_id: Annotated[int, typer.Argument(help="Fact id (see `factdb facts`).")],
+    fmt: FormatOption = OutputFormat.TABLE,
+    database: DbOption = None,
+) -> None:
+    """One fact: its state, independent sources, every claim in full and its conflicts.
+
+    Example: factdb show fact 4 --format json
+    """
+    record = _query(database, lambda s: queries.get_fact(s, fact_id))
+    if record is None:
+        fail(f"no fact with id {fact_id}; list them with `factdb facts`", code=2)
     render_object(record, fmt)
 
 

@@ -1,150 +1,332 @@
-"""Flagging claims of different sources that cannot both be true.
+"""Flagging claims of one fact that disagree, or that record a change over time.
 
-A number conflict: two quantities that count the same thing (same canonical counted noun,
-predicate and unit, see `factdb.synonyms`) from articles of different sources that are about
-the same story (they mention at least one named entity in common) and whose intervals do not
-overlap. "dozens killed" and "at least 26 killed" overlap, so they agree; "26 killed"
-and "164 killed" do not. Candidates are found through the indexed matching keys of the new
-article's quantities only, so detection cost does not grow with the whole database.
+Only two claims that `factdb.matching` linked directly as stating the same fact are compared,
+and only when their articles are independent: different sources (an unknown source counts as
+different) that are not copies of each other. A copy never conflicts with its original. Each
+pair goes through five rules, each with its own `kind`:
+
+- ``number``: a pair of numbers that count the same thing have disjoint intervals and concern
+  the same (or an unknown) time: "26 killed" and "164 killed" on the same day. "dozens" and
+  "26" overlap, so they agree.
+- ``update``: the same, but the later report concerns a later time: a death toll that rose
+  from 600 to 7,085. It is listed and labelled, never hidden; a cumulative count (killed,
+  injured, arrested…) that *falls* is still an update, with a lower confidence and an
+  explanation that calls it a revision of the earlier figure.
+- ``polarity``: one claim asserts what the other negates or denies.
+- ``direction``: one says the value went up, the other down (rose vs fell), same or unknown
+  time.
+- ``date``: the same event (a claim without numbers: something happened) dated on days —
+  or months, or years — that do not overlap.
+
+The time a number concerns is `factdb.matching.report_time`: for a cumulative count, the
+later of the stated publication date and a day-precise event date, since "the quake that
+struck on Tuesday has killed 12,000" is a count as of the report, not as of Tuesday; for any
+other number, its day-precise event date, else the stated publication date. Inferred
+publication dates are never used, so the verdict does not depend on which copy of an article
+arrived first.
+
+Confidence starts from the rule's base (number 0.9, update 0.8 or 0.6 for a falling cumulative
+count, polarity and direction 0.8, date 0.7) and is multiplied by 0.7 when either claim is
+hedged, 0.7 when either number is vague or approximate, and by the link's score when below 1.
+
+Every conflict row is unique per (earlier claim, later claim, kind): detecting it again (a
+re-ingest, another copy) finds the existing row, so reviewers' statuses survive.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import and_, exists, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from factdb import models
-from factdb.nlp.types import Qualifier
-from factdb.nlp.types import Quantity as QuantityValue
+from factdb.matching import (
+    ClaimFeatures,
+    Link,
+    MatchResult,
+    QuantityFeatures,
+    lexicon,
+    report_time,
+)
+from factdb.nlp.types import Quantity as Interval
 from factdb.store import insert_ignoring_duplicates, utcnow
 
-NUMBER_RULE = (
-    "number: same counted thing and predicate, articles sharing an entity, disjoint intervals, "
-    "different sources"
-)
+KINDS = ("number", "update", "polarity", "direction", "date")
+RULES = {
+    "number": "number: same fact, intervals do not overlap, same or unknown time",
+    "update": "update: same fact, intervals do not overlap, the later report concerns a later time",
+    "polarity": "polarity: same fact, one source asserts it and the other negates or denies it",
+    "direction": "direction: same fact, one says up and the other down, same or unknown time",
+    "date": "date: same event, dates that do not overlap",
+}
+_HEDGED = 0.7
+_VAGUE = 0.7
 
 
-def interval_text(quantity: models.Quantity) -> str:
+def interval_text(interval: Interval) -> str:
     """An interval in mathematical notation: ``[26, 26]``, ``(3800, ∞)``, ``[0, 100)``."""
-    low = "-∞" if quantity.low is None else f"{quantity.low:g}"
-    high = "∞" if quantity.high is None else f"{quantity.high:g}"
-    left = "[" if quantity.low is not None and quantity.low_inclusive else "("
-    right = "]" if quantity.high is not None and quantity.high_inclusive else ")"
+    low = "-∞" if interval.low is None else f"{interval.low:g}"
+    high = "∞" if interval.high is None else f"{interval.high:g}"
+    left = "[" if interval.low is not None and interval.low_inclusive else "("
+    right = "]" if interval.high is not None and interval.high_inclusive else ")"
     return f"{left}{low}, {high}{right}"
 
 
-def _as_value(quantity: models.Quantity) -> QuantityValue:
-    return QuantityValue(
-        raw=quantity.raw,
-        value=quantity.value,
-        low=quantity.low,
-        high=quantity.high,
-        qualifier=Qualifier(quantity.qualifier),
-        low_inclusive=quantity.low_inclusive,
-        high_inclusive=quantity.high_inclusive,
-    )
-
-
-def intervals_overlap(a: models.Quantity, b: models.Quantity) -> bool:
-    """True when the two stored quantities can describe the same true value."""
-    return _as_value(a).overlaps(_as_value(b))
-
-
-def _share_an_entity(article_a: Any, article_b: Any) -> Any:
-    """SQL condition: some entity is mentioned by claims of both articles.
-
-    Without it, "dozens killed" in a story about Kazakhstan would conflict with "164 killed"
-    in a story about an earthquake elsewhere.
-    """
-    claim_a, claim_b = aliased(models.Claim), aliased(models.Claim)
-    link_a, link_b = aliased(models.ClaimEntity), aliased(models.ClaimEntity)
-    return exists().where(
-        col(claim_a.article_id) == article_a,
-        col(link_a.claim_id) == claim_a.id,
-        col(link_b.entity_id) == link_a.entity_id,
-        col(claim_b.id) == link_b.claim_id,
-        col(claim_b.article_id) == article_b,
-    )
+def number_relation(
+    a: ClaimFeatures, qa: QuantityFeatures, b: ClaimFeatures, qb: QuantityFeatures
+) -> str:
+    """``agree`` (intervals overlap), ``update`` (disjoint, different times) or ``number``."""
+    if qa.interval.overlaps(qb.interval):
+        return "agree"
+    ta, tb = report_time(a, qa), report_time(b, qb)
+    return "update" if ta is not None and tb is not None and ta != tb else "number"
 
 
 @dataclass(frozen=True)
-class _Candidate:
-    new: models.Quantity
-    old: models.Quantity
-    new_claim_id: int
-    old_claim_id: int
+class Finding:
+    """One conflict found between two claims: `a` is the earlier report."""
+
+    kind: str
+    a: ClaimFeatures
+    b: ClaimFeatures
+    quantity_a: QuantityFeatures | None
+    quantity_b: QuantityFeatures | None
+    confidence: float
+    detail: str
+
+    @property
+    def rule(self) -> str:
+        """The rule that fired, as shown to users."""
+        return RULES[self.kind]
 
 
-def detect_conflicts_for_article(session: Session, article_id: int) -> int:
-    """Record number conflicts between `article_id` and earlier articles; return how many are new.
+def _side(claim: ClaimFeatures, quantity: QuantityFeatures | None) -> str:
+    published = claim.published.isoformat() if claim.published else "no stated date"
+    if claim.event_start is not None:
+        event = f", event date {claim.event_start.isoformat()} ({claim.event_text!r})"
+    elif claim.event_text:
+        event = f", event date {claim.event_text!r} (unresolved)"
+    else:
+        event = ""
+    number = f" says {quantity.raw!r} {interval_text(quantity.interval)}" if quantity else ""
+    source = claim.source or "unknown source"
+    sentence = " ".join(claim.sentence.split())
+    return f"{source} (published {published}{event}){number}: “{sentence}”"
+
+
+def _explain(
+    kind: str,
+    a: ClaimFeatures,
+    qa: QuantityFeatures | None,
+    b: ClaimFeatures,
+    qb: QuantityFeatures | None,
+    why: str,
+) -> str:
+    return f"{kind}: {why}. A: {_side(a, qa)} B: {_side(b, qb)} Rule: {RULES[kind]}."
+
+
+def _confidence(base: float, link: Link, *quantities: QuantityFeatures | None) -> float:
+    value = base * min(1.0, link.score)
+    if link.a.hedged or link.b.hedged:
+        value *= _HEDGED
+    if any(q is not None and q.vague for q in quantities):
+        value *= _VAGUE
+    return round(value, 2)
+
+
+def _numbers(link: Link) -> list[Finding]:
+    """The number or update finding of the first disagreeing pair of numbers, if any."""
+    lex = lexicon()
+    for qa, qb in link.quantity_pairs:
+        relation = number_relation(link.a, qa, link.b, qb)
+        if relation == "agree":
+            continue
+        a, b, first, second = link.a, link.b, qa, qb
+        predicate = lex.neutral(qa.predicate or qb.predicate)
+        what = (qa.counted or qa.unit or "the value") + (f" ({predicate})" if predicate else "")
+        if relation == "update":
+            ta, tb = report_time(a, qa), report_time(b, qb)
+            if ta is not None and tb is not None and ta > tb:
+                a, b, first, second = b, a, qb, qa
+            rose = (second.interval.low or 0) >= (first.interval.high or 0)
+            cumulative = first.predicate in lex.cumulative_predicates
+            change = "rose" if rose else "fell"
+            why = (
+                f"the count of {what} {change} from {first.raw!r} {interval_text(first.interval)} "
+                f"(as of {report_time(a, first)}) to {second.raw!r} "
+                f"{interval_text(second.interval)} (as of {report_time(b, second)})"
+            )
+            if cumulative and not rose:
+                why += "; a cumulative count does not fall, so the later figure revises the earlier"
+            base = 0.6 if cumulative and not rose else 0.8
+            return [
+                Finding(
+                    "update",
+                    a,
+                    b,
+                    first,
+                    second,
+                    _confidence(base, link, qa, qb),
+                    _explain("update", a, first, b, second, why),
+                )
+            ]
+        if a.order_key() > b.order_key():
+            a, b, first, second = b, a, qb, qa
+        time = report_time(a, first) or report_time(b, second)
+        why = (
+            f"both count {what}, {first.raw!r} {interval_text(first.interval)} and "
+            f"{second.raw!r} {interval_text(second.interval)} do not overlap, and both concern "
+            + (f"the same time ({time})" if time else "an unknown time")
+        )
+        return [
+            Finding(
+                "number",
+                a,
+                b,
+                first,
+                second,
+                _confidence(0.9, link, qa, qb),
+                _explain("number", a, first, b, second, why),
+            )
+        ]
+    return []
+
+
+def _ordered(link: Link) -> tuple[ClaimFeatures, ClaimFeatures]:
+    return (link.a, link.b) if link.a.order_key() <= link.b.order_key() else (link.b, link.a)
+
+
+def _polarity(link: Link) -> list[Finding]:
+    if link.a.polarity == link.b.polarity:
+        return []
+    a, b = _ordered(link)
+    why = f"A is {a.polarity} and B is {b.polarity}"
+    return [
+        Finding(
+            "polarity",
+            a,
+            b,
+            None,
+            None,
+            _confidence(0.8, link),
+            _explain("polarity", a, None, b, None, why),
+        )
+    ]
+
+
+def _direction(link: Link) -> list[Finding]:
+    lex = lexicon()
+    directions: list[
+        tuple[str | None, str | None, QuantityFeatures | None, QuantityFeatures | None]
+    ] = [(lex.direction(link.a.predicate), lex.direction(link.b.predicate), None, None)]
+    directions += [
+        (lex.direction(qa.predicate), lex.direction(qb.predicate), qa, qb)
+        for qa, qb in link.quantity_pairs
+    ]
+    for da, db, qa, qb in directions:
+        if da is None or db is None or da == db:
+            continue
+        ta, tb = report_time(link.a, qa), report_time(link.b, qb)
+        if ta is not None and tb is not None and ta != tb:
+            return []  # up one day, down the next: two movements, not a contradiction
+        a, b = _ordered(link)
+        first, second = (qa, qb) if a is link.a else (qb, qa)
+        why = (
+            f"A says it went {da if a is link.a else db}, B says it went "
+            f"{db if a is link.a else da}, about the same or an unknown time"
+        )
+        return [
+            Finding(
+                "direction",
+                a,
+                b,
+                first,
+                second,
+                _confidence(0.8, link, qa, qb),
+                _explain("direction", a, first, b, second, why),
+            )
+        ]
+    return []
+
+
+def _date(link: Link) -> list[Finding]:
+    a, b = _ordered(link)
+    if a.quantities or b.quantities or a.event_start is None or b.event_start is None:
+        return []
+    if a.event_granularity != b.event_granularity:
+        return []
+    a_end, b_end = a.event_end or a.event_start, b.event_end or b.event_start
+    if a.event_start <= b_end and b.event_start <= a_end:
+        return []
+    why = (
+        f"A dates it {a.event_start.isoformat()} ({a.event_text!r}), B "
+        f"{b.event_start.isoformat()} ({b.event_text!r}); the {a.event_granularity}s differ"
+    )
+    return [
+        Finding(
+            "date",
+            a,
+            b,
+            None,
+            None,
+            _confidence(0.7, link),
+            _explain("date", a, None, b, None, why),
+        )
+    ]
+
+
+def independent(link: Link, result: MatchResult) -> bool:
+    """Different (or unknown) sources, and not copies of each other."""
+    same_source = link.a.source_id is not None and link.a.source_id == link.b.source_id
+    return not same_source and not result.are_copies(link)
+
+
+def findings(link: Link) -> list[Finding]:
+    """Every conflict the five rules find between the two claims of a link."""
+    return _numbers(link) + _polarity(link) + _direction(link) + _date(link)
+
+
+def record_conflicts(session: Session, result: MatchResult) -> int:
+    """Store the conflicts of one article's links; return how many are new.
 
     Runs inside the caller's per-article transaction. A pair already recorded (for example a
     dismissed one) is left as it is, so reviewers' decisions survive later ingests.
     """
-    new_claim = aliased(models.Claim)
-    old_claim = aliased(models.Claim)
-    new_article = aliased(models.Article)
-    old_article = aliased(models.Article)
-    new_q = aliased(models.Quantity)
-    old_q = aliased(models.Quantity)
-    rows = session.execute(
-        select(new_q, old_q, new_claim.id, old_claim.id)
-        .join(new_claim, col(new_claim.id) == new_q.claim_id)
-        .join(new_article, col(new_article.id) == new_claim.article_id)
-        .join(
-            old_q,
-            and_(
-                col(old_q.counted_key) == new_q.counted_key,
-                col(old_q.predicate_key) == new_q.predicate_key,
-                col(old_q.unit).is_not_distinct_from(new_q.unit),
-                col(old_q.id) != new_q.id,
-            ),
-        )
-        .join(old_claim, col(old_claim.id) == old_q.claim_id)
-        .join(old_article, col(old_article.id) == old_claim.article_id)
-        .where(
-            col(new_claim.article_id) == article_id,
-            col(old_claim.article_id) != article_id,
-            col(new_q.counted_key).is_not(None),
-            col(new_q.predicate_key).is_not(None),
-            col(new_article.source_id).is_distinct_from(old_article.source_id),
-            _share_an_entity(col(new_article.id), col(old_article.id)),
-        )
-    ).all()
-    candidates: dict[tuple[int, int], _Candidate] = {}
-    for new, old, new_id, old_id in rows:
-        if not intervals_overlap(new, old):
-            pair = (int(old_id), int(new_id))
-            candidates.setdefault(pair, _Candidate(new, old, int(new_id), int(old_id)))
     now = utcnow()
-    conflict_rows = [
+    found = [
         {
-            "claim_a_id": c.old_claim_id,
-            "claim_b_id": c.new_claim_id,
-            "quantity_a_id": c.old.id,
-            "quantity_b_id": c.new.id,
-            "kind": "number",
-            "rule": NUMBER_RULE,
-            "detail": (
-                f"{c.old.raw!r} {interval_text(c.old)} vs {c.new.raw!r} {interval_text(c.new)}: "
-                f"both count {c.new.counted_key!r} with predicate {c.new.predicate_key!r}"
-                + (f" in {c.new.unit}" if c.new.unit else "")
-                + "; the intervals do not overlap"
-            ),
-            "confidence": 0.8,
+            "claim_a_id": finding.a.id,
+            "claim_b_id": finding.b.id,
+            "quantity_a_id": finding.quantity_a.id if finding.quantity_a else None,
+            "quantity_b_id": finding.quantity_b.id if finding.quantity_b else None,
+            "kind": finding.kind,
+            "rule": finding.rule,
+            "detail": finding.detail,
+            "confidence": finding.confidence,
             "status": "open",
             "created_at": now,
             "updated_at": now,
         }
-        for c in candidates.values()
+        for link in result.links
+        if independent(link, result)
+        for finding in findings(link)
     ]
-    return insert_ignoring_duplicates(
-        session, models.Conflict, conflict_rows, ["claim_a_id", "claim_b_id", "kind"]
-    )
+    if not found:
+        return 0
+    conflict = models.Conflict
+    known = {
+        (a, b, kind)
+        for a, b, kind in session.execute(
+            select(col(conflict.claim_a_id), col(conflict.claim_b_id), col(conflict.kind)).where(
+                col(conflict.claim_a_id).in_({row["claim_a_id"] for row in found})
+            )
+        )
+    }
+    new = [r for r in found if (r["claim_a_id"], r["claim_b_id"], r["kind"]) not in known]
+    # Counted here, not from the INSERT's row count, which PostgreSQL drivers may not report.
+    insert_ignoring_duplicates(session, conflict, new, ["claim_a_id", "claim_b_id", "kind"])
+    return len(new)
 
 
 def set_conflict_status(session: Session, conflict_id: int, status: str, note: str) -> bool:

@@ -22,7 +22,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from factdb import store
-from factdb.conflicts import detect_conflicts_for_article
+from factdb.conflicts import record_conflicts
+from factdb.copies import detect_copies
+from factdb.matching import match_article
 from factdb.nlp.extract import ArticleText, ParallelExtractor, extract_batch
 from factdb.nlp.pipeline import load_nlp
 from factdb.nlp.types import ClaimDraft
@@ -78,6 +80,8 @@ class IngestReport:
     claims_added: int = 0
     quantities_added: int = 0
     conflicts_added: int = 0
+    claim_matches: int = 0
+    copies_found: int = 0
     seconds: float = 0.0
     added: list[AddedArticle] = field(default_factory=list)
     duplicate_origins: list[str] = field(default_factory=list)
@@ -88,7 +92,8 @@ class IngestReport:
         """One line for the end of a run: what was added, skipped and rejected."""
         text = (
             f"{self.articles_added} article(s) added ({self.claims_added} claims, "
-            f"{self.quantities_added} quantities, {self.conflicts_added} new conflicts), "
+            f"{self.quantities_added} quantities, {self.claim_matches} matches with earlier "
+            f"claims, {self.copies_found} copies, {self.conflicts_added} new conflicts), "
             f"{self.duplicates} already stored, {len(self.errors)} rejected"
         )
         return f"{text} in {self.seconds:.1f}s"
@@ -104,6 +109,8 @@ class StoredResult:
 
     stored: store.StoredArticle
     conflicts: int
+    matches: int
+    copies: int
 
 
 def store_extracted(
@@ -113,7 +120,8 @@ def store_extracted(
     synonyms: Synonyms,
     run_id: int | None = None,
 ) -> StoredResult | None:
-    """Store one extracted article and detect its conflicts, all in one transaction.
+    """Store one extracted article, link its copies, match its claims into facts and record
+    its conflicts, all in one transaction.
 
     Returns None when the same text is already stored, including when an overlapping run
     stored it after this run checked: that is a duplicate, not an error.
@@ -121,13 +129,15 @@ def store_extracted(
     try:
         with Session(engine) as session, session.begin():
             stored = store.store_article(session, article, claims, synonyms, run_id)
-            conflicts = detect_conflicts_for_article(session, stored.article_id)
+            copies = detect_copies(session, stored.article_id)
+            matched = match_article(session, stored.article_id, synonyms)
+            conflicts = record_conflicts(session, matched)
     except IntegrityError:
         with Session(engine) as session:
             if article.content_hash not in store.known_hashes(session, [article.content_hash]):
                 raise
         return None
-    return StoredResult(stored, conflicts)
+    return StoredResult(stored, conflicts, len(matched.links), len(copies))
 
 
 def _extraction_input(article: ArticleInput) -> ArticleText:
@@ -137,12 +147,22 @@ def _extraction_input(article: ArticleInput) -> ArticleText:
 class _Ingester:
     """State of one run: the engine, pipeline, synonym table and the report being filled."""
 
-    def __init__(self, engine: Engine, nlp: Language, synonyms: Synonyms, report: IngestReport):
+    def __init__(
+        self,
+        engine: Engine,
+        nlp: Language,
+        synonyms: Synonyms,
+        report: IngestReport,
+        on_progress: Callable[[int], None] | None,
+    ):
         self.engine = engine
         self.nlp = nlp
         self.synonyms = synonyms
         self.report = report
         self._seen: set[str] = set()  # content hashes taken by this run (stored or in flight)
+        # Called with how many inputs are finished: rejected or duplicate ones as soon as they
+        # are recognised, the others one by one as they are stored.
+        self._progress = on_progress or (lambda _done: None)
 
     def split(self, batch: Sequence[ArticleInput | ReadError]) -> list[ArticleInput]:
         """Record the read errors and duplicates of a batch; return the articles to extract."""
@@ -168,6 +188,7 @@ class _Ingester:
             else:
                 self._seen.add(article.content_hash)
                 fresh.append(article)
+        self._progress(len(batch) - len(fresh))
         return fresh
 
     def _duplicate(self, article: ArticleInput) -> None:
@@ -182,6 +203,7 @@ class _Ingester:
             result = store_extracted(
                 self.engine, article, article_claims, self.synonyms, self.report.run_id
             )
+            self._progress(1)
             if result is None:
                 self._duplicate(article)
                 continue
@@ -190,6 +212,8 @@ class _Ingester:
             self.report.claims_added += len(stored.claim_ids)
             self.report.quantities_added += stored.quantity_count
             self.report.conflicts_added += result.conflicts
+            self.report.claim_matches += result.matches
+            self.report.copies_found += result.copies
             self.report.added.append(
                 AddedArticle(
                     stored.article_id, article.origin, len(stored.claim_ids), stored.quantity_count
@@ -201,23 +225,19 @@ def _ingest_in_parallel(
     ingester: _Ingester,
     batches: Iterable[list[ArticleInput | ReadError]],
     workers: int,
-    on_progress: Callable[[int], None] | None,
 ) -> None:
     """Keep every worker busy with the next batches while finished ones are stored in order."""
     extractor = ParallelExtractor(workers)
-    in_flight: deque[tuple[list[ArticleInput], int]] = deque()
+    in_flight: deque[list[ArticleInput]] = deque()
 
     def store_oldest() -> None:
-        articles, size = in_flight.popleft()
-        ingester.store_all(articles, extractor.next_result())
-        if on_progress is not None:
-            on_progress(size)
+        ingester.store_all(in_flight.popleft(), extractor.next_result())
 
     try:
         for batch in batches:
             fresh = ingester.split(batch)
             extractor.submit([_extraction_input(a) for a in fresh])
-            in_flight.append((fresh, len(batch)))
+            in_flight.append(fresh)
             if len(in_flight) > workers:
                 store_oldest()
         while in_flight:
@@ -247,17 +267,17 @@ def ingest(
     started = perf_counter()
     with Session(engine) as session, session.begin():
         report = IngestReport(run_id=store.start_run(session))
-    ingester = _Ingester(engine, nlp or load_nlp(), synonyms or load_synonyms(), report)
+    ingester = _Ingester(
+        engine, nlp or load_nlp(), synonyms or load_synonyms(), report, on_progress
+    )
     batches = _batched(iter_articles(paths, overrides or Overrides(), stdin), batch_size)
     if workers > 1:
-        _ingest_in_parallel(ingester, batches, workers, on_progress)
+        _ingest_in_parallel(ingester, batches, workers)
     else:
         for batch in batches:
             fresh = ingester.split(batch)
             claims = extract_batch(ingester.nlp, [_extraction_input(a) for a in fresh])
             ingester.store_all(fresh, claims)
-            if on_progress is not None:
-                on_progress(len(batch))
     report.seconds = perf_counter() - started
     with Session(engine) as session, session.begin():
         store.finish_run(

@@ -6,14 +6,20 @@ and writes, and ``tests/test_migrations.py`` checks that both describe the same 
 Matching keys: a quantity stores its counted noun and predicate twice, as extracted
 (``counted``, ``predicate``) and canonicalised through the synonym file (``counted_key``,
 ``predicate_key``: ``aircraft`` → ``plane``, ``wound`` → ``injure``). Conflict and fact lookups
-use the indexed keys, never a scan of every claim.
+use the indexed keys, never a scan of every claim: ``claim_key`` holds every claim's matching
+keys (see `factdb.matching`) and ``article_shingle`` a sample of every article's word-pair
+hashes (see `factdb.copies`), both looked up by their primary-key index.
+
+Facts: every claim belongs to exactly one ``fact`` through ``fact_claim``, which keeps the score
+and reason of the claim's best link to a claim of another article (none for a claim that matched
+nothing). ``article_copy`` links an article to the one it copies or rewrites.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, MetaData, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, MetaData, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Stable constraint names make migrations reproducible and let SQLite batch mode alter tables.
@@ -62,6 +68,9 @@ class Article(SQLModel, table=True):
     origin: str = Field(sa_column=Column(Text, nullable=False))
     published: date | None = Field(default=None, index=True)
     published_text: str | None = Field(default=None)
+    # Not stated by the article: the earliest stated date of its copies (see factdb.copies).
+    # Kept apart from `published`, which is only ever what the article itself says.
+    published_inferred: date | None = Field(default=None)
     ingested_at: datetime
     content_hash: str = Field(max_length=64, unique=True)
     text: str = Field(sa_column=Column(Text, nullable=False))
@@ -162,3 +171,77 @@ class Conflict(SQLModel, table=True):
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime
     updated_at: datetime
+
+
+class ArticleCopy(SQLModel, table=True):
+    """Two articles whose texts are near-duplicates: `copy_id` copies or rewrites `original_id`.
+
+    `score` is the share of the shorter text's content-word pairs found in the other text, so
+    a cut-short web copy still scores high against the full story; `reason` says how it was
+    measured and why `original_id` was taken for the original.
+    """
+
+    __tablename__ = "article_copy"
+    __table_args__ = (UniqueConstraint("original_id", "copy_id", name="uq_article_copy_pair"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    original_id: int = Field(foreign_key="article.id", index=True)
+    copy_id: int = Field(foreign_key="article.id", index=True)
+    score: float
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime
+
+
+class ArticleShingle(SQLModel, table=True):
+    """A sampled hash of one content-word pair of an article: the copy-candidate index.
+
+    The primary key (hash, article_id) is the index: finding the articles that share a new
+    article's hashes is one index lookup per hash, never a scan of every article.
+    """
+
+    __tablename__ = "article_shingle"
+
+    hash: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    article_id: int = Field(foreign_key="article.id", primary_key=True)
+
+
+class ClaimKey(SQLModel, table=True):
+    """One matching key of a claim (``q|plane|-``, ``p|kill|worker``): the fact-candidate index.
+
+    The primary key (key, claim_id) is the index a new claim's candidates are found through.
+    """
+
+    __tablename__ = "claim_key"
+
+    key: str = Field(primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", primary_key=True)
+
+
+class Fact(SQLModel, table=True):
+    """Claims of different articles that state the same thing, grouped.
+
+    `claim_id` is the representative claim (the earliest report: by publication date, then
+    article content hash, then position), whose text is the `label`.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id")
+    label: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime
+    updated_at: datetime
+
+
+class FactClaim(SQLModel, table=True):
+    """A claim's membership of its fact, with the score and reason of its best link.
+
+    `matched_claim_id` is the claim of another article it matched best; all three are None
+    for a claim that matched nothing (a fact of its own).
+    """
+
+    __tablename__ = "fact_claim"
+
+    claim_id: int = Field(foreign_key="claim.id", primary_key=True)
+    fact_id: int = Field(foreign_key="fact.id", index=True)
+    score: float | None = None
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    matched_claim_id: int | None = Field(default=None, foreign_key="claim.id")

@@ -18,6 +18,17 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from factdb import models
+from factdb.conflicts import interval_text, number_relation
+from factdb.matching import (
+    ClaimFeatures,
+    QuantityFeatures,
+    lexicon,
+    load_claim_features,
+    places_differ,
+    quantity_strength,
+    report_time,
+)
+from factdb.synonyms import Synonyms
 
 Record = dict[str, Any]
 
@@ -97,9 +108,18 @@ def claim_records(session: Session, claim_ids: Sequence[int]) -> list[Record]:
         col(claim.sentence_end) - col(claim.sentence_start),
     )
     rows = session.execute(
-        select(claim, article.published, article.title, models.Source.name, evidence, sentence)
+        select(
+            claim,
+            col(article.published),
+            col(article.published_inferred),
+            col(models.Source.name),
+            evidence,
+            sentence,
+            models.FactClaim,
+        )
         .join(article, col(article.id) == claim.article_id)
         .outerjoin(models.Source, col(models.Source.id) == article.source_id)
+        .outerjoin(models.FactClaim, col(models.FactClaim.claim_id) == claim.id)
         .where(col(claim.id).in_(ids))
     ).all()
     quantities: dict[int, list[Record]] = defaultdict(list)
@@ -111,20 +131,21 @@ def claim_records(session: Session, claim_ids: Sequence[int]) -> list[Record]:
         quantities[quantity.claim_id].append(_quantity_record(quantity))
     entities: dict[int, list[Record]] = defaultdict(list)
     for claim_id, name, label in session.execute(
-        select(models.ClaimEntity.claim_id, models.Entity.name, models.Entity.label)
+        select(col(models.ClaimEntity.claim_id), col(models.Entity.name), col(models.Entity.label))
         .join(models.Entity, col(models.Entity.id) == models.ClaimEntity.entity_id)
         .where(col(models.ClaimEntity.claim_id).in_(ids))
         .order_by(col(models.Entity.name))
     ):
         entities[claim_id].append({"text": name, "label": label})
     by_id: dict[int, Record] = {}
-    for row, published, _title, source, evidence_text, sentence_text in rows:
+    for row, published, inferred, source, evidence_text, sentence_text, member in rows:
         assert row.id is not None
         by_id[row.id] = {
             "id": row.id,
             "article_id": row.article_id,
             "source": source,
             "published": _iso(published),
+            "published_inferred": _iso(inferred),
             "sentence_index": row.sentence_index,
             "text": row.text,
             "normalized": row.normalized,
@@ -149,6 +170,10 @@ def claim_records(session: Session, claim_ids: Sequence[int]) -> list[Record]:
             },
             "entities": entities[row.id],
             "quantities": quantities[row.id],
+            "fact_id": member.fact_id if member else None,
+            "fact_score": member.score if member else None,
+            "fact_reason": member.reason if member else None,
+            "fact_matched_claim_id": member.matched_claim_id if member else None,
         }
     return [by_id[i] for i in ids if i in by_id]
 
@@ -167,7 +192,7 @@ def list_claims(session: Session, filters: ClaimFilters) -> list[Record]:
     """Claims matching the filters, oldest article first, in text order within an article."""
     claim = models.Claim
     statement = (
-        select(claim.id)
+        select(col(claim.id))
         .join(models.Article, col(models.Article.id) == claim.article_id)
         .outerjoin(models.Source, col(models.Source.id) == models.Article.source_id)
     )
@@ -184,14 +209,7 @@ def list_claims(session: Session, filters: ClaimFilters) -> list[Record]:
         quantity = models.Quantity
         condition = [col(quantity.claim_id) == claim.id]
         if filters.counted:
-            pattern = _like(filters.counted)
-            condition.append(
-                or_(
-                    col(quantity.counted).ilike(pattern, escape="\\"),
-                    col(quantity.counted_key).ilike(pattern, escape="\\"),
-                    col(quantity.predicate_key).ilike(pattern, escape="\\"),
-                )
-            )
+            condition.append(_counts(quantity, filters.counted))
         statement = statement.where(exists().where(*condition))
     statement = statement.order_by(
         col(models.Article.id), col(claim.sentence_index), col(claim.start), col(claim.id)
@@ -199,6 +217,41 @@ def list_claims(session: Session, filters: ClaimFilters) -> list[Record]:
     if filters.limit is not None:
         statement = statement.limit(filters.limit)
     return claim_records(session, list(session.execute(statement).scalars()))
+
+
+def _counts(quantity: type[models.Quantity], *terms: str) -> Any:
+    """SQL condition: the quantity counts one of `terms` (its noun, canonical noun or
+    predicate contains it)."""
+    return or_(
+        *(
+            column.ilike(_like(term), escape="\\")
+            for term in terms
+            for column in (
+                col(quantity.counted),
+                col(quantity.counted_key),
+                col(quantity.predicate_key),
+            )
+        )
+    )
+
+
+def counted_terms(counted: str, synonyms: Synonyms) -> tuple[str, ...]:
+    """What a ``--counted`` value stands for: itself, its singular, their synonym keys
+    ("killed" → "kill", "aircraft" → "plane") and the nouns that stand for such a count
+    ("death toll"), so that users can type the word as written in articles."""
+    words = [counted, counted[:-1]] if counted.endswith("s") else [counted]  # planes → plane
+    keys = [key for word in words for key in (word, *_synonym_keys(word, synonyms))]
+    # "killed" also finds "the death toll rose to 58": nouns that stand for a count.
+    keys += [
+        noun
+        for noun, (what, predicate) in lexicon().counted_as.items()
+        if predicate in keys or what in keys
+    ]
+    return tuple(dict.fromkeys(k for k in keys if k))
+
+
+def _synonym_keys(word: str, synonyms: Synonyms) -> list[str]:
+    return [k for k in (synonyms.predicate_key(word), synonyms.counted_key(word)) if k]
 
 
 def _mentions_entity(claim_id: Any, name: str) -> Any:
@@ -225,12 +278,35 @@ def _article_statement() -> Select[Any]:
         .correlate(models.Article)
         .scalar_subquery()
     )
-    return select(models.Article, models.Source.name, claims.label("claims")).outerjoin(
+    return select(models.Article, col(models.Source.name), claims.label("claims")).outerjoin(
         models.Source, col(models.Source.id) == models.Article.source_id
     )
 
 
-def _article_record(article: models.Article, source: str | None, claims: int) -> Record:
+def _copy_of(session: Session, article_ids: Sequence[int]) -> dict[int, tuple[int, float]]:
+    """For each copy among these articles: the article it copies and the link's score.
+
+    An article linked to several originals gets the best-scoring one.
+    """
+    copy = models.ArticleCopy
+    original = aliased(models.Article)
+    found: dict[int, tuple[int, float]] = {}
+    for copy_id, original_id, score in session.execute(
+        select(col(copy.copy_id), col(copy.original_id), col(copy.score))
+        .join(original, col(original.id) == copy.original_id)
+        .where(col(copy.copy_id).in_(article_ids))
+        .order_by(col(copy.score).desc(), col(original.content_hash))
+    ):
+        found.setdefault(int(copy_id), (int(original_id), float(score)))
+    return found
+
+
+def _article_record(
+    article: models.Article,
+    source: str | None,
+    claims: int,
+    copy_of: tuple[int, float] | None = None,
+) -> Record:
     return {
         "id": article.id,
         "source": source,
@@ -244,6 +320,9 @@ def _article_record(article: models.Article, source: str | None, claims: int) ->
         "content_hash": article.content_hash,
         "ingested_at": article.ingested_at.isoformat(),
         "claims": int(claims),
+        "published_inferred": _iso(article.published_inferred),
+        "copy_of": copy_of[0] if copy_of else None,
+        "copy_score": copy_of[1] if copy_of else None,
     }
 
 
@@ -273,7 +352,9 @@ def list_articles(session: Session, filters: Filters) -> list[Record]:
     )
     if filters.limit is not None:
         statement = statement.limit(filters.limit)
-    return [_article_record(a, s, n) for a, s, n in session.execute(statement)]
+    rows = session.execute(statement).all()
+    copies = _copy_of(session, [a.id for a, _, _ in rows])
+    return [_article_record(a, s, n, copies.get(a.id)) for a, s, n in rows]
 
 
 def get_article(session: Session, article_id: int) -> Record | None:
@@ -282,7 +363,9 @@ def get_article(session: Session, article_id: int) -> Record | None:
     if row is None:
         return None
     article, source, claims = row
-    record = _article_record(article, source, claims)
+    record = _article_record(
+        article, source, claims, _copy_of(session, [article_id]).get(article_id)
+    )
     record["text"] = article.text
     record["claim_list"] = list_claims(session, ClaimFilters(article_id=article_id))
     return record
@@ -301,8 +384,8 @@ def list_sources(session: Session, filters: Filters) -> list[Record]:
     )
     statement = (
         select(
-            source.id,
-            source.name,
+            col(source.id),
+            col(source.name),
             func.count(col(article.id)),
             claim_count,
             func.min(article.published),
@@ -380,7 +463,7 @@ def list_conflicts(session: Session, filters: ConflictFilters) -> list[Record]:
     if filters.source or filters.since or filters.until or filters.entity or filters.search:
         claim = aliased(models.Claim)
         side = (
-            select(claim.id)
+            select(col(claim.id))
             .join(models.Article, col(models.Article.id) == claim.article_id)
             .outerjoin(models.Source, col(models.Source.id) == models.Article.source_id)
         )
@@ -399,6 +482,332 @@ def list_conflicts(session: Session, filters: ConflictFilters) -> list[Record]:
     return conflict_records(session, list(session.execute(statement).scalars()))
 
 
+# --- facts --------------------------------------------------------------------------------
+
+FACT_STATES = ("agree", "conflict", "update", "single source")
+# Kinds that make a fact's sources disagree; an update is a change over time, not a dispute.
+_DISAGREEMENTS = ("number", "polarity", "direction", "date")
+_FACT_PAGE = 200
+
+
+@dataclass(frozen=True)
+class FactFilters(Filters):
+    """Fact filters: a fact matches when one of its claims matches the claim filters
+    (source, dates, search, entity, counted); then its state and independent sources."""
+
+    counted: str | None = None
+    state: str | None = None
+    min_sources: int = 1
+
+
+def independent_sources(articles: dict[int, int | None], copies: set[frozenset[int]]) -> int:
+    """How many independent sources these articles (id → source id) are.
+
+    Articles of one source count once, and so do articles linked as copies: union-find over
+    both relations, then count the groups.
+    """
+    parent = {a: a for a in articles}
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    first_of_source: dict[int, int] = {}
+    for article, source in sorted(articles.items()):
+        if source is not None:
+            parent[find(article)] = find(first_of_source.setdefault(source, article))
+    for pair in copies:
+        a, b = sorted(pair)
+        if a in parent and b in parent:
+            parent[find(a)] = find(b)
+    return len({find(a) for a in articles})
+
+
+def fact_records(session: Session, fact_ids: Sequence[int]) -> list[Record]:
+    """Full fact objects for these ids, in the given order: every claim in full, the state,
+    the number of independent sources and the fact's conflicts (dismissed ones excluded)."""
+    if not fact_ids:
+        return []
+    ids = list(dict.fromkeys(fact_ids))
+    members: dict[int, list[int]] = defaultdict(list)
+    for fact_id, claim_id in session.execute(
+        select(col(models.FactClaim.fact_id), col(models.FactClaim.claim_id))
+        .join(models.Claim, col(models.Claim.id) == models.FactClaim.claim_id)
+        .join(models.Article, col(models.Article.id) == models.Claim.article_id)
+        .where(col(models.FactClaim.fact_id).in_(ids))
+        .order_by(
+            func.coalesce(models.Article.published, models.Article.published_inferred).is_(None),
+            func.coalesce(models.Article.published, models.Article.published_inferred),
+            col(models.Article.content_hash),
+            col(models.Claim.start),
+        )
+    ):
+        members[fact_id].append(claim_id)
+    claims = {c["id"]: c for c in claim_records(session, [i for f in ids for i in members[f]])}
+    claim_ids = list(claims)
+    conflicts = session.execute(
+        select(models.Conflict).where(
+            col(models.Conflict.claim_a_id).in_(claim_ids),
+            col(models.Conflict.status) != "dismissed",
+        )
+    ).scalars()
+    by_claim: dict[int, list[models.Conflict]] = defaultdict(list)
+    for conflict in conflicts:
+        by_claim[conflict.claim_a_id].append(conflict)
+    sources: dict[int, int | None] = {
+        int(article_id): source_id
+        for article_id, source_id in session.execute(
+            select(col(models.Article.id), col(models.Article.source_id)).where(
+                col(models.Article.id).in_({c["article_id"] for c in claims.values()})
+            )
+        )
+    }
+    copies = {
+        frozenset((int(a), int(b)))
+        for a, b in session.execute(
+            select(col(models.ArticleCopy.original_id), col(models.ArticleCopy.copy_id)).where(
+                col(models.ArticleCopy.copy_id).in_(sources)
+            )
+        )
+    }
+    labels: dict[int, str] = {
+        int(fact_id): label
+        for fact_id, label in session.execute(
+            select(col(models.Fact.id), col(models.Fact.label)).where(col(models.Fact.id).in_(ids))
+        )
+    }
+    records = []
+    for fact_id in ids:
+        if fact_id not in labels:
+            continue
+        fact_claims = [claims[i] for i in members[fact_id] if i in claims]
+        fact_conflicts = [k for c in fact_claims for k in by_claim[c["id"]]]
+        independent = independent_sources(
+            {c["article_id"]: sources[c["article_id"]] for c in fact_claims}, copies
+        )
+        if any(k.kind in _DISAGREEMENTS for k in fact_conflicts):
+            state = "conflict"
+        elif fact_conflicts:
+            state = "update"
+        elif independent >= 2:
+            state = "agree"
+        else:
+            state = "single source"
+        records.append(
+            {
+                "id": fact_id,
+                "label": labels[fact_id],
+                "state": state,
+                "independent_sources": independent,
+                "articles": len({c["article_id"] for c in fact_claims}),
+                "sources": sorted({c["source"] for c in fact_claims if c["source"]}),
+                "claims": fact_claims,
+                "conflicts": [
+                    {
+                        "id": k.id,
+                        "kind": k.kind,
+                        "status": k.status,
+                        "confidence": k.confidence,
+                        "claim_a_id": k.claim_a_id,
+                        "claim_b_id": k.claim_b_id,
+                    }
+                    for k in sorted(fact_conflicts, key=lambda k: k.id or 0)
+                ],
+            }
+        )
+    return records
+
+
+def list_facts(
+    session: Session, filters: FactFilters, synonyms: Synonyms | None = None
+) -> list[Record]:
+    """Facts matching the filters, earliest report first; with `synonyms`, the counted filter
+    also matches the word's synonym keys."""
+    claim = models.Claim
+    statement = (
+        select(col(models.FactClaim.fact_id))
+        .join(claim, col(claim.id) == models.FactClaim.claim_id)
+        .join(models.Article, col(models.Article.id) == claim.article_id)
+        .outerjoin(models.Source, col(models.Source.id) == models.Article.source_id)
+    )
+    statement = _published_filters(statement, filters)
+    if filters.search:
+        statement = statement.where(col(claim.text).ilike(_like(filters.search), escape="\\"))
+    if filters.entity:
+        statement = statement.where(_mentions_entity(col(claim.id), filters.entity))
+    if filters.counted:
+        terms = counted_terms(filters.counted, synonyms) if synonyms else (filters.counted,)
+        statement = statement.where(
+            exists().where(
+                col(models.Quantity.claim_id) == claim.id, _counts(models.Quantity, *terms)
+            )
+        )
+    matching = statement.scalar_subquery()
+    representative = aliased(models.Claim)
+    first = aliased(models.Article)
+    ordered = (
+        select(col(models.Fact.id))
+        .join(representative, col(representative.id) == models.Fact.claim_id)
+        .join(first, col(first.id) == representative.article_id)
+        .where(col(models.Fact.id).in_(matching))
+        .order_by(
+            func.coalesce(first.published, first.published_inferred).is_(None),
+            func.coalesce(first.published, first.published_inferred),
+            col(models.Fact.id),
+        )
+    )
+    found: list[Record] = []
+    offset = 0
+    while filters.limit is None or len(found) < filters.limit:
+        page = list(session.execute(ordered.offset(offset).limit(_FACT_PAGE)).scalars())
+        if not page:
+            break
+        offset += len(page)
+        found.extend(
+            record
+            for record in fact_records(session, page)
+            if record["independent_sources"] >= filters.min_sources
+            and (filters.state is None or record["state"] == filters.state)
+        )
+    return found if filters.limit is None else found[: filters.limit]
+
+
+def get_fact(session: Session, fact_id: int) -> Record | None:
+    """One fact with all its claims, or None."""
+    found = fact_records(session, [fact_id])
+    return found[0] if found else None
+
+
+# --- timeline -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineFilters(Filters):
+    """Timeline filters: what is counted (noun or predicate, e.g. ``killed``) and the usual
+    ones; an entity filter matches a claim that names it or whose article does."""
+
+    counted: str | None = None
+
+
+def _relation(
+    earlier: list[tuple[ClaimFeatures, QuantityFeatures]],
+    current: tuple[ClaimFeatures, QuantityFeatures],
+) -> tuple[str, int | None, str]:
+    """How a report relates to what came before it: (relation, the report it is compared
+    with, explanation). Earlier reports are given latest first; a conflict with any of them
+    outweighs an update, which outweighs agreement."""
+    if not earlier:
+        return "first report", None, "no earlier report of this fact counts the same thing"
+    b, qb = current
+    found = [(number_relation(a, qa, b, qb), a, qa) for a, qa in earlier]
+    order = {"number": 0, "update": 1, "agree": 2}
+    relation, a, qa = min(found, key=lambda t: order[t[0]])
+    before = (
+        f"#{a.id} ({a.source or 'unknown source'}, {a.published or 'undated'}: "
+        f"{qa.raw} {interval_text(qa.interval)})"
+    )
+    if relation == "agree":
+        return "agrees", a.id, f"overlaps {before}"
+    if relation == "update":
+        ta, tb = report_time(a, qa), report_time(b, qb)
+        later = ta is not None and tb is not None and tb > ta
+        moved = (qb.interval.low or 0) >= (qa.interval.high or 0)
+        change = "rose" if moved == later else "fell"
+        return "updates", a.id, f"a later figure than {before}; the count {change}"
+    return "conflicts", a.id, f"does not overlap {before}, about the same or an unknown time"
+
+
+def timeline(session: Session, filters: TimelineFilters, synonyms: Synonyms) -> list[Record]:
+    """Every reported number matching the filters, in publication order (an inferred date
+    places an undated copy), each compared with the earlier reports of the same fact that
+    count the same thing: first report, agrees, updates or conflicts (with any of them)."""
+    quantity, claim, article = models.Quantity, models.Claim, models.Article
+    when = func.coalesce(article.published, article.published_inferred)
+    columns: list[Any] = [
+        quantity.id,
+        claim.id,
+        article.published_inferred,
+        models.FactClaim.fact_id,
+    ]
+    statement = (
+        select(*columns)
+        .join(claim, col(claim.id) == quantity.claim_id)
+        .join(article, col(article.id) == claim.article_id)
+        .outerjoin(models.Source, col(models.Source.id) == article.source_id)
+        .outerjoin(models.FactClaim, col(models.FactClaim.claim_id) == claim.id)
+    )
+    statement = _published_filters(statement, filters)
+    if filters.counted:
+        statement = statement.where(_counts(quantity, *counted_terms(filters.counted, synonyms)))
+    if filters.search:
+        statement = statement.where(col(claim.text).ilike(_like(filters.search), escape="\\"))
+    if filters.entity:
+        neighbour = aliased(models.Claim)
+        statement = statement.where(
+            or_(
+                _mentions_entity(col(claim.id), filters.entity),
+                exists().where(
+                    col(neighbour.article_id) == claim.article_id,
+                    _mentions_entity(col(neighbour.id), filters.entity),
+                ),
+            )
+        )
+    statement = statement.order_by(
+        when.is_(None),
+        when,
+        col(models.Source.name),
+        col(article.content_hash),
+        col(quantity.start),
+    )
+    if filters.limit is not None:
+        statement = statement.limit(filters.limit)
+    rows = session.execute(statement).all()
+    features = load_claim_features(session, {int(r[1]) for r in rows}, synonyms)
+    seen: list[tuple[int | None, ClaimFeatures, QuantityFeatures]] = []
+    records: list[Record] = []
+    for quantity_id, claim_id, inferred, fact_id in rows:
+        current = features[claim_id]
+        number = next(q for q in current.quantities if q.id == quantity_id)
+        earlier = [
+            (c, q)
+            for f, c, q in reversed(seen)
+            if fact_id is not None
+            and f == fact_id
+            and c.id != claim_id
+            and quantity_strength(q, number) > 0
+            and not places_differ(q, number)
+        ]
+        relation, compared_with, explanation = _relation(earlier, (current, number))
+        seen.append((fact_id, current, number))
+        records.append(
+            {
+                "claim_id": claim_id,
+                "quantity_id": quantity_id,
+                "fact_id": fact_id,
+                "article_id": current.article_id,
+                "source": current.source,
+                "published": _iso(current.published),
+                "published_inferred": _iso(inferred),
+                "event_date": _iso(current.event_start),
+                "raw": number.raw,
+                "interval": interval_text(number.interval),
+                "low": number.interval.low,
+                "high": number.interval.high,
+                "counted": number.counted,
+                "predicate": number.predicate,
+                "unit": number.unit,
+                "text": current.text,
+                "sentence": current.sentence,
+                "relation": relation,
+                "compared_with": compared_with,
+                "explanation": explanation,
+            }
+        )
+    return records
+
+
 # --- stats --------------------------------------------------------------------------------
 
 
@@ -410,7 +819,7 @@ def stats(session: Session) -> Record:
 
     by_kind: dict[str, dict[str, int]] = defaultdict(dict)
     for kind, status, n in session.execute(
-        select(models.Conflict.kind, models.Conflict.status, func.count()).group_by(
+        select(col(models.Conflict.kind), col(models.Conflict.status), func.count()).group_by(
             col(models.Conflict.kind), col(models.Conflict.status)
         )
     ):
@@ -431,6 +840,19 @@ def stats(session: Session) -> Record:
         "entities": count(models.Entity),
         "conflicts": count(models.Conflict),
         "conflicts_by_kind": dict(by_kind),
+        "facts": count(models.Fact),
+        "facts_with_several_articles": int(
+            session.execute(
+                select(func.count()).select_from(
+                    select(col(models.FactClaim.fact_id))
+                    .join(models.Claim, col(models.Claim.id) == models.FactClaim.claim_id)
+                    .group_by(col(models.FactClaim.fact_id))
+                    .having(func.count(func.distinct(models.Claim.article_id)) > 1)
+                    .subquery()
+                )
+            ).scalar_one()
+        ),
+        "copies": count(models.ArticleCopy),
         "ingest_runs": count(models.IngestRun),
         "last_run": None
         if last_run is None

@@ -454,3 +454,20 @@ def test_two_overlapping_ingests_store_each_article_once(db_url: str, tmp_path: 
 )
 def test_workers_are_chosen_by_input_count_and_cpus(inputs: int, cpus: int, workers: int) -> None:
     assert choose_workers(inputs, cpus) == workers
+
+
+def test_progress_counts_every_input_once(
+    bad_inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    """The progress callback ends at the number of inputs, whatever happened to each."""
+    from factdb.db import open_engine
+    from factdb.ingest import ingest
+    from factdb.readers import count_inputs
+
+    engine = open_engine(f"sqlite:///{tmp_path / 'f.db'}")
+    paths = [str(SEEDS), str(SEED_000), str(bad_inputs["dir"])]  # a duplicate, 4 bad files
+    steps: list[int] = []
+    report = ingest(engine, paths, on_progress=steps.append, batch_size=2)
+    assert sum(steps) == count_inputs(paths) == report.files_seen == 7
+    assert len(steps) > 3  # it moves along, not once at the end
+    engine.dispose()

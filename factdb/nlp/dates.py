@@ -499,12 +499,9 @@ def _weekday(m: re.Match[str], ctx: _Context) -> _Reading | None:
     if modifier in ("next", "this coming"):  # the first one strictly after: never today
         ahead = (weekday - published.weekday()) % 7 or 7
         return _Reading("day", _day(published + timedelta(days=ahead)))
-    if modifier in ("earlier", "later"):
-        # "will start operations later Tuesday" is later on the Tuesday the story is about,
-        # the nearest one, not a week ahead.
-        tense = Tense.PRESENT
-    else:
-        tense = ctx.tense
+    # "will start operations later Tuesday" is later on the Tuesday the story is about, the
+    # nearest one, not a week ahead.
+    tense = Tense.PRESENT if modifier in ("earlier", "later") else ctx.tense
     return _Reading("day", _day(resolve_weekday(published, weekday, tense)))
 
 

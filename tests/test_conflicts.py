@@ -1,0 +1,351 @@
+"""Conflicts of every kind on the invented Kessler event, their explanations, the review
+workflow, the filters and every output format; then the rules on hand-made claims."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from factdb.cli import app
+from factdb.conflicts import RULES, findings
+from factdb.matching import ArticleContext, compare_claims
+from factdb.nlp.types import Qualifier
+
+from .test_matching import TOLL_A, TOLL_B, _claim, _number
+
+ARTICLES = Path(__file__).parent / "articles"
+COURIER = ARTICLES / "kessler-brennmoor-courier-2024-05-14.txt"
+WIRE = ARTICLES / "kessler-northland-wire-2024-05-14.txt"
+GAZETTE = ARTICLES / "kessler-lakeside-gazette-2024-05-14.txt"
+RADIO = ARTICLES / "kessler-ostmark-radio-2024-05-16.txt"
+KESSLER = [COURIER, WIRE, GAZETTE, RADIO]
+
+
+def invoke(runner: CliRunner, db: str, *args: str) -> Any:
+    return runner.invoke(app, [*args, "--db", db])
+
+
+def run(runner: CliRunner, db: str, *args: str) -> Any:
+    result = invoke(runner, db, *args)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def query(runner: CliRunner, db: str, *args: str) -> Any:
+    return json.loads(run(runner, db, *args, "--format", "json").stdout)
+
+
+@pytest.fixture
+def kessler(db_url: str, runner: CliRunner) -> str:
+    run(runner, db_url, "ingest", *map(str, KESSLER), "--quiet")
+    return db_url
+
+
+def by_kind(conflicts: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for conflict in conflicts:
+        found.setdefault(conflict["kind"], []).append(conflict)
+    return found
+
+
+def texts(conflict: dict[str, Any]) -> tuple[str, str]:
+    return conflict["claim_a"]["text"], conflict["claim_b"]["text"]
+
+
+# --- every kind, on the invented event ----------------------------------------------------
+
+
+def test_the_invented_event_yields_one_conflict_of_each_kind_and_three_updates(
+    kessler: str, runner: CliRunner
+) -> None:
+    kinds = by_kind(query(runner, kessler, "conflicts"))
+    assert {k: len(v) for k, v in kinds.items()} == {
+        "number": 1,
+        "update": 3,
+        "polarity": 1,
+        "direction": 1,
+        "date": 1,
+    }
+    (number,) = kinds["number"]
+    assert "26 workers" in number["claim_a"]["text"] and "41 workers" in number["claim_b"]["text"]
+    assert all("58" in u["claim_b"]["text"] for u in kinds["update"])
+    (polarity,) = kinds["polarity"]
+    assert {polarity["claim_a"]["polarity"], polarity["claim_b"]["polarity"]} == {
+        "asserted",
+        "negated",
+    }
+    (direction,) = kinds["direction"]
+    assert {"rose" in t for t in texts(direction)} == {True, False}
+    (dated,) = kinds["date"]
+    assert {dated["claim_a"]["event_date"], dated["claim_b"]["event_date"]} == {
+        "2024-05-12",
+        "2024-05-13",
+    }
+
+
+def test_no_conflict_where_the_sources_agree(kessler: str, runner: CliRunner) -> None:
+    for conflict in query(runner, kessler, "conflicts", "--status", "all"):
+        both = " ".join(texts(conflict))
+        assert "Dozens" not in both  # "dozens" overlaps 26, 41 and 58
+        assert "firefighters" not in both  # nine wounded = 9 hurt
+        assert "twelve" not in both  # Brennmoor's arrests are not Halden's
+
+
+@pytest.mark.parametrize("kind", ["number", "update", "polarity", "direction", "date"])
+def test_every_explanation_shows_both_sides_and_the_rule(
+    kind: str, kessler: str, runner: CliRunner
+) -> None:
+    conflict = query(runner, kessler, "conflicts", "--kind", kind)[0]
+    explanation = conflict["explanation"]
+    assert conflict["rule"] == RULES[kind]
+    assert explanation.startswith(f"{kind}: ")
+    assert explanation.endswith(f"Rule: {RULES[kind]}.")
+    assert 0 < conflict["confidence"] <= 1
+    for side in ("claim_a", "claim_b"):
+        claim = conflict[side]
+        assert claim["source"] in explanation
+        assert f"published {claim['published']}" in explanation
+        assert " ".join(claim["evidence"]["sentence"].split()) in explanation
+        if claim["event_date"]:
+            assert claim["event_date"] in explanation
+        assert claim["source"] != conflict["claim_b" if side == "claim_a" else "claim_a"]["source"]
+    if kind in ("number", "update"):
+        assert conflict["quantity_a_id"] and conflict["quantity_b_id"]
+        for side in ("claim_a", "claim_b"):
+            (quantity,) = [
+                q
+                for q in conflict[side]["quantities"]
+                if q["counted_key"] in ("worker", "death toll")
+            ] or conflict[side]["quantities"]
+            low, high = f"{quantity['low']:g}", f"{quantity['high']:g}"
+            assert f"[{low}, {high}]" in explanation
+
+
+def test_an_update_says_which_way_the_count_moved(kessler: str, runner: CliRunner) -> None:
+    for update in query(runner, kessler, "conflicts", "--kind", "update"):
+        assert "rose from" in update["explanation"]
+        assert update["claim_a"]["published"] < update["claim_b"]["published"]
+
+
+# --- review workflow ----------------------------------------------------------------------
+
+
+def test_every_status_transition_and_it_survives_new_and_repeated_articles(
+    db_url: str, runner: CliRunner
+) -> None:
+    run(runner, db_url, "ingest", str(COURIER), str(WIRE), "--quiet")
+    (number,) = query(runner, db_url, "conflicts", "--kind", "number")
+    (direction,) = query(runner, db_url, "conflicts", "--kind", "direction")
+    ident = str(number["id"])
+    transitions = [
+        ("dismiss", "dismissed", "different counts of the same blast"),
+        ("resolve", "resolved", "the fire service confirmed 41"),
+        ("dismiss", "dismissed", "on second thought"),
+    ]
+    for command, status, note in transitions:
+        result = run(runner, db_url, "conflicts", command, ident, "--note", note)
+        assert f"Conflict {ident} {status}." in result.stdout
+        (row,) = [c for c in query(runner, db_url, "conflicts", "--status", status)]
+        assert (row["id"], row["status"], row["note"]) == (number["id"], status, note)
+    assert [c["id"] for c in query(runner, db_url, "conflicts")] == [direction["id"]]
+    # A later article re-detects nothing about that pair; re-ingesting changes nothing.
+    run(runner, db_url, "ingest", str(GAZETTE), str(RADIO), "--quiet")
+    run(runner, db_url, "ingest", str(COURIER), str(WIRE), "--quiet")
+    (kept,) = query(runner, db_url, "conflicts", "--kind", "number", "--status", "all")
+    assert (kept["id"], kept["status"], kept["note"]) == (
+        number["id"],
+        "dismissed",
+        "on second thought",
+    )
+    statuses = {c["status"] for c in query(runner, db_url, "conflicts", "--status", "all")}
+    assert statuses == {"open", "dismissed"}
+    assert len(query(runner, db_url, "conflicts", "--status", "resolved")) == 0
+
+
+def test_reviewing_an_unknown_conflict_is_a_usage_error(kessler: str, runner: CliRunner) -> None:
+    result = invoke(runner, kessler, "conflicts", "resolve", "9999", "--note", "x")
+    assert result.exit_code == 2
+    assert "no conflict with id 9999" in result.stderr
+
+
+# --- filters ------------------------------------------------------------------------------
+
+
+def test_conflict_filters(kessler: str, runner: CliRunner) -> None:
+    everything = query(runner, kessler, "conflicts")
+    radio = query(runner, kessler, "conflicts", "--source", "Ostmark")
+    assert radio and len(radio) < len(everything)
+    assert all("Ostmark Radio" in (c["claim_a"]["source"], c["claim_b"]["source"]) for c in radio)
+    later = query(runner, kessler, "conflicts", "--since", "2024-05-15")
+    assert {c["id"] for c in later} == {c["id"] for c in radio}
+    assert query(runner, kessler, "conflicts", "--until", "2024-05-01") == []
+    brenn = query(runner, kessler, "conflicts", "--entity", "Brenn")
+    assert brenn and len(brenn) < len(everything)
+    assert [c["kind"] for c in query(runner, kessler, "conflicts", "--kind", "direction")] == [
+        "direction"
+    ]
+    assert len(query(runner, kessler, "conflicts", "--limit", "2")) == 2
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["conflicts", "--kind", "numbers"],
+        ["facts", "--state", "maybe"],
+        ["facts", "--min-sources", "0"],
+        ["show", "fact", "99999"],
+        ["timeline", "--since", "not a date"],
+    ],
+)
+def test_usage_errors(args: list[str], tmp_path: Path, runner: CliRunner) -> None:
+    result = invoke(runner, f"sqlite:///{tmp_path / 'f.db'}", *args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+
+
+# --- facts and timeline -------------------------------------------------------------------
+
+
+def test_fact_states_and_filters(kessler: str, runner: CliRunner) -> None:
+    facts = query(runner, kessler, "facts")
+    states = {f["state"] for f in facts}
+    assert states == {"agree", "conflict", "update", "single source"}
+    for state, shown in [("agree", "agree"), ("single", "single source"), ("update", "update")]:
+        chosen = query(runner, kessler, "facts", "--state", state)
+        assert chosen and {f["state"] for f in chosen} == {shown}
+    several = query(runner, kessler, "facts", "--min-sources", "2")
+    assert several and all(f["independent_sources"] >= 2 for f in several)
+    killed = query(runner, kessler, "facts", "--counted", "killed")
+    assert any(f["independent_sources"] == 4 for f in killed)
+    for fact in facts:
+        assert {"id", "label", "state", "independent_sources", "claims"} <= fact.keys()
+        assert all("evidence" in claim and "quantities" in claim for claim in fact["claims"])
+
+
+def test_the_timeline_of_the_toll(kessler: str, runner: CliRunner) -> None:
+    rows = query(runner, kessler, "timeline", "--counted", "killed", "--entity", "Brennmoor")
+    dates = [r["published"] for r in rows]
+    assert dates == sorted(dates)
+    relation = {r["raw"]: r["relation"] for r in rows if r["counted"] == "worker"}
+    assert relation["58"] == "updates"
+    assert relation["Dozens"] == "agrees"
+    assert {relation["26"], relation["41"]} == {"first report", "conflicts"}
+    assert all(r["interval"].startswith(("[", "(")) for r in rows)
+
+
+COMMANDS = [
+    ["conflicts", "--status", "all"],
+    ["facts", "--min-sources", "2"],
+    ["timeline", "--counted", "killed"],
+    ["show", "fact", "1"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+@pytest.mark.parametrize("fmt", ["table", "json", "jsonl", "csv"])
+def test_every_new_command_in_every_format(
+    command: list[str], fmt: str, tmp_path: Path, runner: CliRunner
+) -> None:
+    db = f"sqlite:///{tmp_path / 'f.db'}"
+    run(runner, db, "ingest", *map(str, KESSLER), "--quiet")
+    out = run(runner, db, *command, "--format", fmt).stdout
+    if fmt == "json":
+        assert json.loads(out)
+    elif fmt == "jsonl":
+        lines = [json.loads(line) for line in out.splitlines()]
+        assert lines and all(isinstance(line, dict) for line in lines)
+    elif fmt == "csv":
+        rows = list(csv.reader(io.StringIO(out)))
+        assert len(rows) >= 2 and len({len(r) for r in rows}) == 1
+    else:
+        assert "┃" in out or "│" in out
+
+
+# --- the rules on hand-made claims --------------------------------------------------------
+
+STORY = ArticleContext(frozenset({"kessler", "brennmoor"}), dated=True)
+
+
+def _findings(a: Any, b: Any) -> list[Any]:
+    link = compare_claims(a, b, STORY, STORY)
+    assert link is not None
+    return findings(link)
+
+
+def test_same_time_disjoint_is_a_number_conflict_later_time_an_update() -> None:
+    (same_day,) = _findings(TOLL_A, TOLL_B)
+    assert same_day.kind == "number" and same_day.confidence == 0.9
+    (later,) = _findings(TOLL_A, replace(TOLL_B, published=date(2024, 5, 16)))
+    assert later.kind == "update" and later.a.id == TOLL_A.id
+    assert "rose from '26'" in later.detail
+
+
+def test_a_toll_revised_down_is_an_update_with_less_confidence() -> None:
+    revised = replace(TOLL_A, published=date(2024, 5, 16), quantities=(_number("30", 30, 30),))
+    (finding,) = _findings(TOLL_B, revised)
+    assert finding.kind == "update"
+    assert "revises the earlier" in finding.detail
+    assert finding.confidence < 0.8
+
+
+def test_a_hedged_or_vague_report_lowers_confidence() -> None:
+    (plain,) = _findings(TOLL_A, TOLL_B)
+    (hedged,) = _findings(TOLL_A, replace(TOLL_B, hedged=True))
+    vague_number = _number("about 45", 40.5, 49.5, Qualifier.APPROX)
+    (vague,) = _findings(TOLL_A, replace(TOLL_B, quantities=(vague_number,)))
+    assert hedged.confidence < plain.confidence
+    assert vague.confidence < plain.confidence
+
+
+def test_overlapping_numbers_do_not_conflict() -> None:
+    dozens = replace(TOLL_B, quantities=(_number("dozens", 24, 99),))
+    assert _findings(TOLL_A, dozens) == []
+
+
+def test_polarity_direction_and_date_rules() -> None:
+    denied = replace(TOLL_B, quantities=(_number("26", 26, 26),), polarity="negated")
+    assert [f.kind for f in _findings(TOLL_A, denied)] == ["polarity"]
+    rose = _claim(
+        1,
+        "Kessler shares rose",
+        _number("4 percent", 4, 4, counted=None, unit="percent", predicate="rise"),
+        predicate="rise",
+    )
+    fell = replace(
+        rose,
+        id=2,
+        article_id=2,
+        source_id=2,
+        predicate="fall",
+        quantities=(_number("4 percent", 4, 4, counted=None, unit="percent", predicate="fall"),),
+    )
+    assert [f.kind for f in _findings(rose, fell)] == ["direction"]
+    next_day = replace(fell, event_start=date(2024, 5, 15), event_granularity="day")
+    monday = replace(rose, event_start=date(2024, 5, 14), event_granularity="day")
+    assert _findings(monday, next_day) == []  # up one day, down the next: no contradiction
+    happened = _claim(1, "The Kessler blast happened", predicate="happen")
+    sunday = replace(happened, event_start=date(2024, 5, 12), event_granularity="day")
+    monday_blast = replace(
+        happened,
+        id=2,
+        article_id=2,
+        source_id=2,
+        event_start=date(2024, 5, 13),
+        event_granularity="day",
+    )
+    assert [f.kind for f in _findings(sunday, monday_blast)] == ["date"]
+    in_may = replace(
+        monday_blast,
+        event_start=date(2024, 5, 1),
+        event_end=date(2024, 5, 31),
+        event_granularity="month",
+    )
+    assert _findings(sunday, in_may) == []  # a day and a month are not compared

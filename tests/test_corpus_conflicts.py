@@ -1,0 +1,148 @@
+"""The development corpus (read in place, never copied): what facts and conflicts come out of
+five real news events. Ingested once for the module."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from factdb.cli import app
+
+from .conftest import CORPUS
+
+pytestmark = [
+    pytest.mark.corpus,
+    pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no development corpus at {CORPUS}"),
+]
+
+IZMIT = "1999-izmit-turkey-earthquake"
+EGYPTAIR = "1999-egyptair-990-crash"
+EQUIFAX = "2017-equifax-data-breach"
+
+
+class Corpus:
+    """The ingested corpus, queried through the CLI."""
+
+    def __init__(self, db: str) -> None:
+        self.db = db
+        self.runner = CliRunner()
+        self.events = {a["id"]: Path(a["origin"]).parent.name for a in self.query("articles")}
+
+    def query(self, *args: str) -> Any:
+        result = self.runner.invoke(app, [*args, "--format", "json", "--db", self.db])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    def event(self, claim: dict[str, Any]) -> str:
+        return self.events[claim["article_id"]]
+
+    def conflicts(self, event: str) -> list[dict[str, Any]]:
+        return [
+            c
+            for c in self.query("conflicts", "--status", "all")
+            if self.event(c["claim_a"]) == event
+        ]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    db = f"sqlite:///{tmp_path_factory.mktemp('corpus') / 'corpus.db'}"
+    result = CliRunner().invoke(app, ["ingest", str(CORPUS), "--quiet", "--db", db])
+    assert result.exit_code == 0, result.output
+    return Corpus(db)
+
+
+def _number(claim: dict[str, Any], quantity_id: int) -> dict[str, Any]:
+    return next(q for q in claim["quantities"] if q["id"] == quantity_id)
+
+
+def test_conflicts_stay_within_one_event_and_between_different_sources(corpus: Corpus) -> None:
+    conflicts = corpus.query("conflicts", "--status", "all")
+    assert conflicts
+    for conflict in conflicts:
+        a, b = conflict["claim_a"], conflict["claim_b"]
+        assert corpus.event(a) == corpus.event(b)
+        assert a["source"] != b["source"]
+
+
+def test_the_izmit_death_toll_rises_through_updates(corpus: Corpus) -> None:
+    updates = [c for c in corpus.conflicts(IZMIT) if c["kind"] == "update"]
+    rising = []
+    for update in updates:
+        a = _number(update["claim_a"], update["quantity_a_id"])
+        b = _number(update["claim_b"], update["quantity_b_id"])
+        assert update["claim_a"]["published"] < update["claim_b"]["published"]
+        if a["high"] is not None and b["low"] is not None and b["low"] > a["high"]:
+            rising.append((a["raw"], b["raw"]))
+            assert "rose from" in update["explanation"]
+    assert len(rising) >= 10
+    assert ("7,085", "17,997") in rising  # Xinhua on 20 August, AP on 25 August
+    kinds = Counter(c["kind"] for c in corpus.conflicts(IZMIT))
+    assert kinds["update"] > kinds["number"]
+
+
+def test_the_revision_of_the_erroneous_izmit_figure_is_shown(corpus: Corpus) -> None:
+    """On 25 August Xinhua reported 17,997 dead; AP the same day: the government revised
+    that erroneous figure down to 12,514."""
+    revision = [
+        c
+        for c in corpus.conflicts(IZMIT)
+        if "12,514" in c["claim_b"]["text"] and re.search(r"17,997|18,000", c["claim_a"]["text"])
+    ]
+    assert revision
+    for conflict in revision:
+        assert conflict["kind"] == "number"
+        assert "Xinhua" in conflict["claim_a"]["source"]
+        assert "Associated Press" in conflict["claim_b"]["source"]
+        assert "1999-08-25" in conflict["explanation"]
+    rows = corpus.query("timeline", "--counted", "killed", "--entity", "Turkey")
+    (revised,) = [r for r in rows if r["raw"] == "12,514"]
+    assert revised["relation"] == "conflicts"
+    assert any(r["relation"] == "updates" for r in rows)
+
+
+def test_the_egyptair_control_yields_almost_no_conflicts(corpus: Corpus) -> None:
+    assert len(corpus.conflicts(EGYPTAIR)) <= 1
+
+
+COUNTRIES = {
+    "uk": r"\b(UK|U\.K\.|British|Brits?|Britain)\b",
+    "us": r"\b(US|U\.S\.|United States|Americans?)\b",
+    "canada": r"\bCanad(a|ian|ians)\b",
+}
+
+
+def _countries(claim: dict[str, Any]) -> set[str]:
+    return {name for name, pattern in COUNTRIES.items() if re.search(pattern, claim["text"])}
+
+
+def test_equifax_figures_for_different_countries_are_not_confused(corpus: Corpus) -> None:
+    assert corpus.conflicts(EQUIFAX) == []
+    facts = [
+        f
+        for f in corpus.query("facts", "--min-sources", "2")
+        if corpus.event(f["claims"][0]) == EQUIFAX
+    ]
+    assert facts
+    for fact in facts:
+        numbered = [c for c in fact["claims"] if c["quantities"]]
+        countries = [_countries(c) for c in numbered if len(_countries(c)) == 1]
+        assert len({frozenset(c) for c in countries}) <= 1, [c["text"] for c in numbered]
+
+
+def test_independent_reports_are_not_copies(corpus: Corpus) -> None:
+    assert {a["copy_of"] for a in corpus.query("articles")} == {None}
+
+
+def test_matched_facts_span_outlets_in_every_event_with_coverage(corpus: Corpus) -> None:
+    shared = corpus.query("facts", "--min-sources", "2")
+    events = Counter(corpus.event(f["claims"][0]) for f in shared)
+    assert {IZMIT, EGYPTAIR, EQUIFAX} <= set(events)
+    for fact in shared:
+        assert len({corpus.event(c) for c in fact["claims"]}) == 1
