@@ -30,7 +30,7 @@ from factdb.ingest import ingest as run_ingest
 from factdb.nlp.pipeline import ModelNotInstalledError
 from factdb.output import Column, OutputFormat, cell, field, render, render_object
 from factdb.readers import Overrides, count_inputs
-from factdb.synonyms import SynonymFileError, load_synonyms
+from factdb.synonyms import SynonymFileError, Synonyms, load_synonyms
 
 app = typer.Typer(
     help="factdb: who claimed what, when — and where sources disagree.",
@@ -97,6 +97,18 @@ UntilOption = Annotated[
     str | None, typer.Option("--until", help="Published on or before this date.")
 ]
 SearchOption = Annotated[str | None, typer.Option("--search", "-s", help="Text to look for.")]
+CountedOption = Annotated[
+    str | None,
+    typer.Option(help="Only numbers counting this (noun or predicate, e.g. killed)."),
+]
+SynonymsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--synonyms",
+        help="Extra synonym file (JSON) merged with the shipped one.",
+        envvar="FACTDB_SYNONYMS",
+    ),
+]
 EntityOption = Annotated[
     str | None, typer.Option("--entity", "-e", help="Only claims mentioning this entity.")
 ]
@@ -118,6 +130,14 @@ def _filters(
         entity=entity,
         limit=limit,
     )
+
+
+def _synonyms(path: str | None) -> Synonyms:
+    """The synonym table, or a usage error naming the user's file and what is wrong."""
+    try:
+        return load_synonyms(path)
+    except SynonymFileError as exc:
+        fail(str(exc), code=2)
 
 
 def _usage_date(option: str, value: str | None) -> date | None:
@@ -177,12 +197,7 @@ def ingest(
             "60 or more inputs, else 1.",
         ),
     ] = None,
-    synonyms: Annotated[
-        str | None,
-        typer.Option(
-            help="Extra synonym file (JSON) merged with the shipped one.", envvar="FACTDB_SYNONYMS"
-        ),
-    ] = None,
+    synonyms: SynonymsOption = None,
     database: DbOption = None,
 ) -> None:
     """Split articles into atomic claims and store them.
@@ -195,10 +210,7 @@ def ingest(
     overrides = Overrides(
         source=source, title=title, author=author, published=_usage_date("--date", published)
     )
-    try:
-        synonym_table = load_synonyms(synonyms)
-    except SynonymFileError as exc:
-        fail(str(exc), code=2)
+    synonym_table = _synonyms(synonyms)
     show_progress = not quiet and not as_json and sys.stderr.isatty() and "-" not in paths
     inputs = count_inputs(paths)
     chosen_workers = workers or choose_workers(inputs)
@@ -382,12 +394,11 @@ def claims(
     limit: LimitOption = None,
     article: Annotated[int | None, typer.Option(help="Only claims of this article id.")] = None,
     speaker: Annotated[str | None, typer.Option(help="Only claims by this speaker.")] = None,
-    counted: Annotated[
-        str | None, typer.Option(help="Only claims counting this (noun or predicate, e.g. killed).")
-    ] = None,
+    counted: CountedOption = None,
     numbers: Annotated[
         bool, typer.Option("--numbers", help="Only claims with quantities.")
     ] = False,
+    synonyms: SynonymsOption = None,
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
 ) -> None:
@@ -399,7 +410,8 @@ def claims(
     filters = queries.ClaimFilters(
         **vars(base), article_id=article, speaker=speaker, counted=counted, with_quantities=numbers
     )
-    rows = _query(database, lambda s: queries.list_claims(s, filters))
+    synonym_table = _synonyms(synonyms)
+    rows = _query(database, lambda s: queries.list_claims(s, filters, synonym_table))
     render(rows, fmt, CLAIM_COLUMNS, title="Claims")
 
 
@@ -436,12 +448,6 @@ def conflicts(
     render(rows, fmt, CONFLICT_COLUMNS, title="Conflicts")
 
 
-CountedOption = Annotated[
-    str | None,
-    typer.Option(help="Only numbers counting this (noun or predicate, e.g. killed)."),
-]
-
-
 @app.command()
 def facts(
     counted: CountedOption = None,
@@ -458,6 +464,7 @@ def facts(
     search: SearchOption = None,
     entity: EntityOption = None,
     limit: LimitOption = None,
+    synonyms: SynonymsOption = None,
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
 ) -> None:
@@ -476,10 +483,7 @@ def facts(
         state=states[state] if state else None,
         min_sources=min_sources,
     )
-    try:
-        synonym_table = load_synonyms()
-    except SynonymFileError as exc:
-        fail(str(exc), code=2)
+    synonym_table = _synonyms(synonyms)
     rows = _query(database, lambda s: queries.list_facts(s, filters, synonym_table))
     render(rows, fmt, FACT_COLUMNS, title="Facts")
 
@@ -493,12 +497,7 @@ def timeline(
     until: UntilOption = None,
     search: SearchOption = None,
     limit: LimitOption = None,
-    synonyms: Annotated[
-        str | None,
-        typer.Option(
-            help="Extra synonym file (JSON) merged with the shipped one.", envvar="FACTDB_SYNONYMS"
-        ),
-    ] = None,
+    synonyms: SynonymsOption = None,
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
 ) -> None:
@@ -507,10 +506,7 @@ def timeline(
 
     Example: factdb timeline --counted killed --entity Turkey
     """
-    try:
-        synonym_table = load_synonyms(synonyms)
-    except SynonymFileError as exc:
-        fail(str(exc), code=2)
+    synonym_table = _synonyms(synonyms)
     base = _filters(source, since, until, search, entity, limit)
     filters = queries.TimelineFilters(**vars(base), counted=counted)
     rows = _query(database, lambda s: queries.timeline(s, filters, synonym_table))

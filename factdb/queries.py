@@ -188,7 +188,9 @@ class ClaimFilters(Filters):
     with_quantities: bool = False
 
 
-def list_claims(session: Session, filters: ClaimFilters) -> list[Record]:
+def list_claims(
+    session: Session, filters: ClaimFilters, synonyms: Synonyms | None = None
+) -> list[Record]:
     """Claims matching the filters, oldest article first, in text order within an article."""
     claim = models.Claim
     statement = (
@@ -209,7 +211,7 @@ def list_claims(session: Session, filters: ClaimFilters) -> list[Record]:
         quantity = models.Quantity
         condition = [col(quantity.claim_id) == claim.id]
         if filters.counted:
-            condition.append(_counts(quantity, filters.counted))
+            condition.append(_counts(quantity, *_counted_terms(filters.counted, synonyms)))
         statement = statement.where(exists().where(*condition))
     statement = statement.order_by(
         col(models.Article.id), col(claim.sentence_index), col(claim.start), col(claim.id)
@@ -248,6 +250,10 @@ def counted_terms(counted: str, synonyms: Synonyms) -> tuple[str, ...]:
         if predicate in keys or what in keys
     ]
     return tuple(dict.fromkeys(k for k in keys if k))
+
+
+def _counted_terms(counted: str, synonyms: Synonyms | None) -> tuple[str, ...]:
+    return counted_terms(counted, synonyms) if synonyms else (counted,)
 
 
 def _synonym_keys(word: str, synonyms: Synonyms) -> list[str]:
@@ -638,7 +644,7 @@ def list_facts(
     if filters.entity:
         statement = statement.where(_mentions_entity(col(claim.id), filters.entity))
     if filters.counted:
-        terms = counted_terms(filters.counted, synonyms) if synonyms else (filters.counted,)
+        terms = _counted_terms(filters.counted, synonyms)
         statement = statement.where(
             exists().where(
                 col(models.Quantity.claim_id) == claim.id, _counts(models.Quantity, *terms)

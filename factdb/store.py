@@ -36,15 +36,18 @@ def _table(model: type[Any]) -> Table:
 
 def insert_ignoring_duplicates(
     session: Session, model: type[Any], rows: list[dict[str, Any]], unique_columns: list[str]
-) -> int:
-    """INSERT rows, skipping any that collide on `unique_columns`; return how many were added."""
+) -> None:
+    """INSERT rows, skipping any that collide on `unique_columns` (ON CONFLICT DO NOTHING).
+
+    It reports no count: psycopg gives none for these statements, so callers that need to
+    know what was new select it themselves.
+    """
     if not rows:
-        return 0
+        return
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(_table(model)).values(rows)
-    result = session.execute(statement.on_conflict_do_nothing(index_elements=unique_columns))
-    return int(getattr(result, "rowcount", 0))
+    session.execute(statement.on_conflict_do_nothing(index_elements=unique_columns))
 
 
 def source_id(session: Session, name: str) -> int:

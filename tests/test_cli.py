@@ -471,3 +471,13 @@ def test_progress_counts_every_input_once(
     assert sum(steps) == count_inputs(paths) == report.files_seen == 7
     assert len(steps) > 3  # it moves along, not once at the end
     engine.dispose()
+
+
+def test_counted_filter_goes_through_synonyms(seeded: str, runner: CliRunner) -> None:
+    raws = {
+        q["raw"]
+        for c in query(runner, seeded, "claims", "--counted", "dead")
+        for q in c["quantities"]
+    }
+    assert {"At least 26", "Dozens", "164", "18"} <= raws  # killed, dead: one synonym group
+    assert "748" not in raws  # injured is another
