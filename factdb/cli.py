@@ -522,6 +522,20 @@ def stats(fmt: FormatOption = OutputFormat.TABLE, database: DbOption = None) -> 
     render_object(_query(database, queries.stats), fmt)
 
 
+def _show(
+    database: str | None,
+    fmt: OutputFormat,
+    kind: str,
+    record_id: int,
+    lookup: Callable[[Session, int], dict[str, Any] | None],
+) -> None:
+    """Print one record, or a usage error pointing at the command that lists them."""
+    record = _query(database, lambda s: lookup(s, record_id))
+    if record is None:
+        fail(f"no {kind} with id {record_id}; list them with `factdb {kind}s`", code=2)
+    render_object(record, fmt)
+
+
 @show_app.command("claim")
 def show_claim(
     claim_id: Annotated[int, typer.Argument(help="Claim id (see `factdb claims`).")],
@@ -532,10 +546,7 @@ def show_claim(
 
     Example: factdb show claim 12 --format json
     """
-    record = _query(database, lambda s: queries.get_claim(s, claim_id))
-    if record is None:
-        fail(f"no claim with id {claim_id}; list them with `factdb claims`", code=2)
-    render_object(record, fmt)
+    _show(database, fmt, "claim", claim_id, queries.get_claim)
 
 
 @show_app.command("article")
@@ -548,10 +559,7 @@ def show_article(
 
     Example: factdb show article 1 --format json
     """
-    record = _query(database, lambda s: queries.get_article(s, article_id))
-    if record is None:
-        fail(f"no article with id {article_id}; list them with `factdb articles`", code=2)
-    render_object(record, fmt)
+    _show(database, fmt, "article", article_id, queries.get_article)
 
 
 @show_app.command("fact")
@@ -564,10 +572,7 @@ def show_fact(
 
     Example: factdb show fact 4 --format json
     """
-    record = _query(database, lambda s: queries.get_fact(s, fact_id))
-    if record is None:
-        fail(f"no fact with id {fact_id}; list them with `factdb facts`", code=2)
-    render_object(record, fmt)
+    _show(database, fmt, "fact", fact_id, queries.get_fact)
 
 
 # --- database -----------------------------------------------------------------------------
