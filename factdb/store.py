@@ -46,8 +46,10 @@ def insert_ignoring_duplicates(
         return
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(_table(model)).values(rows)
-    session.execute(statement.on_conflict_do_nothing(index_elements=unique_columns))
+    statement = insert(_table(model)).on_conflict_do_nothing(index_elements=unique_columns)
+    # Rows as parameters, not one literal VALUES clause: the statement compiles once and is
+    # cached, instead of coercing every value of every row on each call.
+    session.execute(statement, rows)
 
 
 def source_id(session: Session, name: str) -> int:
