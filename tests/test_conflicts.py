@@ -19,7 +19,7 @@ from factdb.conflicts import RULES, findings
 from factdb.matching import ArticleContext, compare_claims
 from factdb.nlp.types import Qualifier
 
-from .test_matching import TOLL_A, TOLL_B, _claim, _number
+from .test_matching import TOLL_A, TOLL_B, _claim, _number, rose_and_fell
 
 ARTICLES = Path(__file__).parent / "articles"
 COURIER = ARTICLES / "kessler-brennmoor-courier-2024-05-14.txt"
@@ -313,20 +313,7 @@ def test_overlapping_numbers_do_not_conflict() -> None:
 def test_polarity_direction_and_date_rules() -> None:
     denied = replace(TOLL_B, quantities=(_number("26", 26, 26),), polarity="negated")
     assert [f.kind for f in _findings(TOLL_A, denied)] == ["polarity"]
-    rose = _claim(
-        1,
-        "Kessler shares rose",
-        _number("4 percent", 4, 4, counted=None, unit="percent", predicate="rise"),
-        predicate="rise",
-    )
-    fell = replace(
-        rose,
-        id=2,
-        article_id=2,
-        source_id=2,
-        predicate="fall",
-        quantities=(_number("4 percent", 4, 4, counted=None, unit="percent", predicate="fall"),),
-    )
+    rose, fell = rose_and_fell()
     assert [f.kind for f in _findings(rose, fell)] == ["direction"]
     next_day = replace(fell, event_start=date(2024, 5, 15), event_granularity="day")
     monday = replace(rose, event_start=date(2024, 5, 14), event_granularity="day")

@@ -267,7 +267,8 @@ def test_a_number_tied_to_a_place_meets_an_unplaced_one_only_where_that_place_is
     assert compare_claims(istanbul, national, turkey, about_istanbul) is not None
 
 
-def test_rose_and_fell_share_a_key_but_not_a_meaning() -> None:
+def rose_and_fell() -> tuple[ClaimFeatures, ClaimFeatures]:
+    """Two sources on the same 4% move of Kessler shares, one saying rose, one fell."""
     rose = _claim(
         1,
         "Kessler shares rose",
@@ -282,6 +283,11 @@ def test_rose_and_fell_share_a_key_but_not_a_meaning() -> None:
         predicate="fall",
         quantities=(_number("4 percent", 4, 4, counted=None, unit="percent", predicate="fall"),),
     )
+    return rose, fell
+
+
+def test_rose_and_fell_share_a_key_but_not_a_meaning() -> None:
+    rose, fell = rose_and_fell()
     assert claim_keys(rose) & claim_keys(fell)
     assert "u|percent|change" in claim_keys(rose)
     assert compare_claims(rose, fell, STORY, STORY) is not None
