@@ -9,7 +9,10 @@ of them. The score is containment (shared pairs / pairs of the shorter text), no
 web copy cut short still scores high against the full story.
 
 Candidates come from an index, never from a scan of every article: each article stores the
-hashes of its word pairs whose hash is divisible by `SAMPLE_MODULUS` (``article_shingle``).
+hashes of its word pairs whose hash is divisible by `SAMPLE_MODULUS` (``article_shingle``),
+with its stated publication date, and only articles published at most
+`factdb.store.MAX_DAYS_APART` days apart (or undated) are compared: a syndicated copy runs
+within days of its original.
 The sample is consistent — the same pair is kept in every article that has it — so a copy
 shares about a quarter of its common pairs' hashes with the original, and an unrelated article
 almost none. Only articles sharing at least `MIN_SHARED_SAMPLES` sampled hashes are compared in
@@ -35,7 +38,7 @@ from sqlalchemy import func, or_, select
 from sqlmodel import Session, col
 
 from factdb import models
-from factdb.store import insert_ignoring_duplicates, utcnow
+from factdb.store import insert_ignoring_duplicates, utcnow, within_window
 
 SAMPLE_MODULUS = 4
 MIN_SHARED_SAMPLES = 3
@@ -119,20 +122,25 @@ def detect_copies(session: Session, article_id: int) -> list[CopyLink]:
     insert_ignoring_duplicates(
         session,
         models.ArticleShingle,
-        [{"hash": h, "article_id": article_id} for h in sorted(samples)],
+        [
+            {"hash": h, "article_id": article_id, "published": article.published}
+            for h in sorted(samples)
+        ],
         ["hash", "article_id"],
     )
     if not samples:
         return []
     shingle = models.ArticleShingle
-    candidate_ids = list(
-        session.execute(
+    candidate_ids = [
+        other
+        for condition in within_window(col(shingle.published), article.published)
+        for other in session.execute(
             select(col(shingle.article_id))
-            .where(col(shingle.hash).in_(samples), col(shingle.article_id) != article_id)
+            .where(col(shingle.hash).in_(samples), condition, col(shingle.article_id) != article_id)
             .group_by(col(shingle.article_id))
             .having(func.count() >= MIN_SHARED_SAMPLES)
         ).scalars()
-    )
+    ]
     if not candidate_ids:
         return []
     new = _Article(article_id, article.distributor, article.published, article.content_hash)

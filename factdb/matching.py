@@ -12,8 +12,10 @@ candidates found through indexed keys (``claim_key``, looked up by its primary k
 
 Words and predicates go through the synonym file first (``aircraft`` → ``plane``, ``wounded`` →
 ``injure``), and ``rise``/``fall`` share the key ``change`` so that "rose" can meet "fell".
-Candidates are also limited to articles published within `MAX_DAYS_APART` days (or undated),
-so the work per article depends on what is indexed under its keys in that window, not on the
+Candidates are also limited to articles published within `MAX_DAYS_APART` days (or undated)
+that name an entity the new article names (``article_entity``): rule 4 below needs one in
+common. Every lookup is a range of an index that leads with the key and the publication date,
+so the work per article depends on what its keys and entities find in that window, not on the
 size of the database.
 
 Two claims state the same fact (`compare_claims`) when, in order:
@@ -58,20 +60,17 @@ from functools import lru_cache
 from importlib.resources import files
 
 from spacy.lang.en.stop_words import STOP_WORDS
-from sqlalchemy import case, delete, func, or_, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlmodel import Session, col
 
 from factdb import models
 from factdb.copies import copy_partners
 from factdb.nlp.types import Qualifier
 from factdb.nlp.types import Quantity as Interval
-from factdb.store import insert_ignoring_duplicates, utcnow
+from factdb.store import MAX_DAYS_APART, insert_ignoring_duplicates, utcnow, within_window
 from factdb.synonyms import Synonyms
 
 MATCH_THRESHOLD = 0.6
-# Reports more than a month apart are not matched: a figure from another month belongs to
-# another story or to history, and the window bounds the candidates of every new article.
-MAX_DAYS_APART = 30
 _KEY_CHUNK = 500
 _WORD = re.compile(r"[a-z][a-z'\-]*[a-z]")
 
@@ -665,53 +664,61 @@ def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
         yield items[i : i + _KEY_CHUNK]
 
 
-def _candidate_keys(
-    session: Session, article_id: int, keys: set[str], published: date | None
-) -> dict[int, set[str]]:
-    """Claims of other articles sharing any of `keys`, with the keys they share."""
-    found: dict[int, set[str]] = defaultdict(set)
-    claim_key, claim, article = models.ClaimKey, models.Claim, models.Article
-    for chunk in _chunks(sorted(keys)):
-        statement = (
-            select(col(claim_key.claim_id), col(claim_key.key))
-            .join(claim, col(claim.id) == claim_key.claim_id)
-            .join(article, col(article.id) == claim.article_id)
-            .where(col(claim_key.key).in_(chunk), col(claim.article_id) != article_id)
-        )
-        if published is not None:
-            low = date.fromordinal(published.toordinal() - MAX_DAYS_APART)
-            high = date.fromordinal(published.toordinal() + MAX_DAYS_APART)
-            statement = statement.where(
-                or_(col(article.published).is_(None), col(article.published).between(low, high))
+def _same_story_articles(
+    session: Session, article_id: int, entities: set[str], published: date | None
+) -> set[int]:
+    """Articles in the window that name one of `entities` (the new article's): the only ones
+    whose claims can match, since every link needs an entity in common (`compare_claims`)."""
+    found: set[int] = set()
+    entity = models.ArticleEntity
+    for chunk in _chunks(sorted(entities)):
+        for condition in within_window(col(entity.published), published):
+            found.update(
+                session.execute(
+                    select(col(entity.article_id)).where(
+                        col(entity.key).in_(chunk), condition, col(entity.article_id) != article_id
+                    )
+                ).scalars()
             )
-        for claim_id, key in session.execute(statement):
-            found[int(claim_id)].add(key)
+    return found
+
+
+def _candidate_keys(
+    session: Session, article_ids: set[int], keys: set[str], published: date | None
+) -> dict[int, set[str]]:
+    """Claims of `article_ids` sharing any of `keys`, with the keys they share."""
+    found: dict[int, set[str]] = defaultdict(set)
+    claim_key = models.ClaimKey
+    if not article_ids:
+        return found
+    for chunk in _chunks(sorted(keys)):
+        for condition in within_window(col(claim_key.published), published):
+            for claim_id, key in session.execute(
+                select(col(claim_key.claim_id), col(claim_key.key)).where(
+                    col(claim_key.key).in_(chunk),
+                    condition,
+                    col(claim_key.article_id).in_(article_ids),
+                )
+            ):
+                found[int(claim_id)].add(key)
     return found
 
 
 def _article_contexts(session: Session, article_ids: set[int]) -> dict[int, ArticleContext]:
-    lex = lexicon()
     entities: dict[int, set[str]] = defaultdict(set)
     places: dict[int, set[str]] = defaultdict(set)
     headline_places: dict[int, set[str]] = defaultdict(set)
-    for article_id, name, label, headline in session.execute(
+    entity = models.ArticleEntity
+    for article_id, key, place, headline_place in session.execute(
         select(
-            col(models.Claim.article_id),
-            col(models.Entity.name),
-            col(models.Entity.label),
-            col(models.Claim.is_headline),
-        )
-        .join(models.ClaimEntity, col(models.ClaimEntity.claim_id) == models.Claim.id)
-        .join(models.Entity, col(models.Entity.id) == models.ClaimEntity.entity_id)
-        .where(col(models.Claim.article_id).in_(article_ids))
-        .distinct()
+            col(entity.article_id), col(entity.key), col(entity.place), col(entity.headline_place)
+        ).where(col(entity.article_id).in_(article_ids))
     ):
-        key = lex.entity_key(name)
         entities[article_id].add(key)
-        if label in lex.location_labels:
+        if place:
             places[article_id].add(key)
-            if headline:
-                headline_places[article_id].add(key)
+        if headline_place:
+            headline_places[article_id].add(key)
     dated = set(
         session.execute(
             select(col(models.Article.id)).where(
@@ -730,6 +737,37 @@ def _article_contexts(session: Session, article_ids: set[int]) -> dict[int, Arti
     }
 
 
+def _index_article_entities(session: Session, article_id: int, published: date | None) -> set[str]:
+    """Store the entities a new article names (``article_entity``); return their keys."""
+    lex = lexicon()
+    rows: dict[str, dict[str, object]] = {}
+    for name, label, headline in session.execute(
+        select(col(models.Entity.name), col(models.Entity.label), col(models.Claim.is_headline))
+        .join(models.ClaimEntity, col(models.ClaimEntity.entity_id) == models.Entity.id)
+        .join(models.Claim, col(models.Claim.id) == models.ClaimEntity.claim_id)
+        .where(col(models.Claim.article_id) == article_id)
+        .distinct()
+    ):
+        key = lex.entity_key(name)
+        row = rows.setdefault(
+            key,
+            {
+                "article_id": article_id,
+                "key": key,
+                "published": published,
+                "place": False,
+                "headline_place": False,
+            },
+        )
+        if label in lex.location_labels:
+            row["place"] = True
+            row["headline_place"] = bool(row["headline_place"]) or bool(headline)
+    insert_ignoring_duplicates(
+        session, models.ArticleEntity, [rows[k] for k in sorted(rows)], ["article_id", "key"]
+    )
+    return set(rows)
+
+
 def article_claims(
     session: Session, article_id: int, synonyms: Synonyms
 ) -> dict[int, ClaimFeatures]:
@@ -741,15 +779,21 @@ def article_claims(
 
 
 def find_links(
-    session: Session, article_id: int, new: Mapping[int, ClaimFeatures], synonyms: Synonyms
+    session: Session,
+    article_id: int,
+    new: Mapping[int, ClaimFeatures],
+    entities: set[str],
+    synonyms: Synonyms,
 ) -> list[Link]:
     """Links between an article's claims (`new`) and claims of other articles.
 
-    Reads only: the candidates are the claims indexed under the new claims' keys.
+    Reads only: the candidates are the claims indexed under the new claims' keys, in the
+    articles of the window that name one of the new article's `entities`.
     """
     keys = {claim_id: claim_keys(features) for claim_id, features in new.items()}
     published = next(iter(new.values())).published if new else None
-    candidates = _candidate_keys(session, article_id, set().union(*keys.values()), published)
+    articles = _same_story_articles(session, article_id, entities, published)
+    candidates = _candidate_keys(session, articles, set().union(*keys.values()), published)
     old = load_claim_features(session, candidates, synonyms)
     contexts = _article_contexts(session, {article_id} | {f.article_id for f in old.values()})
     links: list[Link] = []
@@ -768,18 +812,26 @@ def find_links(
 
 
 def match_article(session: Session, article_id: int, synonyms: Synonyms) -> MatchResult:
-    """Index a newly stored article's claims and put each into a fact.
+    """Index a newly stored article's claims and entities and put each claim into a fact.
 
     Runs inside the caller's per-article transaction, after `factdb.copies.detect_copies`.
     """
+    article = session.get(models.Article, article_id)
+    if article is None:
+        raise LookupError(f"article {article_id} does not exist")
     new = article_claims(session, article_id, synonyms)
     insert_ignoring_duplicates(
         session,
         models.ClaimKey,
-        [{"key": k, "claim_id": c} for c in sorted(new) for k in sorted(claim_keys(new[c]))],
+        [
+            {"key": k, "claim_id": c, "article_id": article_id, "published": article.published}
+            for c in sorted(new)
+            for k in sorted(claim_keys(new[c]))
+        ],
         ["key", "claim_id"],
     )
-    links = find_links(session, article_id, new, synonyms)
+    entities = _index_article_entities(session, article_id, article.published)
+    links = find_links(session, article_id, new, entities, synonyms)
     _assign_facts(session, list(new.values()), links)
     copies = copy_partners(session, {article_id})
     return MatchResult(article_id, links, copies)

@@ -7,8 +7,10 @@ Matching keys: a quantity stores its counted noun and predicate twice, as extrac
 (``counted``, ``predicate``) and canonicalised through the synonym file (``counted_key``,
 ``predicate_key``: ``aircraft`` → ``plane``, ``wound`` → ``injure``). Conflict and fact lookups
 use the indexed keys, never a scan of every claim: ``claim_key`` holds every claim's matching
-keys (see `factdb.matching`) and ``article_shingle`` a sample of every article's word-pair
-hashes (see `factdb.copies`), both looked up by their primary-key index.
+keys (see `factdb.matching`), ``article_entity`` the entities every article names, and
+``article_shingle`` a sample of every article's word-pair hashes (see `factdb.copies`). Each
+carries the article's stated publication date in its lookup index, so a lookup reads only the
+articles within the matching window, whatever the size of the archive.
 
 Facts: every claim belongs to exactly one ``fact`` through ``fact_claim``, which keeps the score
 and reason of the claim's best link to a claim of another article (none for a claim that matched
@@ -195,26 +197,56 @@ class ArticleCopy(SQLModel, table=True):
 class ArticleShingle(SQLModel, table=True):
     """A sampled hash of one content-word pair of an article: the copy-candidate index.
 
-    The primary key (hash, article_id) is the index: finding the articles that share a new
-    article's hashes is one index lookup per hash, never a scan of every article.
+    `published` is the article's stated publication date, copied here so that the index
+    ``ix_article_shingle_window`` (hash, published, article_id) finds the articles sharing a
+    hash within a date window without reading the rest of the archive.
     """
 
     __tablename__ = "article_shingle"
+    __table_args__ = (Index("ix_article_shingle_window", "hash", "published", "article_id"),)
 
     hash: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     article_id: int = Field(foreign_key="article.id", primary_key=True)
+    published: date | None = None
+
+
+class ArticleEntity(SQLModel, table=True):
+    """An entity an article names, as matching compares names (``united states`` for "the
+    U.S."): the same-story index.
+
+    Two claims only state the same fact when their articles name an entity in common, so the
+    articles sharing one of a new article's entities (``ix_article_entity_window``: key,
+    published, article_id) are the only ones whose claims are candidates. `place` says whether
+    the name is a place anywhere in the article, `headline_place` whether it is a place in
+    the headline.
+    """
+
+    __tablename__ = "article_entity"
+    __table_args__ = (Index("ix_article_entity_window", "key", "published", "article_id"),)
+
+    article_id: int = Field(foreign_key="article.id", primary_key=True)
+    key: str = Field(primary_key=True)
+    published: date | None = None
+    place: bool
+    headline_place: bool
 
 
 class ClaimKey(SQLModel, table=True):
     """One matching key of a claim (``q|plane|-``, ``p|kill|worker``): the fact-candidate index.
 
-    The primary key (key, claim_id) is the index a new claim's candidates are found through.
+    The claim's article and its stated publication date are copied here so that the covering
+    index ``ix_claim_key_window`` (key, published, article_id, claim_id) answers "claims under
+    these keys, published within this window, in these articles" from the index alone, reading
+    only the window whatever the size of the archive.
     """
 
     __tablename__ = "claim_key"
+    __table_args__ = (Index("ix_claim_key_window", "key", "published", "article_id", "claim_id"),)
 
     key: str = Field(primary_key=True)
     claim_id: int = Field(foreign_key="claim.id", primary_key=True)
+    article_id: int = Field(foreign_key="article.id")
+    published: date | None = None
 
 
 class Fact(SQLModel, table=True):

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import ColumnElement, Table, select, true
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col
 
 from factdb import models
@@ -32,6 +33,29 @@ def utcnow() -> datetime:
 def _table(model: type[Any]) -> Table:
     table: Table = model.__table__
     return table
+
+
+# Reports more than a month apart are not compared, for copies or for facts: a figure from
+# another month belongs to another story or to history, and the window bounds the candidates
+# of every new article whatever the size of the archive.
+MAX_DAYS_APART = 30
+
+
+def within_window(
+    published_column: Mapped[date | None], published: date | None
+) -> list[ColumnElement[bool]]:
+    """Conditions, one query each, keeping the rows of articles that may be compared with an
+    article published on `published`: those at most `MAX_DAYS_APART` days from it, and the
+    undated (an undated article is compared with every one).
+
+    Separate queries rather than one OR, so that each is a range scan of an index that leads
+    with (key, published).
+    """
+    if published is None:
+        return [true()]
+    low = date.fromordinal(published.toordinal() - MAX_DAYS_APART)
+    high = date.fromordinal(published.toordinal() + MAX_DAYS_APART)
+    return [published_column.between(low, high), published_column.is_(None)]
 
 
 def insert_ignoring_duplicates(
@@ -67,9 +91,7 @@ def known_hashes(session: Session, hashes: Iterable[str]) -> set[str]:
     if not wanted:
         return set()
     rows = session.execute(
-        select(col(models.Article.content_hash)).where(
-            col(models.Article.content_hash).in_(wanted)
-        )
+        select(col(models.Article.content_hash)).where(col(models.Article.content_hash).in_(wanted))
     )
     return set(rows.scalars())
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from spacy.language import Language
+from sqlalchemy import inspect, text
 from typer.testing import CliRunner
 
 from factdb import db, models
@@ -161,3 +162,47 @@ def test_an_unknown_revision_is_a_usage_error(tmp_path: Path, runner: CliRunner)
     assert result.exit_code == 2
     assert "Can't locate revision identified by 'nonsense'" in result.stderr
     assert "Traceback" not in result.output
+
+
+def _matching_index_rows(url: str) -> dict[str, list[tuple[object, ...]]]:
+    engine = db.create_db_engine(url)
+    queries = {
+        "article_entity": "SELECT article_id, key, published, place, headline_place "
+        "FROM article_entity ORDER BY article_id, key",
+        "claim_key": "SELECT key, claim_id, article_id, published FROM claim_key "
+        "ORDER BY key, claim_id",
+        "article_shingle": "SELECT hash, article_id, published FROM article_shingle "
+        "ORDER BY hash, article_id",
+    }
+    try:
+        with engine.connect() as connection:
+            return {
+                name: [tuple(row) for row in connection.execute(text(sql))]
+                for name, sql in queries.items()
+            }
+    finally:
+        engine.dispose()
+
+
+def test_windowed_matching_indexes_are_filled_for_articles_stored_before_them(
+    db_url: str, runner: CliRunner, nlp: Language
+) -> None:
+    """Migration 0003 fills the article entities and window dates of existing articles
+    exactly as ingest fills them for new ones."""
+    articles = [str(REPO / "seeds"), str(REPO / "tests" / "articles")]
+    result = runner.invoke(app, ["ingest", *articles, "--quiet", "--db", db_url])
+    assert result.exit_code == 0, result.output
+    as_ingested = _matching_index_rows(db_url)
+    assert len(as_ingested["article_entity"]) > 20
+    assert any(row[4] for row in as_ingested["article_entity"])  # a place in a headline
+    assert any(row[3] is None for row in as_ingested["claim_key"])  # an undated article
+    assert any(row[3] is not None for row in as_ingested["claim_key"])
+    engine = db.create_db_engine(db_url)
+    try:
+        db.downgrade(engine, "0002")
+        assert "article_entity" not in _tables(db_url)
+        assert "published" not in {c["name"] for c in inspect(engine).get_columns("claim_key")}
+        db.upgrade(engine)
+    finally:
+        engine.dispose()
+    assert _matching_index_rows(db_url) == as_ingested
