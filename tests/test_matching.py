@@ -373,6 +373,7 @@ def test_order_does_not_matter_on_postgresql_either(
 
 INDEXED_TABLES = (
     "claim_key",
+    "article_entity",
     "article_shingle",
     "fact_claim",
     "article_copy",
@@ -403,7 +404,36 @@ def test_every_lookup_during_ingest_uses_an_index(tmp_path: Path) -> None:
     assert sum("article_shingle" in statement for statement, _ in seen) >= 6
     scans = _scans(engine, seen)
     assert scans == [], scans
+    assert _window_lookups_off_their_index(engine, seen) == []
     engine.dispose()
+
+
+# The candidate lookups of a dated article (by key or hash) must range over an index leading
+# with the key and the publication date, so that they read the matching window and nothing
+# older. (An undated article is compared with every article: its lookups have no window.)
+WINDOW_INDEXES = {
+    'claim_key."key" IN': "claim_key USING COVERING INDEX ix_claim_key_window (",
+    'article_entity."key" IN': "article_entity USING COVERING INDEX ix_article_entity_window (",
+    "article_shingle.hash IN": "article_shingle USING COVERING INDEX ix_article_shingle_window (",
+}
+
+
+def _window_lookups_off_their_index(engine: Engine, statements: list[tuple[str, Any]]) -> list[str]:
+    found = []
+    used = set()
+    with engine.connect() as connection:
+        for statement, parameters in statements:
+            for condition, expected in WINDOW_INDEXES.items():
+                if condition not in statement or ".published" not in statement:
+                    continue
+                used.add(condition)
+                plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+                details = [str(row[-1]) for row in plan]
+                if not any(
+                    d.startswith(f"SEARCH {expected}") and "published" in d for d in details
+                ):
+                    found.append(f"{details}: {statement[:200]}")
+    return found + [f"never looked up: {c}" for c in WINDOW_INDEXES if c not in used]
 
 
 def _scans(engine: Engine, statements: list[tuple[str, Any]]) -> list[str]:
