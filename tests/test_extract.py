@@ -29,6 +29,17 @@ PUBLISHED = date(2022, 1, 8)  # a Saturday
             "killed",
             "2022-01-07",
         ),
+        # a claim about a dated event takes the event's date
+        (
+            "The largest quake on the fault was a magnitude 8.2 quake in 1939, which killed "
+            "20,000 people.",
+            "killed",
+            "1939-01-01",
+        ),
+        ("Survivors recalled the 1939 quake, which killed 33,000 people.", "33,000", "1939-01-01"),
+        ("The blast on Monday killed 26 workers, police said on Friday.", "killed", "2022-01-03"),
+        # but a thing's date does not date what is said of it now
+        ("The 1997 treaty bans such weapons.", "bans", None),
         # a date that names a thing, or dates another clause, is not the event date
         (
             "Dozens of people have already been killed and hundreds injured in the most serious "

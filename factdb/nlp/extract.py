@@ -95,12 +95,47 @@ def _dates_the_claim(doc: Doc, mention: DateMention, claim: ClaimSpan) -> bool:
     return predicate is None or token.lemma_.lower() == predicate.split()[0].lower()
 
 
+# How a date names the time of a thing: "the 1939 quake", "the quake of Aug. 17", "the quake
+# in 1939".
+_DATE_OF_THING = {"nummod", "compound", "amod", "pobj", "prep", "npadvmod", "appos"}
+
+
+def _date_of_the_event_named(
+    doc: Doc, mentions: Sequence[DateMention], claim: ClaimSpan
+) -> DateMention | None:
+    """The date of the event a claim's verb describes without dating it itself.
+
+    In "a quake in 1939, which killed 20,000 people" and "the 1939 quake, which killed 33,000"
+    the relative clause is about the 1939 quake, so the killing was in 1939; in "a 1999
+    earthquake in Izmit killed 17,000" the earthquake (the subject of a verb in the past tense)
+    dates the killing. Without this, a historical toll reads as today's.
+    """
+    root = _claim_root(doc, claim)
+    thing: Token | None = None
+    if root.dep_ == "relcl":
+        thing = root.head
+    elif root.tag_ == "VBD":
+        thing = next((t for t in root.children if t.dep_ in {"nsubj", "nsubjpass"}), None)
+    if thing is None:
+        return None
+    for mention in mentions:
+        if mention.token_start <= thing.i < mention.token_end:
+            return mention  # the clause hangs on the date itself: "in 1939, which killed"
+        token: Token = doc[mention.token_start : mention.token_end].root
+        while token.dep_ in _DATE_OF_THING and token.head.i != token.i:
+            token = token.head
+            if token.i == thing.i:
+                return mention
+    return None
+
+
 def extract_claims(doc: Doc, published: date | None) -> list[ClaimDraft]:
     """Every atomic claim of an article, in text order, with speakers resolved where possible.
 
-    A date outside every claim's tokens belongs to the reporting clause ("…, the Interior
-    Ministry reported on Friday"): it becomes the event date of the sentence's claims that have
-    none of their own, since the reported event happened by then.
+    A claim's event date is a date attached to its own verb, else the date of the event it
+    describes (`_date_of_the_event_named`). A date outside every claim's tokens belongs to the
+    reporting clause ("…, the Interior Ministry reported on Friday"): it becomes the event date
+    of the sentence's claims that still have none, since the reported event happened by then.
     """
     drafts: list[ClaimDraft] = []
     for sentence_index, sent in enumerate(doc.sents):
@@ -114,13 +149,16 @@ def extract_claims(doc: Doc, published: date | None) -> list[ClaimDraft]:
             if owner is not None:
                 owner.draft.quantities.append(quantity)
         reporting_dates = []
-        for mention in extract_dates(sent, published):
+        mentions = extract_dates(sent, published)
+        for mention in mentions:
             holder = next((c for c in claims if mention.token_start in c.tokens), None)
             if holder is None:
                 reporting_dates.append(mention)
             elif holder.draft.event_date is None and _dates_the_claim(doc, mention, holder):
                 holder.draft.event_date = mention
         for claim in claims:
+            if claim.draft.event_date is None:
+                claim.draft.event_date = _date_of_the_event_named(doc, mentions, claim)
             if claim.draft.event_date is None and reporting_dates:
                 claim.draft.event_date = reporting_dates[0]
             drafts.append(claim.draft)
