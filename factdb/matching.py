@@ -13,7 +13,7 @@ candidates found through indexed keys (``claim_key``, looked up by its primary k
 Words and predicates go through the synonym file first (``aircraft`` → ``plane``, ``wounded`` →
 ``injure``), and ``rise``/``fall`` share the key ``change`` so that "rose" can meet "fell".
 Candidates are also limited to articles published within `MAX_DAYS_APART` days (or undated)
-that name an entity the new article names (``article_entity``): rule 4 below needs one in
+that name an entity the new article names (``article_entity``): rule 5 below needs one in
 common. Every lookup is a range of an index that leads with the key and the publication date,
 so the work per article depends on what its keys and entities find in that window, not on the
 size of the database.
@@ -21,19 +21,22 @@ size of the database.
 Two claims state the same fact (`compare_claims`) when, in order:
 
 1. they come from different articles published at most `MAX_DAYS_APART` days apart;
-2. they do not name different places (both name places, none in common), and neither only
+2. they are about the same period: a claim about a time long before its report (its event
+   date ends more than `MAX_DAYS_APART` days before its publication: "a quake in 1939, which
+   killed 20,000") only meets claims whose event dates overlap its own;
+3. they do not name different places (both name places, none in common), and neither only
    names things the other's article never mentions ("the Lauda Air crash killed all 223" is
    not about the crash the other article reports);
-3. if either carries a number, both do and their main numbers (`ClaimFeatures.number`)
+4. if either carries a number, both do and their main numbers (`ClaimFeatures.number`)
    count the same thing: same counted noun (or none on both sides, with the same predicate:
    "33,559 injured"), same unit, compatible predicates, no different nearest place
    (`places_differ`: "400,000 UK consumers" is not "143 million consumers in the United
    States"), and a number tied to a place only meets an unplaced one from an article that
    covers that place (`ArticleContext.covers`: "1,000 died in Istanbul" is not the national
    toll);
-4. they are about the same story: a shared entity, the same place for their numbers, or
+5. they are about the same story: a shared entity, the same place for their numbers, or
    articles that name an entity in common (three if one is undated);
-5. the score clears `MATCH_THRESHOLD`. It adds the strength of the best number pair, 0.3 for
+6. the score clears `MATCH_THRESHOLD`. It adds the strength of the best number pair, 0.3 for
    the same (meaningful) predicate, the word overlap (Jaccard of content words, times 0.4
    with numbers and 0.7 without), 0.1 per shared entity (two at most) and 0.1 for articles
    about the same story; it moves by 0.1 when both have day-precise event dates that agree or
@@ -533,6 +536,27 @@ def _outside_scope(
     )
 
 
+def _historical(claim: ClaimFeatures) -> bool:
+    """The claim is about a time long before its report: its event date ends more than
+    `MAX_DAYS_APART` days before the stated publication date ("the largest quake on the fault
+    was in 1939, which killed 20,000", in a 1999 article)."""
+    return (
+        claim.published is not None
+        and claim.event_end is not None
+        and (claim.published - claim.event_end).days > MAX_DAYS_APART
+    )
+
+
+def _different_times(a: ClaimFeatures, b: ClaimFeatures) -> bool:
+    """One claim is historical and the other is not about the same period (it has no event
+    date, or one that does not overlap): the 1939 toll is not the 1999 toll."""
+    if not (_historical(a) or _historical(b)):
+        return False
+    if a.event_start is None or a.event_end is None or b.event_start is None or b.event_end is None:
+        return True
+    return a.event_end < b.event_start or b.event_end < a.event_start
+
+
 def _about_something_else(claim: ClaimFeatures, other: ArticleContext) -> bool:
     """The claim names entities and the other article mentions none of them."""
     return bool(claim.entities) and not claim.entities & other.entities
@@ -549,6 +573,8 @@ def compare_claims(
     if apart is not None and apart > MAX_DAYS_APART:
         return None
     if a.locations and b.locations and not a.locations & b.locations:
+        return None
+    if _different_times(a, b):
         return None
     if _about_something_else(a, context_b) or _about_something_else(b, context_a):
         return None

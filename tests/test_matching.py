@@ -231,10 +231,32 @@ def test_two_reports_of_one_toll_match_and_the_reason_says_why() -> None:
             replace(TOLL_B, published=date(2024, 5, 20), quantities=(_number("3", 3, 3),)),
             "a death toll does not fall from 26 to 3",
         ),
+        (
+            replace(
+                TOLL_B,
+                event_start=date(1939, 1, 1),
+                event_end=date(1939, 12, 31),
+                event_granularity="year",
+            ),
+            "a toll of 1939 is history, not today's toll",
+        ),
     ],
 )
 def test_claims_that_do_not_state_the_same_fact(other: ClaimFeatures, why: str) -> None:
     assert compare_claims(TOLL_A, other, STORY, STORY) is None, why
+
+
+def test_historical_claims_match_claims_about_the_same_past() -> None:
+    in_1939 = {
+        "event_start": date(1939, 1, 1),
+        "event_end": date(1939, 12, 31),
+        "event_granularity": "year",
+    }
+    assert compare_claims(replace(TOLL_A, **in_1939), replace(TOLL_B, **in_1939), STORY, STORY)
+    last_week = {"event_start": date(2024, 5, 7), "event_end": date(2024, 5, 7)}
+    assert compare_claims(
+        TOLL_A, replace(TOLL_B, **last_week, event_granularity="day"), STORY, STORY
+    )
 
 
 def test_numbers_in_different_places_are_different_facts_unless_a_headline_covers_both() -> None:
