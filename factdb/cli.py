@@ -25,9 +25,6 @@ from sqlmodel import Session
 from factdb import db, queries
 from factdb.conflicts import KINDS as CONFLICT_KINDS
 from factdb.conflicts import set_conflict_status
-from factdb.ingest import choose_workers
-from factdb.ingest import ingest as run_ingest
-from factdb.nlp.pipeline import ModelNotInstalledError
 from factdb.output import Column, OutputFormat, cell, field, render, render_object
 from factdb.readers import Overrides, count_inputs
 from factdb.synonyms import SynonymFileError, Synonyms, load_synonyms
@@ -207,6 +204,11 @@ def ingest(
 
     Example: factdb ingest seeds/ --quiet
     """
+    # Imported here: loading spaCy costs half a second that the query commands do not need.
+    from factdb.ingest import choose_workers
+    from factdb.ingest import ingest as run_ingest
+    from factdb.nlp.pipeline import ModelNotInstalledError
+
     overrides = Overrides(
         source=source, title=title, author=author, published=_usage_date("--date", published)
     )

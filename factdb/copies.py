@@ -33,11 +33,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from spacy.lang.en.stop_words import STOP_WORDS
 from sqlalchemy import func, or_, select
 from sqlmodel import Session, col
 
 from factdb import models
+from factdb.nlp.stop_words import stop_words
 from factdb.store import insert_ignoring_duplicates, utcnow, within_window
 
 SAMPLE_MODULUS = 4
@@ -54,7 +54,8 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 def content_words(text: str) -> list[str]:
     """The lower-cased words of `text` without stop words, in order."""
     words = (w.replace("’", "'") for w in _WORD.findall(text.lower()))
-    return [w for w in words if w not in STOP_WORDS]
+    stop = stop_words()
+    return [w for w in words if w not in stop]
 
 
 def word_pairs(text: str) -> set[str]:

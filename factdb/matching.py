@@ -62,12 +62,12 @@ from datetime import date
 from functools import lru_cache
 from importlib.resources import files
 
-from spacy.lang.en.stop_words import STOP_WORDS
 from sqlalchemy import case, delete, func, select, update
 from sqlmodel import Session, col
 
 from factdb import models
 from factdb.copies import copy_partners
+from factdb.nlp.stop_words import stop_words
 from factdb.nlp.types import Qualifier
 from factdb.nlp.types import Quantity as Interval
 from factdb.store import MAX_DAYS_APART, insert_ignoring_duplicates, utcnow, within_window
@@ -227,9 +227,10 @@ class _Mention:
 def _lemmas(normalized: str, predicate: str | None, synonyms: Synonyms) -> frozenset[str]:
     """Content words of a claim, through the synonym groups, without its predicate."""
     lex = lexicon()
+    stop = stop_words()
     words: set[str] = set()
     for token in normalized.split():
-        if token in STOP_WORDS or token in lex.value_words or not _WORD.fullmatch(token):
+        if token in stop or token in lex.value_words or not _WORD.fullmatch(token):
             continue
         words.add(synonyms.predicates.get(token, synonyms.counted.get(token, token)))
     if predicate:

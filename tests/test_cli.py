@@ -456,9 +456,7 @@ def test_workers_are_chosen_by_input_count_and_cpus(inputs: int, cpus: int, work
     assert choose_workers(inputs, cpus) == workers
 
 
-def test_progress_counts_every_input_once(
-    bad_inputs: dict[str, Path], tmp_path: Path
-) -> None:
+def test_progress_counts_every_input_once(bad_inputs: dict[str, Path], tmp_path: Path) -> None:
     """The progress callback ends at the number of inputs, whatever happened to each."""
     from factdb.db import open_engine
     from factdb.ingest import ingest
@@ -481,3 +479,15 @@ def test_counted_filter_goes_through_synonyms(seeded: str, runner: CliRunner) ->
     }
     assert {"At least 26", "Dozens", "164", "18"} <= raws  # killed, dead: one synonym group
     assert "748" not in raws  # injured is another
+
+
+def test_query_commands_start_without_loading_spacy(tmp_path: Path) -> None:
+    """Loading spaCy costs about half a second; only ingest needs it."""
+    code = (
+        "import sys; from typer.testing import CliRunner; from factdb.cli import app; "
+        f"r = CliRunner().invoke(app, ['conflicts', '--db', 'sqlite:///{tmp_path / 'q.db'}']); "
+        "assert r.exit_code == 0, r.output; print('spacy' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
