@@ -666,8 +666,14 @@ def list_facts(
     )
     found: list[Record] = []
     offset = 0
+    # Without filters on the built records every fact of a page is kept, so a page needs to
+    # be no larger than what is still wanted (a fact's record holds all its claims).
+    filtered = filters.min_sources > 1 or filters.state is not None
     while filters.limit is None or len(found) < filters.limit:
-        page = list(session.execute(ordered.offset(offset).limit(_FACT_PAGE)).scalars())
+        size = _FACT_PAGE
+        if filters.limit is not None and not filtered:
+            size = min(size, filters.limit - len(found))
+        page = list(session.execute(ordered.offset(offset).limit(size)).scalars())
         if not page:
             break
         offset += len(page)
