@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -626,6 +626,37 @@ def fact_records(session: Session, fact_ids: Sequence[int]) -> list[Record]:
     return records
 
 
+def _fact_prefilters(filters: FactFilters) -> list[ColumnElement[bool]]:
+    """SQL conditions every fact passing the state and source filters meets, so that records
+    are only built for likely ones (`fact_records` decides exactly)."""
+    member = aliased(models.FactClaim)
+    conflict = models.Conflict
+    conditions: list[ColumnElement[bool]] = []
+    if filters.state is not None:
+        open_conflicts = exists().where(
+            col(member.fact_id) == models.Fact.id,
+            col(conflict.claim_a_id) == member.claim_id,
+            col(conflict.status) != "dismissed",
+        )
+        if filters.state == "conflict":
+            conditions.append(open_conflicts.where(col(conflict.kind).in_(_DISAGREEMENTS)))
+        elif filters.state == "update":
+            conditions.append(open_conflicts)
+        else:
+            conditions.append(~open_conflicts)
+    needed = max(filters.min_sources, 2 if filters.state == "agree" else 1)
+    if needed > 1:
+        claim = aliased(models.Claim)
+        articles = (
+            select(func.count(func.distinct(col(claim.article_id))))
+            .join(member, col(member.claim_id) == claim.id)
+            .where(col(member.fact_id) == models.Fact.id)
+            .scalar_subquery()
+        )
+        conditions.append(articles >= needed)
+    return conditions
+
+
 def list_facts(
     session: Session, filters: FactFilters, synonyms: Synonyms | None = None
 ) -> list[Record]:
@@ -657,7 +688,7 @@ def list_facts(
         select(col(models.Fact.id))
         .join(representative, col(representative.id) == models.Fact.claim_id)
         .join(first, col(first.id) == representative.article_id)
-        .where(col(models.Fact.id).in_(matching))
+        .where(col(models.Fact.id).in_(matching), *_fact_prefilters(filters))
         .order_by(
             func.coalesce(first.published, first.published_inferred).is_(None),
             func.coalesce(first.published, first.published_inferred),

@@ -218,11 +218,18 @@ def test_fact_states_and_filters(kessler: str, runner: CliRunner) -> None:
     facts = query(runner, kessler, "facts")
     states = {f["state"] for f in facts}
     assert states == {"agree", "conflict", "update", "single source"}
-    for state, shown in [("agree", "agree"), ("single", "single source"), ("update", "update")]:
+    for state, shown in [
+        ("agree", "agree"),
+        ("single", "single source"),
+        ("update", "update"),
+        ("conflict", "conflict"),
+    ]:
         chosen = query(runner, kessler, "facts", "--state", state)
-        assert chosen and {f["state"] for f in chosen} == {shown}
+        assert chosen == [f for f in facts if f["state"] == shown], state
     several = query(runner, kessler, "facts", "--min-sources", "2")
-    assert several and all(f["independent_sources"] >= 2 for f in several)
+    assert several == [f for f in facts if f["independent_sources"] >= 2]
+    first_two = query(runner, kessler, "facts", "--state", "agree", "--limit", "2")
+    assert first_two == [f for f in facts if f["state"] == "agree"][:2]
     killed = query(runner, kessler, "facts", "--counted", "killed")
     assert any(f["independent_sources"] == 4 for f in killed)
     for fact in facts:
