@@ -764,35 +764,45 @@ def _article_contexts(session: Session, article_ids: set[int]) -> dict[int, Arti
     }
 
 
-def _index_article_entities(session: Session, article_id: int, published: date | None) -> set[str]:
-    """Store the entities a new article names (``article_entity``); return their keys."""
+def article_entity_rows(
+    mentions: Iterable[tuple[int, str, str, bool]],
+) -> list[dict[str, object]]:
+    """``article_entity`` rows (without `published`) from an article's entity mentions, each
+    (article id, name, spaCy label, whether in the headline): one row per normalised name."""
     lex = lexicon()
-    rows: dict[str, dict[str, object]] = {}
-    for name, label, headline in session.execute(
-        select(col(models.Entity.name), col(models.Entity.label), col(models.Claim.is_headline))
-        .join(models.ClaimEntity, col(models.ClaimEntity.entity_id) == models.Entity.id)
-        .join(models.Claim, col(models.Claim.id) == models.ClaimEntity.claim_id)
-        .where(col(models.Claim.article_id) == article_id)
-        .distinct()
-    ):
+    rows: dict[tuple[int, str], dict[str, object]] = {}
+    for article_id, name, label, headline in mentions:
         key = lex.entity_key(name)
         row = rows.setdefault(
-            key,
-            {
-                "article_id": article_id,
-                "key": key,
-                "published": published,
-                "place": False,
-                "headline_place": False,
-            },
+            (article_id, key),
+            {"article_id": article_id, "key": key, "place": False, "headline_place": False},
         )
         if label in lex.location_labels:
             row["place"] = True
             row["headline_place"] = bool(row["headline_place"]) or bool(headline)
-    insert_ignoring_duplicates(
-        session, models.ArticleEntity, [rows[k] for k in sorted(rows)], ["article_id", "key"]
+    return [rows[k] for k in sorted(rows)]
+
+
+def _index_article_entities(session: Session, article_id: int, published: date | None) -> set[str]:
+    """Store the entities a new article names (``article_entity``); return their keys."""
+    mentions = session.execute(
+        select(
+            col(models.Claim.article_id),
+            col(models.Entity.name),
+            col(models.Entity.label),
+            col(models.Claim.is_headline),
+        )
+        .join(models.ClaimEntity, col(models.ClaimEntity.entity_id) == models.Entity.id)
+        .join(models.Claim, col(models.Claim.id) == models.ClaimEntity.claim_id)
+        .where(col(models.Claim.article_id) == article_id)
+        .distinct()
     )
-    return set(rows)
+    rows = [
+        {**row, "published": published}
+        for row in article_entity_rows((int(a), n, lb, bool(h)) for a, n, lb, h in mentions)
+    ]
+    insert_ignoring_duplicates(session, models.ArticleEntity, rows, ["article_id", "key"])
+    return {str(row["key"]) for row in rows}
 
 
 def article_claims(

@@ -81,33 +81,17 @@ def upgrade() -> None:
 
 def _fill_article_entities() -> None:
     """One row per (article, normalised entity) from the claim entities already stored."""
-    from factdb.matching import lexicon  # the normalisation matching applies to new articles
+    from factdb.matching import article_entity_rows  # the rows ingest writes for new articles
 
-    lex = lexicon()
-    bind = op.get_bind()
-    rows = bind.execute(
+    mentions = op.get_bind().execute(
         sa.text(
             "SELECT DISTINCT claim.article_id, entity.name, entity.label, claim.is_headline "
             "FROM claim_entity JOIN claim ON claim.id = claim_entity.claim_id "
             "JOIN entity ON entity.id = claim_entity.entity_id"
         )
     )
-    found: dict[tuple[int, str], dict[str, object]] = {}
-    for article_id, name, label, is_headline in rows:
-        key = lex.entity_key(name)
-        row = found.setdefault(
-            (article_id, key),
-            {
-                "article_id": article_id,
-                "key": key,
-                "place": False,
-                "headline_place": False,
-            },
-        )
-        if label in lex.location_labels:
-            row["place"] = True
-            row["headline_place"] = bool(row["headline_place"]) or bool(is_headline)
-    if found:
+    rows = article_entity_rows((int(a), n, lb, bool(h)) for a, n, lb, h in mentions)
+    if rows:
         table = sa.table(
             "article_entity",
             sa.column("article_id", sa.Integer()),
@@ -115,7 +99,7 @@ def _fill_article_entities() -> None:
             sa.column("place", sa.Boolean()),
             sa.column("headline_place", sa.Boolean()),
         )
-        op.bulk_insert(table, list(found.values()))
+        op.bulk_insert(table, rows)
     op.execute(
         "UPDATE article_entity SET published = (SELECT article.published FROM article "
         "WHERE article.id = article_entity.article_id)"
