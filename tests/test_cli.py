@@ -481,12 +481,28 @@ def test_counted_filter_goes_through_synonyms(seeded: str, runner: CliRunner) ->
     assert "748" not in raws  # injured is another
 
 
-def test_query_commands_start_without_loading_spacy(tmp_path: Path) -> None:
+def test_query_commands_run_without_loading_spacy(
+    tmp_path: Path, runner: CliRunner, nlp: Any
+) -> None:
     """Loading spaCy costs about half a second; only ingest needs it."""
+    url = f"sqlite:///{tmp_path / 'q.db'}"
+    kessler = sorted(str(p) for p in (Path(__file__).parent / "articles").glob("kessler-*"))
+    result = runner.invoke(app, ["ingest", str(SEEDS), *kessler, "--quiet", "--db", url])
+    assert result.exit_code == 0, result.output
+    commands = [
+        ["claims"],
+        ["facts", "--state", "single"],
+        ["conflicts", "--status", "all"],
+        ["timeline", "--counted", "killed"],
+        ["show", "fact", "1"],
+        ["stats"],
+    ]
     code = (
-        "import sys; from typer.testing import CliRunner; from factdb.cli import app; "
-        f"r = CliRunner().invoke(app, ['conflicts', '--db', 'sqlite:///{tmp_path / 'q.db'}']); "
-        "assert r.exit_code == 0, r.output; print('spacy' in sys.modules)"
+        "import sys; from typer.testing import CliRunner; from factdb.cli import app\n"
+        f"for command in {commands!r}:\n"
+        f"    r = CliRunner().invoke(app, [*command, '--db', {url!r}, '--format', 'json'])\n"
+        "    assert r.exit_code == 0 and len(r.stdout) > 20, (command, r.output)\n"
+        "print('spacy' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
