@@ -40,6 +40,7 @@ PUBLISHED = date(2022, 1, 8)  # a Saturday
         ("The blast on Monday killed 26 workers, police said on Friday.", "killed", "2022-01-03"),
         # but a thing's date does not date what is said of it now
         ("The 1997 treaty bans such weapons.", "bans", None),
+        ("Russia cited the 1997 treaty, which bans such weapons.", "bans", None),
         # a date that names a thing, or dates another clause, is not the event date
         (
             "Dozens of people have already been killed and hundreds injured in the most serious "

@@ -98,6 +98,8 @@ def _dates_the_claim(doc: Doc, mention: DateMention, claim: ClaimSpan) -> bool:
 # How a date names the time of a thing: "the 1939 quake", "the quake of Aug. 17", "the quake
 # in 1939".
 _DATE_OF_THING = {"nummod", "compound", "amod", "pobj", "prep", "npadvmod", "appos"}
+# Past tense and past participle ("which killed", "which was felt").
+_PAST = {"VBD", "VBN"}
 
 
 def _date_of_the_event_named(
@@ -107,14 +109,16 @@ def _date_of_the_event_named(
 
     In "a quake in 1939, which killed 20,000 people" and "the 1939 quake, which killed 33,000"
     the relative clause is about the 1939 quake, so the killing was in 1939; in "a 1999
-    earthquake in Izmit killed 17,000" the earthquake (the subject of a verb in the past tense)
-    dates the killing. Without this, a historical toll reads as today's.
+    earthquake in Izmit killed 17,000" the subject dates the killing. Only a verb in the past
+    tense is dated so: "the 1997 treaty, which bans such weapons" bans them now. Without this,
+    a historical toll reads as today's.
     """
     root = _claim_root(doc, claim)
-    thing: Token | None = None
+    if root.tag_ not in _PAST:
+        return None  # "the 1997 treaty, which bans such weapons" bans them now
     if root.dep_ == "relcl":
-        thing = root.head
-    elif root.tag_ == "VBD":
+        thing: Token | None = root.head
+    else:
         thing = next((t for t in root.children if t.dep_ in {"nsubj", "nsubjpass"}), None)
     if thing is None:
         return None
