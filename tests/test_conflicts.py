@@ -230,6 +230,22 @@ def test_fact_states_and_filters(kessler: str, runner: CliRunner) -> None:
     assert several == [f for f in facts if f["independent_sources"] >= 2]
     first_two = query(runner, kessler, "facts", "--state", "agree", "--limit", "2")
     assert first_two == [f for f in facts if f["state"] == "agree"][:2]
+    assert query(runner, kessler, "facts", "--limit", "2") == facts[:2]
+
+
+def test_a_dismissed_conflict_no_longer_makes_its_fact_a_conflict(
+    kessler: str, runner: CliRunner
+) -> None:
+    (number,) = query(runner, kessler, "conflicts", "--kind", "number")
+    run(runner, kessler, "conflicts", "dismiss", str(number["id"]), "--note", "same figure")
+    facts = query(runner, kessler, "facts")
+    (fact,) = [f for f in facts if number["claim_a"]["id"] in {c["id"] for c in f["claims"]}]
+    assert fact["state"] != "conflict"
+    for state in ("conflict", "update", "agree", "single"):
+        chosen = query(runner, kessler, "facts", "--state", state)
+        assert chosen == [
+            f for f in facts if f["state"] == state.replace("single", "single source")
+        ]
     killed = query(runner, kessler, "facts", "--counted", "killed")
     assert any(f["independent_sources"] == 4 for f in killed)
     for fact in facts:

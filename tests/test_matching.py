@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import Column, Date, MetaData, Table, create_engine, event, select, text
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
@@ -28,6 +28,7 @@ from factdb.matching import (
 )
 from factdb.nlp.types import Qualifier
 from factdb.nlp.types import Quantity as Interval
+from factdb.store import MAX_DAYS_APART, within_window
 
 from .conftest import SEED_000, SEED_001
 
@@ -246,17 +247,32 @@ def test_claims_that_do_not_state_the_same_fact(other: ClaimFeatures, why: str) 
     assert compare_claims(TOLL_A, other, STORY, STORY) is None, why
 
 
-def test_historical_claims_match_claims_about_the_same_past() -> None:
-    in_1939 = {
-        "event_start": date(1939, 1, 1),
-        "event_end": date(1939, 12, 31),
-        "event_granularity": "year",
-    }
-    assert compare_claims(replace(TOLL_A, **in_1939), replace(TOLL_B, **in_1939), STORY, STORY)
-    last_week = {"event_start": date(2024, 5, 7), "event_end": date(2024, 5, 7)}
-    assert compare_claims(
-        TOLL_A, replace(TOLL_B, **last_week, event_granularity="day"), STORY, STORY
-    )
+IN_1939 = {
+    "event_start": date(1939, 1, 1),
+    "event_end": date(1939, 12, 31),
+    "event_granularity": "year",
+}
+LAST_WEEK = {
+    "event_start": date(2024, 5, 7),
+    "event_end": date(2024, 5, 7),
+    "event_granularity": "day",
+}
+THIS_YEAR = {
+    "event_start": date(2024, 1, 1),
+    "event_end": date(2024, 12, 31),
+    "event_granularity": "year",
+}
+
+
+def test_historical_claims_only_match_claims_about_the_same_past() -> None:
+    old_a, old_b = replace(TOLL_A, **IN_1939), replace(TOLL_B, **IN_1939)
+    assert compare_claims(old_a, old_b, STORY, STORY)
+    for recent in (TOLL_B, replace(TOLL_B, **LAST_WEEK), replace(TOLL_B, **THIS_YEAR)):
+        assert compare_claims(old_a, recent, STORY, STORY) is None
+        assert compare_claims(recent, old_a, STORY, STORY) is None
+    # A recent event date, even a whole year that began months ago, is not history.
+    assert compare_claims(TOLL_A, replace(TOLL_B, **LAST_WEEK), STORY, STORY)
+    assert compare_claims(replace(TOLL_A, **THIS_YEAR), TOLL_B, STORY, STORY)
 
 
 def test_numbers_in_different_places_are_different_facts_unless_a_headline_covers_both() -> None:
@@ -321,6 +337,30 @@ def test_a_story_is_needed_when_the_claims_name_nothing_in_common() -> None:
     elsewhere = ArticleContext(frozenset({"halden"}), dated=True)
     assert compare_claims(a, b, STORY, STORY) is not None
     assert compare_claims(a, b, STORY, elsewhere) is None
+
+
+def test_the_candidate_window_keeps_a_month_either_side_and_the_undated() -> None:
+    table = Table("report", MetaData(), Column("published", Date))
+    engine = create_engine("sqlite://")
+    table.create(engine)
+    day = date(2024, 5, 14)
+    edge, beyond = timedelta(days=MAX_DAYS_APART), timedelta(days=MAX_DAYS_APART + 1)
+    stored = [day - beyond, day - edge, day, day + edge, day + beyond]
+    with engine.begin() as connection:
+        connection.execute(table.insert(), [{"published": d} for d in [*stored, None]])
+
+        def kept(published: date | None) -> list[date | None]:
+            return sorted(
+                (
+                    row[0]
+                    for condition in within_window(table.c.published, published)
+                    for row in connection.execute(select(table.c.published).where(condition))
+                ),
+                key=lambda d: d or date.max,
+            )
+
+        assert kept(day) == [day - edge, day, day + edge, None]
+        assert kept(None) == [*stored, None]
 
 
 # --- incremental = all at once, in any order ----------------------------------------------
