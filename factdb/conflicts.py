@@ -1,17 +1,18 @@
 """Flagging claims of one fact that disagree, or that record a change over time.
 
-Only two claims that `factdb.matching` linked directly as stating the same fact are compared,
-and only when their articles are independent: different sources (an unknown source counts as
+Only two reports of one fact (one slot of one story, `factdb.matching`) are compared, and only
+when their articles are independent: different sources (an unknown source counts as
 different) that are not copies of each other. A copy never conflicts with its original. Each
 pair goes through five rules, each with its own `kind`:
 
-- ``number``: a pair of numbers that count the same thing have disjoint intervals and concern
-  the same (or an unknown) time: "26 killed" and "164 killed" on the same day. "dozens" and
-  "26" overlap, so they agree.
-- ``update``: the same, but the later report concerns a later time: a death toll that rose
-  from 600 to 7,085. It is listed and labelled, never hidden; a cumulative count (killed,
-  injured, arrested…) that *falls* is still an update, with a lower confidence and an
-  explanation that calls it a revision of the earlier figure.
+- ``number``: the two numbers of the slot have disjoint intervals and the later report is not
+  an update of the earlier: "26 killed" and "164 killed" on the same day; a magnitude of 7.4
+  against 7.8; a cumulative count whose later figure is *lower* (a revision, or a
+  disagreement: either way a reader must look). "dozens" and "26" overlap, so they agree.
+- ``update``: disjoint, and the later report concerns a later time with a figure that moved
+  the way the slot allows: a cumulative count (killed, injured, affected…) that rose from 600
+  to 7,085, or any other measure whose two day-precise event dates differ (a price on Monday
+  and on Friday). It is listed and labelled, never hidden.
 - ``polarity``: one claim asserts what the other negates or denies.
 - ``direction``: one says the value went up, the other down (rose vs fell), same or unknown
   time.
@@ -25,8 +26,8 @@ other number, its day-precise event date, else the stated publication date. Infe
 publication dates are never used, so the verdict does not depend on which copy of an article
 arrived first.
 
-Confidence starts from the rule's base (number 0.9, update 0.8 or 0.6 for a falling cumulative
-count, polarity and direction 0.8, date 0.7) and is multiplied by 0.7 when either claim is
+Confidence starts from the rule's base (number 0.9, or 0.6 for a cumulative count that fell,
+update 0.8, polarity and direction 0.8, date 0.7) and is multiplied by 0.7 when either claim is
 hedged, 0.7 when either number is vague or approximate, and by the link's score when below 1.
 
 Every conflict row is unique per (earlier claim, later claim, kind): detecting it again (a
@@ -74,13 +75,30 @@ def interval_text(interval: Interval) -> str:
 
 
 def number_relation(
-    a: ClaimFeatures, qa: QuantityFeatures, b: ClaimFeatures, qb: QuantityFeatures
+    a: ClaimFeatures,
+    qa: QuantityFeatures,
+    b: ClaimFeatures,
+    qb: QuantityFeatures,
+    cumulative: bool | None = None,
 ) -> str:
-    """``agree`` (intervals overlap), ``update`` (disjoint, different times) or ``number``."""
+    """``agree`` (intervals overlap), ``update`` (disjoint, and the later report is later in
+    time with a figure the slot allows to move: see the module docstring) or ``number``.
+
+    `cumulative` says whether the slot only grows; by default the numbers' predicate says.
+    """
     if qa.interval.overlaps(qb.interval):
         return "agree"
+    if cumulative is None:
+        cumulative = qa.predicate in lexicon().cumulative_predicates
     ta, tb = report_time(a, qa), report_time(b, qb)
-    return "update" if ta is not None and tb is not None and ta != tb else "number"
+    if ta is None or tb is None or ta == tb:
+        return "number"
+    first, second = (qa, qb) if ta < tb else (qb, qa)
+    if cumulative:
+        rose = first.interval.high is not None and (second.interval.low or 0) >= first.interval.high
+        return "update" if rose else "number"
+    dated = a.event_granularity == b.event_granularity == "day"
+    return "update" if dated and a.event_start != b.event_start else "number"
 
 
 @dataclass(frozen=True)
@@ -136,30 +154,26 @@ def _confidence(base: float, link: Link, *quantities: QuantityFeatures | None) -
 
 
 def _numbers(link: Link) -> list[Finding]:
-    """The number or update finding of the first disagreeing pair of numbers, if any."""
-    lex = lexicon()
+    """The number or update finding of the slot's two numbers, if they disagree."""
     for qa, qb in link.quantity_pairs:
-        relation = number_relation(link.a, qa, link.b, qb)
+        relation = number_relation(link.a, qa, link.b, qb, link.cumulative)
         if relation == "agree":
             continue
         a, b, first, second = link.a, link.b, qa, qb
-        predicate = lex.neutral(qa.predicate or qb.predicate)
-        what = (qa.counted or qa.unit or "the value") + (f" ({predicate})" if predicate else "")
+        ta, tb = report_time(a, qa), report_time(b, qb)
+        if (ta is not None and tb is not None and ta != tb and ta > tb) or (
+            (ta is None or tb is None or ta == tb) and a.order_key() > b.order_key()
+        ):
+            a, b, first, second = b, a, qb, qa
+        what = link.slot.describe() if link.slot else (qa.counted or qa.unit or "the value")
         if relation == "update":
-            ta, tb = report_time(a, qa), report_time(b, qb)
-            if ta is not None and tb is not None and ta > tb:
-                a, b, first, second = b, a, qb, qa
             rose = (second.interval.low or 0) >= (first.interval.high or 0)
-            cumulative = first.predicate in lex.cumulative_predicates
-            change = "rose" if rose else "fell"
             why = (
-                f"the count of {what} {change} from {first.raw!r} {interval_text(first.interval)} "
-                f"(as of {report_time(a, first)}) to {second.raw!r} "
-                f"{interval_text(second.interval)} (as of {report_time(b, second)})"
+                f"{what}: {'rose' if rose else 'fell'} from {first.raw!r} "
+                f"{interval_text(first.interval)} (as of {report_time(a, first)}) to "
+                f"{second.raw!r} {interval_text(second.interval)} "
+                f"(as of {report_time(b, second)})"
             )
-            if cumulative and not rose:
-                why += "; a cumulative count does not fall, so the later figure revises the earlier"
-            base = 0.6 if cumulative and not rose else 0.8
             return [
                 Finding(
                     "update",
@@ -167,17 +181,25 @@ def _numbers(link: Link) -> list[Finding]:
                     b,
                     first,
                     second,
-                    _confidence(base, link, qa, qb),
+                    _confidence(0.8, link, qa, qb),
                     _explain("update", a, first, b, second, why),
                 )
             ]
-        if a.order_key() > b.order_key():
-            a, b, first, second = b, a, qb, qa
+        fell = (
+            link.cumulative
+            and report_time(a, first) != report_time(b, second)
+            and None not in (report_time(a, first), report_time(b, second))
+        )
         time = report_time(a, first) or report_time(b, second)
         why = (
-            f"both count {what}, {first.raw!r} {interval_text(first.interval)} and "
-            f"{second.raw!r} {interval_text(second.interval)} do not overlap, and both concern "
-            + (f"the same time ({time})" if time else "an unknown time")
+            f"both give {what}, {first.raw!r} {interval_text(first.interval)} and "
+            f"{second.raw!r} {interval_text(second.interval)} do not overlap, and "
+            + (
+                "the later figure is lower, though the count only grows: a revision of the "
+                "earlier figure or a disagreement"
+                if fell
+                else "both concern " + (f"the same time ({time})" if time else "an unknown time")
+            )
         )
         return [
             Finding(
@@ -186,7 +208,7 @@ def _numbers(link: Link) -> list[Finding]:
                 b,
                 first,
                 second,
-                _confidence(0.9, link, qa, qb),
+                _confidence(0.6 if fell else 0.9, link, qa, qb),
                 _explain("number", a, first, b, second, why),
             )
         ]

@@ -1,54 +1,22 @@
 """Grouping the claims of different articles that state the same fact.
 
-Every stored claim belongs to exactly one fact (``fact_claim``). When an article is ingested,
-each of its claims is compared with candidate claims of *other* articles, and only with
-candidates found through indexed keys (``claim_key``, looked up by its primary key):
+Each new article goes into a story (`factdb.stories`); each of its claims then goes into the
+fact of its **slot** within that story (`factdb.slots`): a number by what exactly it
+measures (outcome or thing, unit dimension, scope), a claim without numbers by its predicate
+and arguments. A fact *is* a slot's set of reports (unique per story and slot), so facts never
+chain through weak links, never cross stories, and come out the same whatever order the
+articles arrive in. A claim with no slot is a fact of its own.
 
-- ``q|<counted>|<unit>`` for each number with a counted noun (``q|plane|-``, ``q|people|-``);
-- ``u|<unit>|<predicate>`` for a number without a counted noun (``u|percent|change``,
-  ``u|-|injure`` for "33,559 injured");
-- ``p|<predicate>|<word>`` for the claim's predicate with each of its content words;
-- ``e|<entity>|<word>`` for each entity the claim names with each of its content words.
+The slot of a claim is that of its main number (`ClaimFeatures.number`): the one its
+predicate governs, else the first that counts something with a predicate of its own. The
+number's scope comes from the words around it in its sentence and from the story: a place
+that is not one of the story's home places (`factdb.stories.home_places`) narrows it, and so
+does a time long before the report (a claim about an event that ended more than
+`MAX_DAYS_APART` days before its publication: "the 1939 quake, which killed 20,000").
 
-Words and predicates go through the synonym file first (``aircraft`` → ``plane``, ``wounded`` →
-``injure``), and ``rise``/``fall`` share the key ``change`` so that "rose" can meet "fell".
-Candidates are also limited to articles published within `MAX_DAYS_APART` days (or undated)
-that name an entity the new article names (``article_entity``): rule 5 below needs one in
-common. Every lookup is a range of an index that leads with the key and the publication date,
-so the work per article depends on what its keys and entities find in that window, not on the
-size of the database.
-
-Two claims state the same fact (`compare_claims`) when, in order:
-
-1. they come from different articles published at most `MAX_DAYS_APART` days apart;
-2. they are about the same period: a claim about a time long before its report (its event
-   date ends more than `MAX_DAYS_APART` days before its publication: "a quake in 1939, which
-   killed 20,000") only meets claims whose event dates overlap its own;
-3. they do not name different places (both name places, none in common), and neither only
-   names things the other's article never mentions ("the Lauda Air crash killed all 223" is
-   not about the crash the other article reports);
-4. if either carries a number, both do and their main numbers (`ClaimFeatures.number`)
-   count the same thing: same counted noun (or none on both sides, with the same predicate:
-   "33,559 injured"), same unit, compatible predicates, no different nearest place
-   (`places_differ`: "400,000 UK consumers" is not "143 million consumers in the United
-   States"), and a number tied to a place only meets an unplaced one from an article that
-   covers that place (`ArticleContext.covers`: "1,000 died in Istanbul" is not the national
-   toll);
-5. they are about the same story: a shared entity, the same place for their numbers, or
-   articles that name an entity in common (three if one is undated);
-6. the score clears `MATCH_THRESHOLD`. It adds the strength of the best number pair, 0.3 for
-   the same (meaningful) predicate, the word overlap (Jaccard of content words, times 0.4
-   with numbers and 0.7 without), 0.1 per shared entity (two at most) and 0.1 for articles
-   about the same story; it moves by 0.1 when both have day-precise event dates that agree or
-   disagree (not for cumulative counts, whose dates are those of the reports). Claims
-   without numbers need the same predicate or a word overlap of at least a half.
-
-Facts are the connected components of this relation. A new claim that matches claims of
-several facts merges them. Since whether two claims match depends only on the two claims and
-their articles, the facts — and each claim's best link, chosen by score and then by the
-earlier report — come out the same whatever order the articles are ingested in. A fact's
-representative (its label) is its earliest report: by stated publication date, article content
-hash, then position in the text.
+A new report is compared (for conflicts, `factdb.conflicts`) with the reports of its fact
+nearest in publication date, `NEAREST_REPORTS` on either side, read from an index range, so
+the cost of one article does not grow with the archive or with the story.
 """
 
 from __future__ import annotations
@@ -70,11 +38,21 @@ from factdb.copies import copy_partners
 from factdb.nlp.stop_words import stop_words
 from factdb.nlp.types import Qualifier
 from factdb.nlp.types import Quantity as Interval
-from factdb.store import MAX_DAYS_APART, insert_ignoring_duplicates, utcnow, within_window
+from factdb.slots import (
+    MeasureInput,
+    Slot,
+    head_word,
+    measure,
+    proposition_key,
+    scope_words,
+    unit_dimension,
+)
+from factdb.store import MAX_DAYS_APART, insert_ignoring_duplicates, utcnow
+from factdb.stories import assign_story, choose_salient, drop_stories, home_places
 from factdb.synonyms import Synonyms
 
-MATCH_THRESHOLD = 0.6
-_KEY_CHUNK = 500
+NEAREST_REPORTS = 40
+_PLACE_REACH = 50  # characters between a number and a place that scopes it
 _WORD = re.compile(r"[a-z][a-z'\-]*[a-z]")
 
 
@@ -93,6 +71,10 @@ class Lexicon:
     value_words: frozenset[str]
     location_labels: frozenset[str]
     places: Mapping[str, str]
+    person_nouns: frozenset[str]
+    outcome_predicates: frozenset[str]
+    dimensions: Mapping[str, str]
+    currencies: frozenset[str]
 
     def direction(self, predicate: str | None) -> str | None:
         """``up`` for rose/increased, ``down`` for fell/decreased, else None."""
@@ -131,6 +113,14 @@ def lexicon() -> Lexicon:
         value_words=frozenset(raw["value_words"]),
         location_labels=frozenset(raw["location_labels"]),
         places=places,
+        person_nouns=frozenset(raw["person_nouns"]),
+        outcome_predicates=frozenset(raw["outcome_predicates"]),
+        dimensions=dict(raw["dimensions"]),
+        currencies=frozenset(
+            json.loads(
+                files("factdb.data").joinpath("quantities.json").read_text(encoding="utf-8")
+            )["currencies"]
+        ),
     )
 
 
@@ -149,6 +139,7 @@ class QuantityFeatures:
     location: str | None
     interval: Interval
     start: int
+    end: int
     # The claim's own predicate when it means something ("arrive" in "about 90 people will
     # arrive"); it vetoes a match when the number has no predicate of its own.
     clause_predicate: str | None = None
@@ -177,7 +168,10 @@ class ClaimFeatures:
     end: int
     text: str
     sentence: str
+    sentence_start: int
     predicate: str | None
+    subject: str | None
+    object: str | None
     polarity: str
     hedged: bool
     event_start: date | None
@@ -188,6 +182,7 @@ class ClaimFeatures:
     entities: frozenset[str]
     locations: frozenset[str]
     quantities: tuple[QuantityFeatures, ...]
+    story_id: int | None = None
 
     def order_key(self) -> tuple[date, str, int, int]:
         """Earliest report first: stated date (undated last), content hash, position."""
@@ -239,7 +234,8 @@ def _lemmas(normalized: str, predicate: str | None, synonyms: Synonyms) -> froze
 
 
 def _nearest_place(sentence: str, offset: int, end: int, places: Iterable[_Mention]) -> str | None:
-    """The place named nearest to a number in its sentence (`offset`/`end` are in `sentence`).
+    """The place named nearest to a number in its sentence (`offset`/`end` are in `sentence`),
+    if one is named within `_PLACE_REACH` characters of it.
 
     In "143 million consumers in the United States as well as British and Canadian ones" the
     number belongs to the United States, not to Canada.
@@ -248,7 +244,7 @@ def _nearest_place(sentence: str, offset: int, end: int, places: Iterable[_Menti
     for mention in places:
         for found in re.finditer(re.escape(mention.name), sentence):
             distance = max(0, found.start() - end, offset - found.end())
-            if best is None or (distance, mention.key) < best:
+            if distance <= _PLACE_REACH and (best is None or (distance, mention.key) < best):
                 best = (distance, mention.key)
     return None if best is None else best[1]
 
@@ -276,6 +272,7 @@ def load_claim_features(
             col(models.Source.name),
             col(article.published),
             col(article.content_hash),
+            col(article.story_id),
             sentence,
         )
         .join(article, col(article.id) == claim.article_id)
@@ -311,7 +308,7 @@ def load_claim_features(
                 _Mention(int(claim_id), name, lex.entity_key(name), label)
             )
     features: dict[int, ClaimFeatures] = {}
-    for row, source_id, source, published, content_hash, sentence_text in rows:
+    for row, source_id, source, published, content_hash, story_id, sentence_text in rows:
         assert row.id is not None
         in_sentence = mentions[(row.article_id, row.sentence_index)]
         places = [m for m in in_sentence if m.label in lex.location_labels]
@@ -328,7 +325,10 @@ def load_claim_features(
             end=row.end,
             text=row.text,
             sentence=sentence_text or row.text,
+            sentence_start=row.sentence_start if sentence_text else row.start,
             predicate=predicate,
+            subject=row.subject,
+            object=row.object,
             polarity=row.polarity,
             hedged=row.hedged,
             event_start=row.event_date_start,
@@ -342,6 +342,7 @@ def load_claim_features(
                 _quantity_features(q, predicate, row.sentence_start, sentence_text or "", places)
                 for q in quantities[row.id]
             ),
+            story_id=story_id,
         )
     return features
 
@@ -381,100 +382,12 @@ def _quantity_features(
             high_inclusive=quantity.high_inclusive,
         ),
         start=quantity.start,
+        end=quantity.end,
         clause_predicate=None if claim_predicate in lex.light_predicates else claim_predicate,
     )
 
 
-def claim_keys(claim: ClaimFeatures) -> set[str]:
-    """The indexed keys a claim is found by (see the module docstring)."""
-    lex = lexicon()
-    keys: set[str] = set()
-    for quantity in claim.number:
-        predicate = lex.neutral(quantity.predicate)
-        if quantity.counted:
-            keys.add(f"q|{quantity.counted}|{quantity.unit or '-'}")
-        elif predicate:
-            keys.add(f"u|{quantity.unit or '-'}|{predicate}")
-    predicate = lex.neutral(claim.predicate)
-    if predicate and predicate not in lex.light_predicates:
-        keys.update(f"p|{predicate}|{word}" for word in claim.lemmas)
-    keys.update(f"e|{entity}|{word}" for entity in claim.entities for word in claim.lemmas)
-    return keys
-
-
-# --- comparing two claims -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ArticleContext:
-    """What an article is about, for the same-story test: the entities it names, and whether
-    it states its publication date."""
-
-    entities: frozenset[str]
-    dated: bool
-    places: frozenset[str] = frozenset()
-    headline_places: frozenset[str] = frozenset()
-
-    def covers(self, place: str) -> bool:
-        """Whether a number this article gives without a place may be about `place`: the
-        article's headline names it, or the article names no place at all.
-
-        "Turkey's Earthquake Death Toll Exceeds 7,000" covers Turkey, so its unplaced figures
-        may be compared with "the death toll in Turkey"; an article that names Istanbul only
-        in passing does not make "1,000 died in Istanbul" a national toll.
-        """
-        return place in self.headline_places or not self.places
-
-    def same_story(self, other: ArticleContext) -> bool:
-        """The articles name an entity in common — three when one of them is undated.
-
-        Two dated articles are also at most `MAX_DAYS_APART` days apart, so one shared name
-        ("Marisol") places them in the same story; an undated article escapes that window,
-        and one or two shared names prove little ("the United States" is in every other
-        story).
-        """
-        needed = 1 if self.dated and other.dated else 3
-        return len(self.entities & other.entities) >= needed
-
-
-def quantity_strength(a: QuantityFeatures, b: QuantityFeatures) -> float:
-    """How surely two numbers count the same thing (0: they do not).
-
-    0.5 when counted noun, unit and predicate all agree; 0.4 with no counted noun on either
-    side but the same unit and predicate ("5 percent", fell); 0.3 when a predicate is
-    missing on one side — unless that number's claim says something else ("about 90 people
-    will arrive" is not "14,718 people were injured").
-    """
-    lex = lexicon()
-    if a.unit != b.unit or a.counted != b.counted:
-        return 0.0
-    pa, pb = lex.neutral(a.predicate), lex.neutral(b.predicate)
-    ea = pa or lex.neutral(a.clause_predicate)
-    eb = pb or lex.neutral(b.clause_predicate)
-    if ea and eb and ea != eb:
-        return 0.0
-    if a.counted is None:
-        return 0.4 if pa and pb else 0.0
-    return 0.5 if pa and pb else 0.3
-
-
-def places_differ(
-    a: QuantityFeatures,
-    b: QuantityFeatures,
-    article_a: ArticleContext | None = None,
-    article_b: ArticleContext | None = None,
-) -> bool:
-    """True when two numbers belong to different places ("400,000 UK consumers", "143 million
-    consumers in the United States").
-
-    Given the numbers' articles, two different places may still be one when an article's
-    headline names the other's place (see `ArticleContext.covers`).
-    """
-    if a.location is None or b.location is None or a.location == b.location:
-        return False
-    if article_a is None or article_b is None:
-        return True
-    return not (article_b.covers(a.location) or article_a.covers(b.location))
+# --- slots --------------------------------------------------------------------------------
 
 
 def report_time(claim: ClaimFeatures, quantity: QuantityFeatures | None) -> date | None:
@@ -492,52 +405,7 @@ def report_time(claim: ClaimFeatures, quantity: QuantityFeatures | None) -> date
     return day or claim.published
 
 
-def _implausible_drop(
-    a: ClaimFeatures, qa: QuantityFeatures, b: ClaimFeatures, qb: QuantityFeatures
-) -> bool:
-    """True when a later report gives a cumulative count under half the earlier one.
-
-    A death toll is revised down (17,997 to 12,514) but does not fall from 12,000 to 1: such a
-    figure counts something else — one town, an aftershock — and is not the same fact.
-    """
-    if qa.predicate not in lexicon().cumulative_predicates:
-        return False
-    ta, tb = report_time(a, qa), report_time(b, qb)
-    if ta is None or tb is None or ta == tb:
-        return False
-    earlier, later = (qa, qb) if ta < tb else (qb, qa)
-    low, high = earlier.interval.low, later.interval.high
-    return low is not None and high is not None and high < low / 2
-
-
-@dataclass(frozen=True)
-class Link:
-    """Two claims found to state the same fact, with the score and the reasons."""
-
-    a: ClaimFeatures
-    b: ClaimFeatures
-    score: float
-    reason: str
-    quantity_pairs: tuple[tuple[QuantityFeatures, QuantityFeatures], ...]
-
-
-def _days_apart(a: date | None, b: date | None) -> int | None:
-    return None if a is None or b is None else abs((a - b).days)
-
-
-def _outside_scope(
-    placed: QuantityFeatures, other: QuantityFeatures, other_article: ArticleContext
-) -> bool:
-    """A number tied to a place against one with no place, from an article that does not
-    cover that place (see `ArticleContext.covers`): probably a part against the whole."""
-    return (
-        placed.location is not None
-        and other.location is None
-        and not other_article.covers(placed.location)
-    )
-
-
-def _historical(claim: ClaimFeatures) -> bool:
+def historical(claim: ClaimFeatures) -> bool:
     """The claim is about a time long before its report: its event date ends more than
     `MAX_DAYS_APART` days before the stated publication date ("the largest quake on the fault
     was in 1939, which killed 20,000", in a 1999 article)."""
@@ -548,129 +416,99 @@ def _historical(claim: ClaimFeatures) -> bool:
     )
 
 
-def _different_times(a: ClaimFeatures, b: ClaimFeatures) -> bool:
-    """One claim is historical and the other is not about the same period (it has no event
-    date, or one that does not overlap): the 1939 toll is not the 1999 toll."""
-    if not (_historical(a) or _historical(b)):
-        return False
-    if a.event_start is None or a.event_end is None or b.event_start is None or b.event_end is None:
-        return True
-    return a.event_end < b.event_start or b.event_end < a.event_start
+def _split_place(counted: str | None) -> tuple[str | None, str | None]:
+    """A counted noun with the place or people it names taken out: "uk consumer" →
+    ("consumer", "united kingdom"), "briton" → ("people", "united kingdom")."""
+    if not counted:
+        return counted, None
+    places = lexicon().places
+    words = counted.split()
+    for size in (2, 1):
+        for i in range(len(words) - size + 1):
+            name = " ".join(words[i : i + size])
+            if name in places:
+                rest = " ".join(words[:i] + words[i + size :])
+                return rest or "people", places[name]
+            if name.endswith("s") and name[:-1] in places:
+                rest = " ".join(words[:i] + words[i + size :])
+                return rest or "people", places[name[:-1]]
+    return counted, None
 
 
-def _about_something_else(claim: ClaimFeatures, other: ArticleContext) -> bool:
-    """The claim names entities and the other article mentions none of them."""
-    return bool(claim.entities) and not claim.entities & other.entities
-
-
-def compare_claims(
-    a: ClaimFeatures, b: ClaimFeatures, context_a: ArticleContext, context_b: ArticleContext
-) -> Link | None:
-    """The link between two claims if they state the same fact, else None (rules above)."""
+def claim_slot(
+    claim: ClaimFeatures, home: frozenset[str]
+) -> tuple[Slot | None, QuantityFeatures | None]:
+    """The slot of a claim (see the module docstring) and the number that decides it."""
     lex = lexicon()
-    if a.article_id == b.article_id:
-        return None
-    apart = _days_apart(a.published, b.published)
-    if apart is not None and apart > MAX_DAYS_APART:
-        return None
-    if a.locations and b.locations and not a.locations & b.locations:
-        return None
-    if _different_times(a, b):
-        return None
-    if _about_something_else(a, context_b) or _about_something_else(b, context_a):
-        return None
-    pairs = sorted(
-        (
-            (strength, qa, qb)
-            for qa in a.number
-            for qb in b.number
-            if (strength := quantity_strength(qa, qb)) > 0
-            and not places_differ(qa, qb, context_a, context_b)
-            and not _outside_scope(qa, qb, context_b)
-            and not _outside_scope(qb, qa, context_a)
-            and not _implausible_drop(a, qa, b, qb)
+    past = (f"before {claim.event_end:%Y}",) if historical(claim) and claim.event_end else ()
+    if not claim.number:
+        key = proposition_key(
+            lex.neutral(claim.predicate),
+            head_word(claim.subject, stop_words()),
+            head_word(claim.object, stop_words()),
+            lex.light_predicates,
+        )
+        return (Slot(key, past) if key else None), None
+    number = claim.number[0]
+    counted, place = _split_place(number.counted)
+    predicate = number.predicate
+    standing_for = next(
+        (v for k, v in lex.counted_as.items() if counted == k or (counted or "").endswith(f" {k}")),
+        None,
+    )
+    if standing_for is not None:
+        counted, predicate = standing_for
+    place = place or number.location
+    scope = scope_words(
+        claim.sentence, number.start - claim.sentence_start, number.end - claim.sentence_start
+    )
+    if place and place not in home:
+        scope.add(f"in {place}")
+    what = measure(
+        MeasureInput(
+            counted=counted,
+            predicate=predicate,
+            unit=number.unit,
+            claim_lemmas=claim.lemmas,
+            claim_predicate=claim.predicate,
         ),
-        key=lambda t: (-t[0], t[1].start, t[2].start),
+        person_nouns=lex.person_nouns,
+        outcome_predicates=lex.outcome_predicates,
+        light_predicates=lex.light_predicates,
+        dimension=unit_dimension(number.unit, lex.currencies, dict(lex.dimensions)),
     )
-    if (a.number or b.number) and not pairs:
-        # A number on one side only, or numbers that count different things: "Blast kills 26"
-        # and "The blast happened on Monday" share words, not a fact; and a number fact that
-        # met event facts would chain facts together ("143 million consumers" through
-        # "British and Canadian customers" to "100,000 Canadian citizens").
-        return None
-    shared_entities = a.entities & b.entities
-    best = pairs[0] if pairs else None
-    same_story = context_a.same_story(context_b)
-    if not (
-        shared_entities
-        or same_story
-        or (
-            best is not None
-            and best[1].location is not None
-            and best[1].location == best[2].location
-        )
-    ):
-        return None
-    predicate = lex.neutral(a.predicate)
-    same_predicate = (
-        predicate is not None
-        and predicate == lex.neutral(b.predicate)
-        and predicate not in lex.light_predicates
-    )
-    union = a.lemmas | b.lemmas
-    overlap = len(a.lemmas & b.lemmas) / len(union) if union else 0.0
-    reasons: list[str] = []
-    if best is not None:
-        strength, qa, qb = best
-        score = strength + 0.3 * same_predicate + 0.4 * overlap
-        what = " ".join(p for p in (qa.counted, qa.unit) if p) or "a value"
-        reasons.append(
-            f"numbers count the same thing ({what}"
-            + (f", {lex.neutral(qa.predicate)}" if qa.predicate or qb.predicate else "")
-            + f"): {qa.raw!r} and {qb.raw!r}"
-        )
-    else:
-        if not same_predicate and overlap < 0.5:
-            return None
-        score = 0.3 * same_predicate + 0.7 * overlap
-    if same_predicate:
-        reasons.append(f"same predicate {predicate!r}")
-    if overlap:
-        shown = ", ".join(sorted(a.lemmas & b.lemmas)[:6])
-        reasons.append(f"word overlap {overlap:.2f} ({shown})")
-    if shared_entities:
-        score += 0.1 * min(2, len(shared_entities))
-        reasons.append("shared entities: " + ", ".join(sorted(shared_entities)))
-    if same_story:
-        score += 0.1
-        reasons.append("articles about the same story (entities in common)")
-    cumulative = best is not None and best[1].predicate in lex.cumulative_predicates
-    if (
-        not cumulative
-        and a.event_granularity == b.event_granularity == "day"
-        and a.event_start
-        and b.event_start
-    ):
-        if a.event_start == b.event_start:
-            score += 0.1
-            reasons.append(f"same event date {a.event_start.isoformat()}")
-        else:
-            score -= 0.1
-            reasons.append(
-                f"different event dates ({a.event_start.isoformat()}, {b.event_start.isoformat()})"
-            )
-    if score < MATCH_THRESHOLD:
-        return None
-    return Link(
-        a=a,
-        b=b,
-        score=round(score, 3),
-        reason="; ".join(reasons),
-        quantity_pairs=tuple((qa, qb) for _, qa, qb in pairs),
-    )
+    if what is None:
+        return None, number
+    if what.startswith("money:"):
+        owner = head_word(claim.subject, stop_words())
+        if owner is None:
+            return None, number
+        scope.add(f"of {owner}")
+    return Slot(what, tuple(sorted(scope)) + past), number
 
 
 # --- matching a new article ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    """Two claims of one fact (one slot of one story), with the numbers that fill the slot."""
+
+    a: ClaimFeatures
+    b: ClaimFeatures
+    score: float
+    reason: str
+    quantity_pairs: tuple[tuple[QuantityFeatures, QuantityFeatures], ...]
+    slot: Slot | None = None
+
+    @property
+    def cumulative(self) -> bool:
+        """The slot counts something that only grows as reports come in (the dead, the
+        affected): a later, larger figure is an update, not a disagreement."""
+        if self.slot is None:
+            return False
+        outcome = self.slot.measure.split("|")[-1]
+        return outcome in lexicon().cumulative_predicates
 
 
 @dataclass(frozen=True)
@@ -684,84 +522,6 @@ class MatchResult:
     def are_copies(self, link: Link) -> bool:
         """True when the two claims' articles are linked as copies of each other."""
         return frozenset((link.a.article_id, link.b.article_id)) in self.copies
-
-
-def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
-    for i in range(0, len(items), _KEY_CHUNK):
-        yield items[i : i + _KEY_CHUNK]
-
-
-def _same_story_articles(
-    session: Session, article_id: int, entities: set[str], published: date | None
-) -> set[int]:
-    """Articles in the window that name one of `entities` (the new article's): the only ones
-    whose claims can match, since every link needs an entity in common (`compare_claims`)."""
-    found: set[int] = set()
-    entity = models.ArticleEntity
-    for chunk in _chunks(sorted(entities)):
-        for condition in within_window(col(entity.published), published):
-            found.update(
-                session.execute(
-                    select(col(entity.article_id)).where(
-                        col(entity.key).in_(chunk), condition, col(entity.article_id) != article_id
-                    )
-                ).scalars()
-            )
-    return found
-
-
-def _candidate_keys(
-    session: Session, article_ids: set[int], keys: set[str], published: date | None
-) -> dict[int, set[str]]:
-    """Claims of `article_ids` sharing any of `keys`, with the keys they share."""
-    found: dict[int, set[str]] = defaultdict(set)
-    claim_key = models.ClaimKey
-    if not article_ids:
-        return found
-    for chunk in _chunks(sorted(keys)):
-        for condition in within_window(col(claim_key.published), published):
-            for claim_id, key in session.execute(
-                select(col(claim_key.claim_id), col(claim_key.key)).where(
-                    col(claim_key.key).in_(chunk),
-                    condition,
-                    col(claim_key.article_id).in_(article_ids),
-                )
-            ):
-                found[int(claim_id)].add(key)
-    return found
-
-
-def _article_contexts(session: Session, article_ids: set[int]) -> dict[int, ArticleContext]:
-    entities: dict[int, set[str]] = defaultdict(set)
-    places: dict[int, set[str]] = defaultdict(set)
-    headline_places: dict[int, set[str]] = defaultdict(set)
-    entity = models.ArticleEntity
-    for article_id, key, place, headline_place in session.execute(
-        select(
-            col(entity.article_id), col(entity.key), col(entity.place), col(entity.headline_place)
-        ).where(col(entity.article_id).in_(article_ids))
-    ):
-        entities[article_id].add(key)
-        if place:
-            places[article_id].add(key)
-        if headline_place:
-            headline_places[article_id].add(key)
-    dated = set(
-        session.execute(
-            select(col(models.Article.id)).where(
-                col(models.Article.id).in_(article_ids), col(models.Article.published).is_not(None)
-            )
-        ).scalars()
-    )
-    return {
-        i: ArticleContext(
-            frozenset(entities[i]),
-            i in dated,
-            frozenset(places[i]),
-            frozenset(headline_places[i]),
-        )
-        for i in article_ids
-    }
 
 
 def article_entity_rows(
@@ -783,26 +543,41 @@ def article_entity_rows(
     return [rows[k] for k in sorted(rows)]
 
 
-def _index_article_entities(session: Session, article_id: int, published: date | None) -> set[str]:
-    """Store the entities a new article names (``article_entity``); return their keys."""
+def _index_article_entities(session: Session, article: models.Article) -> None:
+    """Store the names a new article mentions (``article_entity``), with how many sentences
+    name each and which the article is about (`factdb.stories.choose_salient`)."""
     mentions = session.execute(
         select(
             col(models.Claim.article_id),
+            col(models.Claim.sentence_index),
             col(models.Entity.name),
             col(models.Entity.label),
             col(models.Claim.is_headline),
         )
         .join(models.ClaimEntity, col(models.ClaimEntity.entity_id) == models.Entity.id)
         .join(models.Claim, col(models.Claim.id) == models.ClaimEntity.claim_id)
-        .where(col(models.Claim.article_id) == article_id)
+        .where(col(models.Claim.article_id) == article.id)
         .distinct()
-    )
+    ).all()
+    lex = lexicon()
+    sentences: dict[str, set[tuple[bool, int]]] = defaultdict(set)
+    labels: dict[str, str] = {}
+    for _, sentence_index, name, label, headline in mentions:
+        key = lex.entity_key(name)
+        sentences[key].add((bool(headline), int(sentence_index)))
+        labels.setdefault(key, label)
+    salient = choose_salient({k: (len(v), any(h for h, _ in v)) for k, v in sentences.items()})
     rows = [
-        {**row, "published": published}
-        for row in article_entity_rows((int(a), n, lb, bool(h)) for a, n, lb, h in mentions)
+        {
+            **row,
+            "published": article.published,
+            "label": labels[str(row["key"])],
+            "mentions": len(sentences[str(row["key"])]),
+            "salient": row["key"] in salient,
+        }
+        for row in article_entity_rows((int(a), n, lb, bool(h)) for a, _, n, lb, h in mentions)
     ]
     insert_ignoring_duplicates(session, models.ArticleEntity, rows, ["article_id", "key"])
-    return {str(row["key"]) for row in rows}
 
 
 def article_claims(
@@ -815,74 +590,173 @@ def article_claims(
     return load_claim_features(session, claim_ids, synonyms)
 
 
-def find_links(
-    session: Session,
-    article_id: int,
-    new: Mapping[int, ClaimFeatures],
-    entities: set[str],
-    synonyms: Synonyms,
-) -> list[Link]:
-    """Links between an article's claims (`new`) and claims of other articles.
+def _fact_for(session: Session, story_id: int, slot: Slot, head: ClaimFeatures) -> int:
+    """The id of the fact of this slot in this story, created (headed by `head`) if new."""
+    fact = models.Fact
+    found = session.execute(
+        select(col(fact.id)).where(col(fact.story_id) == story_id, col(fact.slot) == slot.key)
+    ).scalar_one_or_none()
+    if found is not None:
+        return int(found)
+    now = utcnow()
+    row = models.Fact(
+        claim_id=head.id,
+        label=head.text,
+        story_id=story_id,
+        slot=slot.key,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    return row.id
 
-    Reads only: the candidates are the claims indexed under the new claims' keys, in the
-    articles of the window that name one of the new article's `entities`.
-    """
-    keys = {claim_id: claim_keys(features) for claim_id, features in new.items()}
-    published = next(iter(new.values())).published if new else None
-    articles = _same_story_articles(session, article_id, entities, published)
-    candidates = _candidate_keys(session, articles, set().union(*keys.values()), published)
-    old = load_claim_features(session, candidates, synonyms)
-    contexts = _article_contexts(session, {article_id} | {f.article_id for f in old.values()})
-    links: list[Link] = []
-    for claim_id, features in sorted(new.items()):
-        for other_id, shared in sorted(candidates.items()):
-            if keys[claim_id] & shared:
-                link = compare_claims(
-                    features,
-                    old[other_id],
-                    contexts[article_id],
-                    contexts[old[other_id].article_id],
-                )
-                if link is not None:
-                    links.append(link)
-    return links
+
+def _nearest_reports(
+    session: Session, fact_id: int, published: date | None, exclude_article: int
+) -> list[int]:
+    """Claims of a fact nearest in publication date to `published` (`NEAREST_REPORTS` on
+    each side, and as many undated), from articles other than `exclude_article`."""
+    member, claim = models.FactClaim, models.Claim
+    base = (
+        select(col(member.claim_id))
+        .join(claim, col(claim.id) == member.claim_id)
+        .where(col(member.fact_id) == fact_id, col(claim.article_id) != exclude_article)
+    )
+    found: list[int] = []
+    if published is not None:
+        found += session.execute(
+            base.where(col(member.published) <= published)
+            .order_by(col(member.published).desc())
+            .limit(NEAREST_REPORTS)
+        ).scalars()
+        found += session.execute(
+            base.where(col(member.published) > published)
+            .order_by(col(member.published))
+            .limit(NEAREST_REPORTS)
+        ).scalars()
+    else:
+        found += session.execute(
+            base.where(col(member.published).is_not(None))
+            .order_by(col(member.published).desc())
+            .limit(2 * NEAREST_REPORTS)
+        ).scalars()
+    found += session.execute(
+        base.where(col(member.published).is_(None))
+        .order_by(col(member.claim_id).desc())
+        .limit(NEAREST_REPORTS)
+    ).scalars()
+    return [int(i) for i in found]
+
+
+def _link(a: ClaimFeatures, b: ClaimFeatures, slot: Slot, home: frozenset[str]) -> Link:
+    """The link between two reports of one slot (`a` the new one)."""
+    _, qa = claim_slot(a, home)
+    _, qb = claim_slot(b, home)
+    pairs = ((qa, qb),) if qa is not None and qb is not None else ()
+    return Link(
+        a=a,
+        b=b,
+        score=1.0,
+        reason=f"same story, same slot: {slot.describe()}",
+        quantity_pairs=pairs,
+    )
 
 
 def match_article(session: Session, article_id: int, synonyms: Synonyms) -> MatchResult:
-    """Index a newly stored article's claims and entities and put each claim into a fact.
+    """Put a newly stored article into its story and each of its claims into the fact of its
+    slot; return the links between its claims and the nearest reports of the same facts.
 
     Runs inside the caller's per-article transaction, after `factdb.copies.detect_copies`.
     """
     article = session.get(models.Article, article_id)
     if article is None:
         raise LookupError(f"article {article_id} does not exist")
+    _index_article_entities(session, article)
+    story = assign_story(session, article)
+    links = _merge_stories(session, story.story_id, story.absorbed, synonyms)
+    drop_stories(session, story.absorbed)
+    home = home_places(session, story.story_id)
     new = article_claims(session, article_id, synonyms)
-    insert_ignoring_duplicates(
-        session,
-        models.ClaimKey,
-        [
-            {"key": k, "claim_id": c, "article_id": article_id, "published": article.published}
-            for c in sorted(new)
-            for k in sorted(claim_keys(new[c]))
-        ],
-        ["key", "claim_id"],
-    )
-    entities = _index_article_entities(session, article_id, article.published)
-    links = find_links(session, article_id, new, entities, synonyms)
-    _assign_facts(session, list(new.values()), links)
+    memberships: list[dict[str, object]] = []
+    now = utcnow()
+    for claim in sorted(new.values(), key=lambda c: (c.start, c.id)):
+        slot, number = claim_slot(claim, home)
+        if slot is None:
+            fact = models.Fact(
+                claim_id=claim.id,
+                label=claim.text,
+                story_id=story.story_id,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(fact)
+            session.flush()
+            assert fact.id is not None
+            memberships.append(_membership(claim, fact.id, number, None))
+            continue
+        fact_id = _fact_for(session, story.story_id, slot, claim)
+        others = load_claim_features(
+            session, _nearest_reports(session, fact_id, article.published, article_id), synonyms
+        )
+        found = [_link(claim, other, slot, home) for other in others.values()]
+        links += found
+        best = min(found, key=lambda link: link.b.order_key(), default=None)
+        memberships.append(_membership(claim, fact_id, number, best))
+        _adopt(session, fact_id, claim, others.values())
+    insert_ignoring_duplicates(session, models.FactClaim, memberships, ["claim_id"])
+    _first_links(session, links)
     copies = copy_partners(session, {article_id})
     return MatchResult(article_id, links, copies)
 
 
-# --- facts --------------------------------------------------------------------------------
+def _membership(
+    claim: ClaimFeatures, fact_id: int, number: QuantityFeatures | None, best: Link | None
+) -> dict[str, object]:
+    return {
+        "claim_id": claim.id,
+        "fact_id": fact_id,
+        "published": claim.published,
+        "quantity_id": number.id if number is not None else None,
+        "score": best.score if best else None,
+        "reason": best.reason if best else None,
+        "matched_claim_id": best.b.id if best else None,
+    }
 
 
-def _best(
-    links: Iterable[tuple[float, tuple[date, str, int, int], int, str]],
-) -> tuple[float, tuple[date, str, int, int], int, str] | None:
-    """The best of (score, other claim's order key, other claim id, reason): highest score,
-    then the earliest other report."""
-    return min(links, key=lambda t: (-t[0], t[1]), default=None)
+def _adopt(
+    session: Session, fact_id: int, claim: ClaimFeatures, others: Iterable[ClaimFeatures]
+) -> None:
+    """Make `claim` the fact's representative when it is the earliest report."""
+    fact = session.get(models.Fact, fact_id)
+    assert fact is not None
+    current = next((o for o in others if o.id == fact.claim_id), None)
+    if current is None and fact.claim_id != claim.id:
+        current_key = _order_keys(session, {fact.claim_id}).get(fact.claim_id)
+    else:
+        current_key = current.order_key() if current else claim.order_key()
+    if current_key is None or claim.order_key() < current_key:
+        fact.claim_id, fact.label, fact.updated_at = claim.id, claim.text, utcnow()
+        session.add(fact)
+
+
+def _first_links(session: Session, links: Sequence[Link]) -> None:
+    """Give an older report that had no link yet its first one (the new report)."""
+    by_old: dict[int, Link] = {}
+    for link in links:
+        by_old.setdefault(link.b.id, link)
+    if not by_old:
+        return
+    for row in session.execute(
+        select(models.FactClaim).where(
+            col(models.FactClaim.claim_id).in_(by_old),
+            col(models.FactClaim.matched_claim_id).is_(None),
+        )
+    ).scalars():
+        link = by_old[row.claim_id]
+        row.score, row.matched_claim_id, row.reason = link.score, link.a.id, link.reason
+        session.add(row)
 
 
 def _order_keys(session: Session, claim_ids: set[int]) -> dict[int, tuple[date, str, int, int]]:
@@ -905,119 +779,60 @@ def _order_keys(session: Session, claim_ids: set[int]) -> dict[int, tuple[date, 
     }
 
 
-def _assign_facts(session: Session, new: Sequence[ClaimFeatures], links: Sequence[Link]) -> None:
-    """Put each new claim into a fact, merging the facts it links."""
-    old_ids = {link.b.id for link in links}
-    fact_of: dict[int, int] = {
-        int(claim_id): int(fact_id)
-        for claim_id, fact_id in session.execute(
-            select(col(models.FactClaim.claim_id), col(models.FactClaim.fact_id)).where(
-                col(models.FactClaim.claim_id).in_(old_ids)
-            )
-        )
-    }
-    # Union-find over new claims ("c", id) and existing facts ("f", id).
-    parent: dict[tuple[str, int], tuple[str, int]] = {}
-
-    def find(node: tuple[str, int]) -> tuple[str, int]:
-        parent.setdefault(node, node)
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    for claim in new:
-        find(("c", claim.id))
-    for link in links:
-        if link.b.id in fact_of:
-            parent[find(("f", fact_of[link.b.id]))] = find(("c", link.a.id))
-    groups: dict[tuple[str, int], list[tuple[str, int]]] = defaultdict(list)
-    for node in list(parent):
-        groups[find(node)].append(node)
-    representatives: dict[int, int] = {}
-    labels = {claim.id: claim.text for claim in new}
-    for fact_id, claim_id, label in session.execute(
-        select(col(models.Fact.id), col(models.Fact.claim_id), col(models.Fact.label)).where(
-            col(models.Fact.id).in_(set(fact_of.values()))
-        )
-    ):
-        representatives[fact_id] = claim_id
-        labels[claim_id] = label
-    order = _order_keys(session, set(representatives.values()))
-    order.update({claim.id: claim.order_key() for claim in new})
-    now = utcnow()
-    memberships: list[dict[str, object]] = []
-    for members in groups.values():
-        facts = sorted(i for kind, i in members if kind == "f")
-        claims = sorted(i for kind, i in members if kind == "c")
-        heads = [representatives[f] for f in facts] + claims
-        head = min(heads, key=lambda i: order[i])
-        if facts:
-            keep, others = facts[0], facts[1:]
-            if others:
-                session.execute(
-                    update(models.FactClaim)
-                    .where(col(models.FactClaim.fact_id).in_(others))
-                    .values(fact_id=keep)
-                )
-                session.execute(delete(models.Fact).where(col(models.Fact.id).in_(others)))
-            session.execute(
-                update(models.Fact)
-                .where(col(models.Fact.id) == keep)
-                .values(claim_id=head, label=labels[head], updated_at=now)
-            )
-        else:
-            fact = models.Fact(claim_id=head, label=labels[head], created_at=now, updated_at=now)
-            session.add(fact)
-            session.flush()
-            assert fact.id is not None
-            keep = fact.id
-        for claim_id in claims:
-            best = _best(
-                (link.score, link.b.order_key(), link.b.id, link.reason)
-                for link in links
-                if link.a.id == claim_id
-            )
-            memberships.append(
-                {
-                    "claim_id": claim_id,
-                    "fact_id": keep,
-                    "score": best[0] if best else None,
-                    "reason": best[3] if best else None,
-                    "matched_claim_id": best[2] if best else None,
-                }
-            )
-    insert_ignoring_duplicates(session, models.FactClaim, memberships, ["claim_id"])
-    _improve_best_links(session, links)
-
-
-def _improve_best_links(session: Session, links: Sequence[Link]) -> None:
-    """Give each older claim the new link when it beats the best link it had."""
-    by_old: dict[int, list[Link]] = defaultdict(list)
-    for link in links:
-        by_old[link.b.id].append(link)
-    if not by_old:
-        return
-    stored = {
-        row.claim_id: row
-        for row in session.execute(
-            select(models.FactClaim).where(col(models.FactClaim.claim_id).in_(by_old))
-        ).scalars()
-    }
-    order = _order_keys(
-        session, {r.matched_claim_id for r in stored.values() if r.matched_claim_id is not None}
+def _merge_stories(
+    session: Session, story_id: int, absorbed: tuple[int, ...], synonyms: Synonyms
+) -> list[Link]:
+    """Move the facts of absorbed stories into `story_id`; facts of the same slot merge, and
+    their reports are linked across the two sides (for conflicts)."""
+    if not absorbed:
+        return []
+    fact = models.Fact
+    session.execute(
+        update(fact)
+        .where(col(fact.story_id).in_(absorbed), col(fact.slot).is_(None))
+        .values(story_id=story_id)
     )
-    for old_id, old_links in by_old.items():
-        row = stored.get(old_id)
-        if row is None:
-            continue
-        best = _best((link.score, link.a.order_key(), link.a.id, link.reason) for link in old_links)
-        assert best is not None
-        current = (
-            None
-            if row.score is None or row.matched_claim_id is None
-            else (row.score, order[row.matched_claim_id], row.matched_claim_id, row.reason or "")
-        )
-        if current is None or _best([best, current]) is best:
-            row.score, row.matched_claim_id, row.reason = best[0], best[2], best[3]
-            session.add(row)
+    by_slot: dict[str, list[int]] = defaultdict(list)
+    for fact_id, slot in session.execute(
+        select(col(fact.id), col(fact.slot))
+        .where(col(fact.story_id).in_((story_id, *absorbed)), col(fact.slot).is_not(None))
+        .order_by(col(fact.id))
+    ):
+        by_slot[str(slot)].append(int(fact_id))
+    links: list[Link] = []
+    home = home_places(session, story_id)
+    for slot_key, fact_ids in sorted(by_slot.items()):
+        keep, others = fact_ids[0], fact_ids[1:]
+        if others:
+            sides = {
+                f: list(
+                    session.execute(
+                        select(col(models.FactClaim.claim_id))
+                        .where(col(models.FactClaim.fact_id) == f)
+                        .order_by(col(models.FactClaim.published).desc())
+                        .limit(NEAREST_REPORTS)
+                    ).scalars()
+                )
+                for f in fact_ids
+            }
+            features = load_claim_features(
+                session, {c for ids in sides.values() for c in ids}, synonyms
+            )
+            slot = Slot(slot_key)
+            for i, f in enumerate(fact_ids):
+                for g in fact_ids[i + 1 :]:
+                    links += [
+                        _link(features[a], features[b], slot, home)
+                        for a in sides[f]
+                        for b in sides[g]
+                        if features[a].article_id != features[b].article_id
+                    ]
+            session.execute(
+                update(models.FactClaim)
+                .where(col(models.FactClaim.fact_id).in_(others))
+                .values(fact_id=keep)
+            )
+            session.execute(delete(fact).where(col(fact.id).in_(others)))
+        session.execute(update(fact).where(col(fact.id) == keep).values(story_id=story_id))
+    session.flush()
+    return links

@@ -5,16 +5,19 @@ and writes, and ``tests/test_migrations.py`` checks that both describe the same 
 
 Matching keys: a quantity stores its counted noun and predicate twice, as extracted
 (``counted``, ``predicate``) and canonicalised through the synonym file (``counted_key``,
-``predicate_key``: ``aircraft`` → ``plane``, ``wound`` → ``injure``). Conflict and fact lookups
-use the indexed keys, never a scan of every claim: ``claim_key`` holds every claim's matching
-keys (see `factdb.matching`), ``article_entity`` the entities every article names, and
-``article_shingle`` a sample of every article's word-pair hashes (see `factdb.copies`). Each
-carries the article's stated publication date in its lookup index, so a lookup reads only the
-articles within the matching window, whatever the size of the archive.
+``predicate_key``: ``aircraft`` → ``plane``, ``wound`` → ``injure``). Story and fact lookups
+use indexes, never a scan of every claim: ``article_entity`` holds the names every article
+mentions (the salient ones link articles into stories, see `factdb.stories`), ``fact`` is
+unique per (story, slot) (see `factdb.matching`), and ``article_shingle`` holds a sample of
+every article's word-pair hashes (see `factdb.copies`). Each lookup index carries the
+article's stated publication date, so a lookup reads the articles nearest in time, whatever
+the size of the archive.
 
-Facts: every claim belongs to exactly one ``fact`` through ``fact_claim``, which keeps the score
-and reason of the claim's best link to a claim of another article (none for a claim that matched
-nothing). ``article_copy`` links an article to the one it copies or rewrites.
+Stories: every article belongs to one ``story``, whose ``story_entity`` rows count the names
+its articles are about. Facts: every claim belongs to exactly one ``fact`` through
+``fact_claim``, which keeps the number that placed it in its slot and the reason of its link to
+a report of another article (none for a claim that matched nothing). ``article_copy`` links an
+article to the one it copies or rewrites.
 """
 
 from __future__ import annotations
@@ -58,6 +61,32 @@ class IngestRun(SQLModel, table=True):
     error_details: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
+class Story(SQLModel, table=True):
+    """The coverage of one real-world event by every outlet, from the first report to the
+    follow-ups weeks or months later (`factdb.stories`). Claims are only ever compared within
+    a story. `label` is the headline (or first sentence) of its earliest article."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    label: str = Field(sa_column=Column(Text, nullable=False))
+    first_published: date | None = None
+    last_published: date | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class StoryEntity(SQLModel, table=True):
+    """How many of a story's articles name an entity among their salient ones: the story's
+    profile, whose most named place is its home (a number there needs no place scope)."""
+
+    __tablename__ = "story_entity"
+    __table_args__ = (Index("ix_story_entity_place", "story_id", "place", "articles"),)
+
+    story_id: int = Field(foreign_key="story.id", primary_key=True)
+    key: str = Field(primary_key=True)
+    place: bool
+    articles: int
+
+
 class Article(SQLModel, table=True):
     """One ingested article; `text` is the stored body that claim offsets point into."""
 
@@ -77,6 +106,7 @@ class Article(SQLModel, table=True):
     content_hash: str = Field(max_length=64, unique=True)
     text: str = Field(sa_column=Column(Text, nullable=False))
     ingest_run_id: int | None = Field(default=None, foreign_key="ingest_run.id", index=True)
+    story_id: int | None = Field(default=None, foreign_key="story.id", index=True)
 
 
 class Claim(SQLModel, table=True):
@@ -212,53 +242,48 @@ class ArticleShingle(SQLModel, table=True):
 
 class ArticleEntity(SQLModel, table=True):
     """An entity an article names, as matching compares names (``united states`` for "the
-    U.S."): the same-story index.
+    U.S."): the story index.
 
-    Two claims only state the same fact when their articles name an entity in common, so the
-    articles sharing one of a new article's entities (``ix_article_entity_window``: key,
-    published, article_id) are the only ones whose claims are candidates. `place` says whether
-    the name is a place anywhere in the article, `headline_place` whether it is a place in
-    the headline.
+    `mentions` counts the sentences naming it; `salient` marks the few names the article is
+    about (in its headline, or named in two sentences or more), the ones that link articles
+    into stories: ``ix_article_entity_story`` (key, salient, published, article_id) finds the
+    articles nearest in time that are about the same name without reading the rest of the
+    archive. `place` says whether the name is a place anywhere in the article,
+    `headline_place` whether it is a place in the headline.
     """
 
     __tablename__ = "article_entity"
-    __table_args__ = (Index("ix_article_entity_window", "key", "published", "article_id"),)
+    __table_args__ = (
+        Index("ix_article_entity_window", "key", "published", "article_id"),
+        Index("ix_article_entity_story", "key", "salient", "published", "article_id"),
+    )
 
     article_id: int = Field(foreign_key="article.id", primary_key=True)
     key: str = Field(primary_key=True)
     published: date | None = None
     place: bool
     headline_place: bool
-
-
-class ClaimKey(SQLModel, table=True):
-    """One matching key of a claim (``q|plane|-``, ``p|kill|worker``): the fact-candidate index.
-
-    The claim's article and its stated publication date are copied here so that the covering
-    index ``ix_claim_key_window`` (key, published, article_id, claim_id) answers "claims under
-    these keys, published within this window, in these articles" from the index alone, reading
-    only the window whatever the size of the archive.
-    """
-
-    __tablename__ = "claim_key"
-    __table_args__ = (Index("ix_claim_key_window", "key", "published", "article_id", "claim_id"),)
-
-    key: str = Field(primary_key=True)
-    claim_id: int = Field(foreign_key="claim.id", primary_key=True)
-    article_id: int = Field(foreign_key="article.id")
-    published: date | None = None
+    label: str | None = Field(default=None, max_length=40)
+    mentions: int = 1
+    salient: bool = False
 
 
 class Fact(SQLModel, table=True):
     """Claims of different articles that state the same thing, grouped.
 
-    `claim_id` is the representative claim (the earliest report: by publication date, then
-    article content hash, then position), whose text is the `label`.
+    A fact is one slot of one story (`factdb.slots`): `story_id` and `slot` (unique together)
+    say which; a claim whose number or proposition has no slot is a fact of its own (`slot`
+    None). `claim_id` is the representative claim (the earliest report: by publication date,
+    then article content hash, then position), whose text is the `label`.
     """
+
+    __table_args__ = (UniqueConstraint("story_id", "slot", name="uq_fact_story_slot"),)
 
     id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(foreign_key="claim.id")
     label: str = Field(sa_column=Column(Text, nullable=False))
+    story_id: int | None = Field(default=None, foreign_key="story.id", index=True)
+    slot: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime
     updated_at: datetime
 
@@ -267,13 +292,19 @@ class FactClaim(SQLModel, table=True):
     """A claim's membership of its fact, with the score and reason of its best link.
 
     `matched_claim_id` is the claim of another article it matched best; all three are None
-    for a claim that matched nothing (a fact of its own).
+    for a claim that matched nothing (a fact of its own). `quantity_id` is the number that put
+    the claim in its slot (None for a claim without numbers). `published` is the claim's stated
+    publication date, so that a new report is compared with the reports of its fact nearest
+    in time (``ix_fact_claim_window``) however many the fact holds.
     """
 
     __tablename__ = "fact_claim"
+    __table_args__ = (Index("ix_fact_claim_window", "fact_id", "published", "claim_id"),)
 
     claim_id: int = Field(foreign_key="claim.id", primary_key=True)
     fact_id: int = Field(foreign_key="fact.id", index=True)
+    published: date | None = None
+    quantity_id: int | None = Field(default=None, foreign_key="quantity.id")
     score: float | None = None
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     matched_claim_id: int | None = Field(default=None, foreign_key="claim.id")

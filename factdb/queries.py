@@ -24,8 +24,6 @@ from factdb.matching import (
     QuantityFeatures,
     lexicon,
     load_claim_features,
-    places_differ,
-    quantity_strength,
     report_time,
 )
 from factdb.synonyms import Synonyms
@@ -773,6 +771,7 @@ def timeline(session: Session, filters: TimelineFilters, synonyms: Synonyms) -> 
         claim.id,
         article.published_inferred,
         models.FactClaim.fact_id,
+        models.FactClaim.quantity_id,
     ]
     statement = (
         select(*columns)
@@ -810,20 +809,19 @@ def timeline(session: Session, filters: TimelineFilters, synonyms: Synonyms) -> 
     features = load_claim_features(session, {int(r[1]) for r in rows}, synonyms)
     seen: list[tuple[int | None, ClaimFeatures, QuantityFeatures]] = []
     records: list[Record] = []
-    for quantity_id, claim_id, inferred, fact_id in rows:
+    for quantity_id, claim_id, inferred, fact_id, slot_quantity_id in rows:
         current = features[claim_id]
         number = next(q for q in current.quantities if q.id == quantity_id)
+        # Only the number that put a claim in its fact's slot is a report of that fact.
+        in_slot = quantity_id == slot_quantity_id
         earlier = [
             (c, q)
             for f, c, q in reversed(seen)
-            if fact_id is not None
-            and f == fact_id
-            and c.id != claim_id
-            and quantity_strength(q, number) > 0
-            and not places_differ(q, number)
+            if in_slot and fact_id is not None and f == fact_id and c.id != claim_id
         ]
         relation, compared_with, explanation = _relation(earlier, (current, number))
-        seen.append((fact_id, current, number))
+        if in_slot:
+            seen.append((fact_id, current, number))
         records.append(
             {
                 "claim_id": claim_id,

@@ -1,0 +1,192 @@
+"""Quantity slots: *what exactly* a number measures, so that only like is compared with like.
+
+Within one story (`factdb.stories`), two reports state the same fact when their numbers fill
+the same slot. A slot is
+
+- the **measure**: for a count of people, the outcome it counts (``people|kill``,
+  ``people|injure``: "600 people were confirmed dead", "the death toll rose to 7,085", "3,879
+  bodies were recovered" and "more than 10,000 dead" all count the dead); for a count of
+  things, the thing counted (``count|engine``); for a measurement, the unit's dimension and
+  the thing measured (``length|altitude``, ``money:USD|price``, ``magnitude``);
+- the **scope**: what narrows the counted set, each a shape of English around the number:
+  a place that is not the story's home ("984 dead in Istanbul" in a story about a national
+  toll; "400,000 Britons" in a story about the United States), a part of a larger figure
+  ("three of whom", "including 15 crew members", "six children among 19 dead"), an increment
+  ("another 11", "11 more"), a severity ("seriously injured"), "on the ground" (against the
+  people on board, the default of a crash report),
+  the owner of an amount of money ("Cantor raised $5.4 million"), and a time long before the
+  report ("a quake in 1939 that killed 20,000").
+
+A part never shares a slot with its whole, so it never conflicts with it. A number whose
+measure cannot be told (a bare "16,700 feet" with no thing measured, "217" with no noun or
+outcome) gets no slot: it is stored and listed, but compared with nothing, which costs a link
+and never a wrong flag.
+
+Claims without numbers get a *proposition* slot from their predicate and its arguments
+(``claim|close|airport|-``), so polarity, direction and date conflicts only arise between
+claims that say the same thing about the same subject and object.
+
+Word lists live in ``factdb/data/matching.json`` (``person_nouns``, ``outcome_predicates``,
+``scope``); the rules here are shapes, never names of events.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+SLOT_SEPARATOR = "|"
+
+
+@dataclass(frozen=True)
+class Slot:
+    """What a number measures within a story: its measure and its scope (sorted words)."""
+
+    measure: str
+    scope: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """The slot as stored on its fact (``people|kill`` or ``people|kill [place:istanbul]``)."""
+        return self.measure + (f" [{', '.join(self.scope)}]" if self.scope else "")
+
+    def describe(self) -> str:
+        """The slot in words, for explanations: ``people kill (place: istanbul)``."""
+        words = self.measure.replace(SLOT_SEPARATOR, " ")
+        return words + (f" ({'; '.join(self.scope)})" if self.scope else "")
+
+
+# --- scope shapes around a number ---------------------------------------------------------
+
+_WORDS_BEFORE = 40  # characters of the sentence read before a number
+_WORDS_AFTER = 60  # and after it
+
+_PART_BEFORE = re.compile(
+    r"(?:\bof (?:whom|them|which|those)|\bamong (?:them|those|whom)|\bincluding|\bincluded)"
+    r"\s+(?:\w+\s+){0,2}$"
+)
+_PART_AFTER = re.compile(
+    r"^\s*(?:(?:[a-z\-]+\s+){0,3}among\b|of (?:the|them|those)\s+(?:[a-z\-]+\s+)?\d)"
+)
+_INCREMENT_BEFORE = re.compile(r"\b(?:another|an additional|a further|an extra)\s+(?:\w+\s+)?$")
+_INCREMENT_AFTER = re.compile(r"^\s*(?:more|additional|further|extra|new)\b")
+_SEVERITY = re.compile(
+    r"\b(?:serious(?:ly)?|critical(?:ly)?|severe(?:ly)?|grave(?:ly)?|badly|slight(?:ly)?|"
+    r"minor|light(?:ly)?|walking wounded)\b"
+)
+_GROUND = re.compile(r"\bon the ground\b")
+_CLAUSE_END = re.compile(r"[;:]|,\s+(?:but|while|whereas|which|who)\b|\s+(?:and|while|but)\s+")
+
+
+def _after(sentence: str, end: int) -> str:
+    """The rest of the number's clause after it (up to `_WORDS_AFTER` characters)."""
+    tail = sentence[end : end + _WORDS_AFTER]
+    cut = _CLAUSE_END.search(tail)
+    return (tail[: cut.start()] if cut else tail).lower()
+
+
+def _before(sentence: str, start: int) -> str:
+    return sentence[max(0, start - _WORDS_BEFORE) : start].lower()
+
+
+def scope_words(sentence: str, start: int, end: int) -> set[str]:
+    """Scope markers around the number at `start`:`end` of `sentence` (see the module doc).
+
+    Only the words of the number's own clause count: in "600 dead and hundreds seriously
+    injured" the severity is the injured's, not the dead's.
+    """
+    before, after = _before(sentence, start), _after(sentence, end)
+    found: set[str] = set()
+    if _PART_BEFORE.search(before) or _PART_AFTER.search(after):
+        found.add("part")
+    if _INCREMENT_BEFORE.search(before) or _INCREMENT_AFTER.search(after):
+        found.add("increment")
+    near = before[-20:] + " " + after
+    if _SEVERITY.search(near):
+        found.add("severity")
+    if _GROUND.search(after):
+        found.add("on the ground")
+    return found
+
+
+# --- measures -----------------------------------------------------------------------------
+
+
+def unit_dimension(unit: str | None, currencies: Iterable[str], dimensions: dict[str, str]) -> str:
+    """The dimension a unit measures (``length`` for feet and km), ``money:<code>`` for a
+    currency, ``count`` for no unit; an unknown unit is its own dimension."""
+    if unit is None:
+        return "count"
+    if unit in set(currencies):
+        return f"money:{unit}"
+    return dimensions.get(unit, unit)
+
+
+@dataclass(frozen=True)
+class MeasureInput:
+    """What slotting needs to know about one number (all words already through synonyms)."""
+
+    counted: str | None
+    predicate: str | None
+    unit: str | None
+    claim_lemmas: frozenset[str]
+    claim_predicate: str | None
+
+
+def measure(
+    number: MeasureInput,
+    *,
+    person_nouns: frozenset[str],
+    outcome_predicates: frozenset[str],
+    light_predicates: frozenset[str],
+    dimension: str,
+) -> str | None:
+    """The measure part of a slot, or None when what is measured cannot be told.
+
+    A count of people (a person noun, or no noun with an outcome predicate: "10,000 dead") is
+    measured by its outcome: the number's own predicate when it is an outcome, else the one
+    outcome the claim names ("145.5 million people who had their data exposed" → affect).
+    A count of things is measured by the thing; a measurement by its dimension and the thing
+    measured, else the number's own meaningful predicate.
+    """
+    predicate = number.predicate if number.predicate not in light_predicates else None
+    if dimension == "count":
+        counted = number.counted
+        if counted is None or counted in person_nouns:
+            if predicate in outcome_predicates:
+                return f"people{SLOT_SEPARATOR}{predicate}"
+            outcomes = sorted(number.claim_lemmas & outcome_predicates)
+            if number.claim_predicate in outcome_predicates:
+                outcomes = [number.claim_predicate]
+            if len(outcomes) == 1 and (counted is not None or predicate is None):
+                return f"people{SLOT_SEPARATOR}{outcomes[0]}"
+            return None
+        return f"count{SLOT_SEPARATOR}{counted}"
+    if dimension == "magnitude":
+        return "magnitude"
+    thing = number.counted or predicate
+    if thing is None:
+        return None
+    return f"{dimension}{SLOT_SEPARATOR}{thing}"
+
+
+def proposition_key(
+    predicate: str | None, subject: str | None, obj: str | None, light_predicates: frozenset[str]
+) -> str | None:
+    """The slot of a claim without numbers: its predicate with subject and object heads.
+
+    None when the predicate says nothing of its own ("said", "is") or there is no subject:
+    such claims are too loose to compare.
+    """
+    if not predicate or predicate in light_predicates or not subject:
+        return None
+    return SLOT_SEPARATOR.join(("claim", predicate, subject, obj or "-"))
+
+
+def head_word(phrase: str | None, stop: frozenset[str]) -> str | None:
+    """The last content word of a noun phrase, lower-cased ("the U.S. Navy" → "navy")."""
+    if not phrase:
+        return None
+    words = [w for w in re.findall(r"[a-z][a-z'.\-]*", phrase.lower()) if w not in stop]
+    return words[-1].strip(".'") if words else None

@@ -1,0 +1,344 @@
+"""Stories: the coverage of one real-world event, from the first report to the follow-ups.
+
+Every article belongs to one story, and claims are compared only within a story, so a figure
+of one event can never be flagged against a figure of another.
+
+Two articles are about the same story when the names they are *about* (their salient
+entities: named in the headline or in two sentences or more, `SALIENT_PER_ARTICLE` at most)
+and their subject overlap enough (`similarity`, `linked`). Names are compared word by word
+("EgyptAir Flight 990" and "EgyptAir" share "egyptair"), a place as one word:
+
+- each shared word counts its weight in the article where it is least central: its name's
+  mentions over those of the article's most named name, times `SPECIFIC_WEIGHT` for the name
+  of a person, organisation, facility, event or product and `PLACE_WEIGHT` for a place or a
+  people (places are shared by more unrelated stories); a name named in passing counts little;
+- the share of their `TOPIC_WORDS` most frequent content words in common (Jaccard), times
+  `TOPIC_WEIGHT`, adds to it: the same names *and* the same subject;
+- the sum must reach `LINK_WEIGHT` for dated articles at most `NEAR_DAYS` apart, and
+  `FAR_LINK_WEIGHT` otherwise: time is a soft signal, a follow-up months later needs more in
+  common, never a hard cut.
+
+Stories are the connected groups of this relation, so they come out the same whatever order
+the articles arrive in; an article that links two stories merges them (their facts with the
+same slot merge too, see `factdb.matching`). A new article is compared only with the
+`NEAREST_PER_KEY` articles nearest in time that are about each of its salient names, read
+from an index range: the cost does not grow with the archive.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete, func, select, update
+from sqlmodel import Session, col
+
+from factdb import models
+from factdb.nlp.stop_words import stop_words
+from factdb.store import utcnow
+
+SALIENT_PER_ARTICLE = 12
+SPECIFIC_WEIGHT = 1.0
+PLACE_WEIGHT = 0.7
+LINK_WEIGHT = 1.0
+FAR_LINK_WEIGHT = 1.5
+NEAR_DAYS = 60
+TOPIC_WORDS = 40
+TOPIC_WEIGHT = 2.0
+NEAREST_PER_KEY = 25
+PLACE_LABELS = frozenset({"GPE", "LOC", "NORP"})
+
+
+@dataclass(frozen=True)
+class Profile:
+    """An article as story linking sees it: its salient names with their weights."""
+
+    article_id: int
+    published: date | None
+    weights: Mapping[str, float]
+    topic: frozenset[str] = frozenset()
+
+
+def name_weight(label: str | None, place: bool) -> float:
+    """`PLACE_WEIGHT` for places and peoples, `SPECIFIC_WEIGHT` for any other name."""
+    return PLACE_WEIGHT if place or label in PLACE_LABELS else SPECIFIC_WEIGHT
+
+
+def choose_salient(mentions: Mapping[str, tuple[int, bool]]) -> set[str]:
+    """The names an article is about, from each name's (sentences naming it, in headline)."""
+    ranked = sorted(
+        (
+            (not headline, -count, key)
+            for key, (count, headline) in mentions.items()
+            if headline or count >= 2
+        )
+    )
+    return {key for _, _, key in ranked[:SALIENT_PER_ARTICLE]}
+
+
+def similarity(a: Profile, b: Profile) -> float:
+    """How surely two articles cover one story: the names both are about, each counted by how
+    central it is to the article that names it least, plus their shared topic words."""
+    shared = sum(min(a.weights[k], b.weights[k]) for k in a.weights.keys() & b.weights.keys())
+    union = a.topic | b.topic
+    topic = len(a.topic & b.topic) / len(union) if union else 0.0
+    return shared + TOPIC_WEIGHT * topic
+
+
+def linked(a: Profile, b: Profile) -> bool:
+    """Whether two articles are about the same story (rules in the module docstring)."""
+    near = (
+        a.published is not None
+        and b.published is not None
+        and abs((a.published - b.published).days) <= NEAR_DAYS
+    )
+    return similarity(a, b) >= (LINK_WEIGHT if near else FAR_LINK_WEIGHT)
+
+
+def topic_words(text: str, stop: frozenset[str]) -> frozenset[str]:
+    """The `TOPIC_WORDS` most frequent content words of an article (four letters or more)."""
+    counts = Counter(w for w in re.findall(r"[a-z][a-z\-]{3,}", text.lower()) if w not in stop)
+    return frozenset(w for w, _ in counts.most_common(TOPIC_WORDS))
+
+
+def name_words(key: str, label: str | None, place: bool) -> dict[str, float]:
+    """The words a salient name contributes to an article's profile, with their weights."""
+    weight = name_weight(label, place)
+    if weight == PLACE_WEIGHT:
+        return {key: weight}
+    words = [w for w in re.findall(r"[^\W_]+", key) if len(w) > 2 or w.isdigit()]
+    return dict.fromkeys(words or [key], weight)
+
+
+def _profiles(
+    session: Session, article_ids: Iterable[int], with_topics: bool = False
+) -> dict[int, Profile]:
+    ids = sorted(set(article_ids))
+    if not ids:
+        return {}
+    topics: dict[int, frozenset[str]] = {}
+    if with_topics:
+        stop = stop_words()
+        for article_id, text in session.execute(
+            select(col(models.Article.id), col(models.Article.text)).where(
+                col(models.Article.id).in_(ids)
+            )
+        ):
+            topics[int(article_id)] = topic_words(text, stop)
+    entity = models.ArticleEntity
+    weights: dict[int, dict[str, float]] = defaultdict(dict)
+    most: dict[int, int] = {}
+    published: dict[int, date | None] = {}
+    for article_id, key, label, place, day, mentions in session.execute(
+        select(
+            col(entity.article_id),
+            col(entity.key),
+            col(entity.label),
+            col(entity.place),
+            col(entity.published),
+            col(entity.mentions),
+        )
+        .where(col(entity.article_id).in_(ids), col(entity.salient))
+        .order_by(col(entity.article_id), col(entity.mentions).desc(), col(entity.key))
+    ):
+        top = most.setdefault(article_id, max(1, mentions))
+        centrality = min(1.0, max(1, mentions) / top)
+        for word, weight in name_words(key, label, place).items():
+            value = weight * centrality
+            weights[article_id][word] = max(value, weights[article_id].get(word, 0.0))
+        published[article_id] = day
+    return {i: Profile(i, published.get(i), weights[i], topics.get(i, frozenset())) for i in ids}
+
+
+def _salient_keys(session: Session, article_id: int) -> set[str]:
+    entity = models.ArticleEntity
+    return set(
+        session.execute(
+            select(col(entity.key)).where(col(entity.article_id) == article_id, col(entity.salient))
+        ).scalars()
+    )
+
+
+def _nearest_about(session: Session, key: str, article_id: int, day: date | None) -> set[int]:
+    """The articles nearest in time to `day` whose salient names include `key`."""
+    entity = models.ArticleEntity
+    base = select(col(entity.article_id)).where(
+        col(entity.key) == key, col(entity.salient), col(entity.article_id) != article_id
+    )
+    found: set[int] = set()
+    if day is not None:
+        found.update(
+            session.execute(
+                base.where(col(entity.published) <= day)
+                .order_by(col(entity.published).desc())
+                .limit(NEAREST_PER_KEY)
+            ).scalars()
+        )
+        found.update(
+            session.execute(
+                base.where(col(entity.published) > day)
+                .order_by(col(entity.published))
+                .limit(NEAREST_PER_KEY)
+            ).scalars()
+        )
+    found.update(
+        session.execute(
+            base.where(col(entity.published).is_(None))
+            .order_by(col(entity.article_id).desc())
+            .limit(NEAREST_PER_KEY)
+        ).scalars()
+    )
+    if day is None:
+        found.update(
+            session.execute(
+                base.where(col(entity.published).is_not(None))
+                .order_by(col(entity.published).desc())
+                .limit(NEAREST_PER_KEY)
+            ).scalars()
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class StoryAssignment:
+    """Where a new article went: its story, and the stories merged into it (absorbed)."""
+
+    story_id: int
+    absorbed: tuple[int, ...]
+
+
+def assign_story(session: Session, article: models.Article) -> StoryAssignment:
+    """Put a newly stored article (its ``article_entity`` rows written) into its story.
+
+    Stories it merged are `absorbed`: their articles and profiles move over now, their facts
+    are the caller's to move (`factdb.matching`) before `drop_stories` deletes them.
+    """
+    assert article.id is not None
+    own = _profiles(session, [article.id], with_topics=True)[article.id]
+    candidates: set[int] = set()
+    for key in sorted(_salient_keys(session, article.id)):
+        candidates |= _nearest_about(session, key, article.id, article.published)
+    profiles = _profiles(session, candidates, with_topics=True)
+    partners = [i for i in sorted(profiles) if linked(own, profiles[i])]
+    stories: set[int] = set()
+    if partners:
+        stories = {
+            int(s)
+            for s in session.execute(
+                select(col(models.Article.story_id)).where(
+                    col(models.Article.id).in_(partners), col(models.Article.story_id).is_not(None)
+                )
+            ).scalars()
+        }
+    now = utcnow()
+    if stories:
+        story_id, absorbed = min(stories), tuple(sorted(stories - {min(stories)}))
+    else:
+        story = models.Story(label=_label(article), created_at=now, updated_at=now)
+        session.add(story)
+        session.flush()
+        assert story.id is not None
+        story_id, absorbed = story.id, ()
+    article.story_id = story_id
+    session.add(article)
+    if absorbed:
+        session.execute(
+            update(models.Article)
+            .where(col(models.Article.story_id).in_(absorbed))
+            .values(story_id=story_id)
+        )
+    session.flush()
+    _refresh_story(session, story_id, absorbed, [article.id])
+    return StoryAssignment(story_id, absorbed)
+
+
+def _label(article: models.Article) -> str:
+    if article.title:
+        return " ".join(article.title.split())[:200]
+    first = " ".join(article.text.split())
+    return first[:120] + ("…" if len(first) > 120 else "")
+
+
+def _refresh_story(
+    session: Session, story_id: int, absorbed: tuple[int, ...], new_articles: list[int]
+) -> None:
+    """Bring a story's dates, label and entity profile up to date after articles joined."""
+    article = models.Article
+    profile = models.StoryEntity
+    if absorbed:
+        rows = session.execute(
+            select(col(profile.key), col(profile.place), func.sum(col(profile.articles)))
+            .where(col(profile.story_id).in_((story_id, *absorbed)))
+            .group_by(col(profile.key), col(profile.place))
+        ).all()
+        session.execute(delete(profile).where(col(profile.story_id).in_((story_id, *absorbed))))
+        merged: dict[str, tuple[bool, int]] = {}
+        for key, place, count in rows:
+            was_place, was = merged.get(key, (False, 0))
+            merged[key] = (was_place or bool(place), was + int(count))
+        session.add_all(
+            models.StoryEntity(story_id=story_id, key=k, place=p, articles=n)
+            for k, (p, n) in sorted(merged.items())
+        )
+        session.flush()
+    for key, place in session.execute(
+        select(col(models.ArticleEntity.key), col(models.ArticleEntity.place)).where(
+            col(models.ArticleEntity.article_id).in_(new_articles),
+            col(models.ArticleEntity.salient),
+        )
+    ):
+        row = session.get(profile, (story_id, key))
+        if row is None:
+            session.add(models.StoryEntity(story_id=story_id, key=key, place=place, articles=1))
+        else:
+            row.articles += 1
+            row.place = row.place or place
+            session.add(row)
+    first, last = session.execute(
+        select(func.min(col(article.published)), func.max(col(article.published))).where(
+            col(article.story_id) == story_id
+        )
+    ).one()
+    earliest = session.execute(
+        select(article)
+        .where(col(article.story_id) == story_id)
+        .order_by(col(article.published).is_(None), col(article.published), col(article.id))
+        .limit(1)
+    ).scalar_one()
+    story = session.get(models.Story, story_id)
+    assert story is not None
+    story.first_published, story.last_published = first, last
+    story.label = _label(earliest)
+    story.updated_at = utcnow()
+    session.add(story)
+    session.flush()
+
+
+def drop_stories(session: Session, story_ids: Iterable[int]) -> None:
+    """Delete stories merged into another, once nothing refers to them any more."""
+    ids = sorted(set(story_ids))
+    if ids:
+        session.execute(delete(models.Story).where(col(models.Story.id).in_(ids)))
+        session.flush()
+
+
+def home_places(session: Session, story_id: int) -> frozenset[str]:
+    """The places a story is about: named by the most of its articles (ties all count).
+
+    A number in the home place needs no place scope: "the quake killed 12,000 in Turkey"
+    is the story's toll, "984 dead in Istanbul" is a part of it.
+    """
+    profile = models.StoryEntity
+    rows = session.execute(
+        select(col(profile.key), col(profile.articles))
+        .where(col(profile.story_id) == story_id, col(profile.place))
+        .order_by(col(profile.articles).desc())
+        .limit(5)
+    ).all()
+    if not rows:
+        return frozenset()
+    top = rows[0][1]
+    return frozenset(key for key, count in rows if count == top)
