@@ -1,8 +1,8 @@
 """Flagging claims of one fact that disagree, or that record a change over time.
 
 Only two reports of one fact (one slot of one story, `factdb.matching`) are compared, and only
-when their articles are independent: different sources (an unknown source counts as
-different) that are not copies of each other. A copy never conflicts with its original. Each
+when their articles are independent: different articles (of any outlets, the same one
+included) that are not copies of each other. A copy never conflicts with its original. Each
 pair goes through five rules, each with its own `kind`:
 
 - ``number``: the two numbers of the slot have disjoint intervals and the later report is not
@@ -82,7 +82,9 @@ def number_relation(
     cumulative: bool | None = None,
 ) -> str:
     """``agree`` (intervals overlap), ``update`` (disjoint, and the later report is later in
-    time with a figure the slot allows to move: see the module docstring) or ``number``.
+    time with a figure the slot allows to move: see the module docstring), ``number``, or
+    ``apart`` for a cumulative count whose later figure is under half the earlier one (it
+    counts something narrower, not a revision: never flagged).
 
     `cumulative` says whether the slot only grows; by default the numbers' predicate says.
     """
@@ -96,6 +98,11 @@ def number_relation(
     first, second = (qa, qb) if ta < tb else (qb, qa)
     if cumulative:
         rose = first.interval.high is not None and (second.interval.low or 0) >= first.interval.high
+        low, high = first.interval.low, second.interval.high
+        if not rose and low is not None and high is not None and high < low / 2:
+            # A toll is revised down (17,997 to 12,514) but does not fall from 12,000 to 1:
+            # such a figure counts something narrower (one town, an aftershock).
+            return "apart"
         return "update" if rose else "number"
     dated = a.event_granularity == b.event_granularity == "day"
     return "update" if dated and a.event_start != b.event_start else "number"
@@ -157,7 +164,7 @@ def _numbers(link: Link) -> list[Finding]:
     """The number or update finding of the slot's two numbers, if they disagree."""
     for qa, qb in link.quantity_pairs:
         relation = number_relation(link.a, qa, link.b, qb, link.cumulative)
-        if relation == "agree":
+        if relation in ("agree", "apart"):
             continue
         a, b, first, second = link.a, link.b, qa, qb
         ta, tb = report_time(a, qa), report_time(b, qb)
@@ -299,9 +306,10 @@ def _date(link: Link) -> list[Finding]:
 
 
 def independent(link: Link, result: MatchResult) -> bool:
-    """Different (or unknown) sources, and not copies of each other."""
-    same_source = link.a.source_id is not None and link.a.source_id == link.b.source_id
-    return not same_source and not result.are_copies(link)
+    """Different articles that are not copies of each other. Two articles of one outlet are
+    compared too: a paper that raised its own toll updated it, one that gave two figures for
+    one moment contradicted itself."""
+    return link.a.article_id != link.b.article_id and not result.are_copies(link)
 
 
 def findings(link: Link) -> list[Finding]:

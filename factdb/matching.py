@@ -41,6 +41,7 @@ from factdb.nlp.types import Quantity as Interval
 from factdb.slots import (
     MeasureInput,
     Slot,
+    elapsed,
     head_word,
     measure,
     proposition_key,
@@ -75,6 +76,7 @@ class Lexicon:
     outcome_predicates: frozenset[str]
     dimensions: Mapping[str, str]
     currencies: frozenset[str]
+    unit_nouns: Mapping[str, str]
 
     def direction(self, predicate: str | None) -> str | None:
         """``up`` for rose/increased, ``down`` for fell/decreased, else None."""
@@ -116,6 +118,7 @@ def lexicon() -> Lexicon:
         person_nouns=frozenset(raw["person_nouns"]),
         outcome_predicates=frozenset(raw["outcome_predicates"]),
         dimensions=dict(raw["dimensions"]),
+        unit_nouns=dict(raw["unit_nouns"]),
         currencies=frozenset(
             json.loads(
                 files("factdb.data").joinpath("quantities.json").read_text(encoding="utf-8")
@@ -136,7 +139,7 @@ class QuantityFeatures:
     counted: str | None
     predicate: str | None
     unit: str | None
-    location: str | None
+    places: tuple[str, ...]
     interval: Interval
     start: int
     end: int
@@ -233,20 +236,47 @@ def _lemmas(normalized: str, predicate: str | None, synonyms: Synonyms) -> froze
     return frozenset(words)
 
 
-def _nearest_place(sentence: str, offset: int, end: int, places: Iterable[_Mention]) -> str | None:
-    """The place named nearest to a number in its sentence (`offset`/`end` are in `sentence`),
-    if one is named within `_PLACE_REACH` characters of it.
+_PLACE_BEFORE = 100  # characters before a number within which a place scopes it
+_PLACE_AFTER = 50  # and after it
+_PLACE_NOUN = re.compile(
+    r"\b((?:[A-Z][\w\-]+ )*[A-Z][\w\-]+)(?: \([A-Z][\w\-]+\))? "
+    r"(?:province|region|district|county|prefecture|municipality|state|city|town|village)\b"
+    # a list line that starts with a name and a figure: "Bolu 226 dead, 1,159 injured"
+    r"|^\W*((?:[A-Z][\w\-]+ )*[A-Z][\w\-]+):? (?=\d)"
+)
+
+
+def _places_near(
+    sentence: str, offset: int, end: int, places: Iterable[_Mention]
+) -> tuple[str, ...]:
+    """The places named near a number in its sentence (`offset`/`end` are in `sentence`),
+    nearest first: entities with a place label, and names followed by "province", "region",
+    "city"… (which the entity recogniser often misses).
 
     In "143 million consumers in the United States as well as British and Canadian ones" the
-    number belongs to the United States, not to Canada.
+    number belongs to the United States first.
     """
-    best: tuple[int, str] | None = None
+    lex = lexicon()
+    found: dict[str, int] = {}
+
+    def near(start: int, stop: int) -> int | None:
+        if stop <= offset:
+            return offset - stop if offset - stop <= _PLACE_BEFORE else None
+        if start >= end:
+            return start - end if start - end <= _PLACE_AFTER else None
+        return 0
+
     for mention in places:
-        for found in re.finditer(re.escape(mention.name), sentence):
-            distance = max(0, found.start() - end, offset - found.end())
-            if distance <= _PLACE_REACH and (best is None or (distance, mention.key) < best):
-                best = (distance, mention.key)
-    return None if best is None else best[1]
+        for match in re.finditer(re.escape(mention.name), sentence):
+            distance = near(match.start(), match.end())
+            if distance is not None:
+                found[mention.key] = min(distance, found.get(mention.key, distance))
+    for match in _PLACE_NOUN.finditer(sentence):
+        distance = near(match.start(), match.end())
+        if distance is not None:
+            key = lex.entity_key(match.group(1) or match.group(2))
+            found[key] = min(distance, found.get(key, distance))
+    return tuple(sorted(found, key=lambda k: (found[k], k)))
 
 
 def load_claim_features(
@@ -369,7 +399,7 @@ def _quantity_features(
         counted=counted,
         predicate=predicate,
         unit=quantity.unit,
-        location=_nearest_place(
+        places=_places_near(
             sentence, quantity.start - sentence_start, quantity.end - sentence_start, places
         ),
         interval=Interval(
@@ -458,24 +488,28 @@ def claim_slot(
     )
     if standing_for is not None:
         counted, predicate = standing_for
-    place = place or number.location
+    unit = number.unit
+    if unit is None and counted is not None and counted in lex.unit_nouns:
+        unit, counted = lex.unit_nouns[counted], None
     scope = scope_words(
         claim.sentence, number.start - claim.sentence_start, number.end - claim.sentence_start
     )
-    if place and place not in home:
-        scope.add(f"in {place}")
+    away = [p for p in ((place,) if place else number.places) if p not in home]
+    if away:
+        scope.add(f"in {away[0]}")
     what = measure(
         MeasureInput(
             counted=counted,
             predicate=predicate,
-            unit=number.unit,
+            unit=unit,
             claim_lemmas=claim.lemmas,
             claim_predicate=claim.predicate,
+            elapsed=elapsed(claim.sentence, number.end - claim.sentence_start),
         ),
         person_nouns=lex.person_nouns,
         outcome_predicates=lex.outcome_predicates,
         light_predicates=lex.light_predicates,
-        dimension=unit_dimension(number.unit, lex.currencies, dict(lex.dimensions)),
+        dimension=unit_dimension(unit, lex.currencies, dict(lex.dimensions)),
     )
     if what is None:
         return None, number
@@ -661,6 +695,7 @@ def _link(a: ClaimFeatures, b: ClaimFeatures, slot: Slot, home: frozenset[str]) 
         score=1.0,
         reason=f"same story, same slot: {slot.describe()}",
         quantity_pairs=pairs,
+        slot=slot,
     )
 
 

@@ -14,8 +14,9 @@ the same slot. A slot is
   ("three of whom", "including 15 crew members", "six children among 19 dead"), an increment
   ("another 11", "11 more"), a severity ("seriously injured"), "on the ground" (against the
   people on board, the default of a crash report),
-  the owner of an amount of money ("Cantor raised $5.4 million"), and a time long before the
-  report ("a quake in 1939 that killed 20,000").
+  the owner of an amount of money ("Cantor raised $5.4 million"), a preliminary figure ("a
+  preliminary magnitude of 7.8", later revised), and a time long before the report ("a quake
+  in 1939 that killed 20,000").
 
 A part never shares a slot with its whole, so it never conflicts with it. A number whose
 measure cannot be told (a bare "16,700 feet" with no thing measured, "217" with no noun or
@@ -76,6 +77,10 @@ _SEVERITY = re.compile(
     r"minor|light(?:ly)?|walking wounded)\b"
 )
 _GROUND = re.compile(r"\bon the ground\b")
+_PRELIMINARY = re.compile(
+    r"\b(?:preliminary|initial|provisional|first|early|original)\s+(?:\w+\s+){0,2}$"
+)
+_ELAPSED = re.compile(r"^\s*(?:\w+\s+)?(?:after|into|out of|from)\b")
 _CLAUSE_END = re.compile(r"[;:]|,\s+(?:but|while|whereas|which|who)\b|\s+(?:and|while|but)\s+")
 
 
@@ -107,7 +112,15 @@ def scope_words(sentence: str, start: int, end: int) -> set[str]:
         found.add("severity")
     if _GROUND.search(after):
         found.add("on the ground")
+    if _PRELIMINARY.search(before):
+        found.add("preliminary")
     return found
+
+
+def elapsed(sentence: str, end: int) -> bool:
+    """A duration that measures the time since something: "40 minutes into the flight",
+    "some 30 minutes after taking off", "30 minutes out of New York"."""
+    return bool(_ELAPSED.search(sentence[end : end + 20].lower()))
 
 
 # --- measures -----------------------------------------------------------------------------
@@ -132,6 +145,7 @@ class MeasureInput:
     unit: str | None
     claim_lemmas: frozenset[str]
     claim_predicate: str | None
+    elapsed: bool = False
 
 
 def measure(
@@ -165,6 +179,9 @@ def measure(
         return f"count{SLOT_SEPARATOR}{counted}"
     if dimension == "magnitude":
         return "magnitude"
+    if dimension == "duration" and number.elapsed and number.unit:
+        # Without a conversion of units, minutes are only compared with minutes.
+        return f"duration:{number.unit}{SLOT_SEPARATOR}elapsed"
     thing = number.counted or predicate
     if thing is None:
         return None

@@ -12,8 +12,8 @@ and their subject overlap enough (`similarity`, `linked`). Names are compared wo
   mentions over those of the article's most named name, times `SPECIFIC_WEIGHT` for the name
   of a person, organisation, facility, event or product and `PLACE_WEIGHT` for a place or a
   people (places are shared by more unrelated stories); a name named in passing counts little;
-- the share of their `TOPIC_WORDS` most frequent content words in common (Jaccard), times
-  `TOPIC_WEIGHT`, adds to it: the same names *and* the same subject;
+- the cosine of their content words (`topic_vector`), times `TOPIC_WEIGHT`, adds to it: the
+  same names *and* the same subject;
 - the sum must reach `LINK_WEIGHT` for dated articles at most `NEAR_DAYS` apart, and
   `FAR_LINK_WEIGHT` otherwise: time is a soft signal, a follow-up months later needs more in
   common, never a hard cut.
@@ -27,10 +27,11 @@ from an index range: the cost does not grow with the archive.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import delete, func, select, update
@@ -43,10 +44,9 @@ from factdb.store import utcnow
 SALIENT_PER_ARTICLE = 12
 SPECIFIC_WEIGHT = 1.0
 PLACE_WEIGHT = 0.7
-LINK_WEIGHT = 1.0
-FAR_LINK_WEIGHT = 1.5
+LINK_WEIGHT = 1.1
+FAR_LINK_WEIGHT = 1.6
 NEAR_DAYS = 60
-TOPIC_WORDS = 40
 TOPIC_WEIGHT = 2.0
 NEAREST_PER_KEY = 25
 PLACE_LABELS = frozenset({"GPE", "LOC", "NORP"})
@@ -59,7 +59,7 @@ class Profile:
     article_id: int
     published: date | None
     weights: Mapping[str, float]
-    topic: frozenset[str] = frozenset()
+    topic: Mapping[str, float] = field(default_factory=dict)
 
 
 def name_weight(label: str | None, place: bool) -> float:
@@ -83,8 +83,7 @@ def similarity(a: Profile, b: Profile) -> float:
     """How surely two articles cover one story: the names both are about, each counted by how
     central it is to the article that names it least, plus their shared topic words."""
     shared = sum(min(a.weights[k], b.weights[k]) for k in a.weights.keys() & b.weights.keys())
-    union = a.topic | b.topic
-    topic = len(a.topic & b.topic) / len(union) if union else 0.0
+    topic = sum(a.topic[w] * b.topic[w] for w in a.topic.keys() & b.topic.keys())
     return shared + TOPIC_WEIGHT * topic
 
 
@@ -98,10 +97,13 @@ def linked(a: Profile, b: Profile) -> bool:
     return similarity(a, b) >= (LINK_WEIGHT if near else FAR_LINK_WEIGHT)
 
 
-def topic_words(text: str, stop: frozenset[str]) -> frozenset[str]:
-    """The `TOPIC_WORDS` most frequent content words of an article (four letters or more)."""
+def topic_vector(text: str, stop: frozenset[str]) -> dict[str, float]:
+    """An article's content words (four letters or more) as a unit vector of square-rooted
+    counts: the cosine of two such vectors says how much they talk about the same things."""
     counts = Counter(w for w in re.findall(r"[a-z][a-z\-]{3,}", text.lower()) if w not in stop)
-    return frozenset(w for w, _ in counts.most_common(TOPIC_WORDS))
+    weights = {w: math.sqrt(n) for w, n in counts.items()}
+    norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
+    return {w: v / norm for w, v in weights.items()}
 
 
 def name_words(key: str, label: str | None, place: bool) -> dict[str, float]:
@@ -119,7 +121,7 @@ def _profiles(
     ids = sorted(set(article_ids))
     if not ids:
         return {}
-    topics: dict[int, frozenset[str]] = {}
+    topics: dict[int, dict[str, float]] = {}
     if with_topics:
         stop = stop_words()
         for article_id, text in session.execute(
@@ -127,7 +129,7 @@ def _profiles(
                 col(models.Article.id).in_(ids)
             )
         ):
-            topics[int(article_id)] = topic_words(text, stop)
+            topics[int(article_id)] = topic_vector(text, stop)
     entity = models.ArticleEntity
     weights: dict[int, dict[str, float]] = defaultdict(dict)
     most: dict[int, int] = {}
@@ -150,7 +152,7 @@ def _profiles(
             value = weight * centrality
             weights[article_id][word] = max(value, weights[article_id].get(word, 0.0))
         published[article_id] = day
-    return {i: Profile(i, published.get(i), weights[i], topics.get(i, frozenset())) for i in ids}
+    return {i: Profile(i, published.get(i), weights[i], topics.get(i, {})) for i in ids}
 
 
 def _salient_keys(session: Session, article_id: int) -> set[str]:
