@@ -283,6 +283,8 @@ def _date(link: Link) -> list[Finding]:
     a, b = _ordered(link)
     if a.quantities or b.quantities or a.event_start is None or b.event_start is None:
         return []
+    if lexicon().direction(a.predicate) or lexicon().direction(b.predicate):
+        return []  # a movement on one day and one on another are two movements
     if a.event_granularity != b.event_granularity:
         return []
     a_end, b_end = a.event_end or a.event_start, b.event_end or b.event_start

@@ -182,6 +182,7 @@ class ClaimFeatures:
     event_granularity: str | None
     event_text: str | None
     lemmas: frozenset[str]
+    normalized: str
     entities: frozenset[str]
     locations: frozenset[str]
     quantities: tuple[QuantityFeatures, ...]
@@ -366,6 +367,7 @@ def load_claim_features(
             event_granularity=row.event_date_granularity,
             event_text=row.event_date_text,
             lemmas=_lemmas(row.normalized, predicate, synonyms),
+            normalized=row.normalized,
             entities=frozenset(m.key for m in own),
             locations=frozenset(m.key for m in own if m.label in lex.location_labels),
             quantities=tuple(
@@ -465,6 +467,23 @@ def _split_place(counted: str | None) -> tuple[str | None, str | None]:
     return counted, None
 
 
+_PAST_VERB = re.compile(r"\b([a-z]+ed)\b")
+
+
+def _reported(content: str, normalized: str) -> tuple[str | None, str | None, str | None]:
+    """(predicate, subject, object) of reported content left whole ("officials said toxic
+    gas leaked into the river"): the first past-tense verb of the content is its predicate,
+    the words before it its subject; `normalized` gives the verb's lemma."""
+    found = _PAST_VERB.search(content.lower())
+    if found is None:
+        return None, None, None
+    lemma = next(
+        (w for w in normalized.split() if len(w) >= 3 and found.group(1).startswith(w)), None
+    )
+    subject = content[: found.start()].strip() or None
+    return lemma, subject, None
+
+
 def claim_slot(
     claim: ClaimFeatures, home: frozenset[str]
 ) -> tuple[Slot | None, QuantityFeatures | None]:
@@ -472,10 +491,13 @@ def claim_slot(
     lex = lexicon()
     past = (f"before {claim.event_end:%Y}",) if historical(claim) and claim.event_end else ()
     if not claim.number:
+        predicate, subject, obj = claim.predicate, claim.subject, claim.object
+        if predicate in lex.light_predicates and claim.object:
+            predicate, subject, obj = _reported(claim.object, claim.normalized)
         key = proposition_key(
-            lex.neutral(claim.predicate),
-            head_word(claim.subject, stop_words()),
-            head_word(claim.object, stop_words()),
+            lex.neutral(predicate),
+            head_word(subject, stop_words()),
+            head_word(obj, stop_words()),
             lex.light_predicates,
         )
         return (Slot(key, past) if key else None), None
@@ -500,7 +522,7 @@ def claim_slot(
     what = measure(
         MeasureInput(
             counted=counted,
-            predicate=predicate,
+            predicate=lex.neutral(predicate),
             unit=unit,
             claim_lemmas=claim.lemmas,
             claim_predicate=claim.predicate,
@@ -513,6 +535,11 @@ def claim_slot(
     )
     if what is None:
         return None, number
+    if counted is None and unit is not None and not what.startswith("duration:"):
+        # "Kessler shares rose 4 percent": a measure named by its verb is also its subject's.
+        owner = head_word(claim.subject, stop_words())
+        if owner is not None and not what.startswith("money:"):
+            scope.add(f"of {owner}")
     if what.startswith("money:"):
         owner = head_word(claim.subject, stop_words())
         if owner is None:
