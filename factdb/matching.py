@@ -605,8 +605,12 @@ def article_entity_rows(
 
 
 def _index_article_entities(session: Session, article: models.Article) -> None:
-    """Store the names a new article mentions (``article_entity``), with how many sentences
-    name each and which the article is about (`factdb.stories.choose_salient`)."""
+    """Store the names a new article mentions (``article_entity``), with how often it names
+    each and which the article is about (`factdb.stories.choose_salient`).
+
+    A name counts wherever its words stand in the title or the text, not only where the
+    entity recogniser saw it: the small model tags "Marisol" once as a place and misses it
+    three times."""
     mentions = session.execute(
         select(
             col(models.Claim.article_id),
@@ -623,17 +627,25 @@ def _index_article_entities(session: Session, article: models.Article) -> None:
     lex = lexicon()
     sentences: dict[str, set[tuple[bool, int]]] = defaultdict(set)
     labels: dict[str, str] = {}
+    names: dict[str, set[str]] = defaultdict(set)
     for _, sentence_index, name, label, headline in mentions:
         key = lex.entity_key(name)
         sentences[key].add((bool(headline), int(sentence_index)))
         labels.setdefault(key, label)
-    salient = choose_salient({k: (len(v), any(h for h, _ in v)) for k, v in sentences.items()})
+        names[key].add(name)
+    title = article.title or ""
+    counts: dict[str, tuple[int, bool]] = {}
+    for key, seen in sentences.items():
+        found = max(len(re.findall(rf"\b{re.escape(n)}\b", article.text)) for n in names[key])
+        in_title = any(h for h, _ in seen) or any(n in title for n in names[key])
+        counts[key] = (max(len(seen), found), in_title)
+    salient = choose_salient(counts)
     rows = [
         {
             **row,
             "published": article.published,
             "label": labels[str(row["key"])],
-            "mentions": len(sentences[str(row["key"])]),
+            "mentions": counts[str(row["key"])][0],
             "salient": row["key"] in salient,
         }
         for row in article_entity_rows((int(a), n, lb, bool(h)) for a, _, n, lb, h in mentions)
