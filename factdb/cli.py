@@ -296,6 +296,15 @@ ARTICLE_COLUMNS = [
     Column("copy of", lambda r: r["copy_of"] and f"#{r['copy_of']} ({r['copy_score']:.2f})"),
     field("origin", max_width=40),
 ]
+STORY_COLUMNS = [
+    field("id"),
+    field("label", max_width=60),
+    field("articles"),
+    field("sources"),
+    field("facts"),
+    field("first_published", "first"),
+    field("last_published", "last"),
+]
 SOURCE_COLUMNS = [
     field("id"),
     field("name", max_width=40),
@@ -368,6 +377,27 @@ def articles(
     filters = _filters(source, since, until, search, entity, limit)
     rows = _query(database, lambda s: queries.list_articles(s, filters))
     render(rows, fmt, ARTICLE_COLUMNS, title="Articles")
+
+
+@app.command()
+def stories(
+    source: SourceOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    search: SearchOption = None,
+    entity: EntityOption = None,
+    limit: LimitOption = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+    database: DbOption = None,
+) -> None:
+    """List stories: the coverage of one event by every outlet, newest first, with their
+    articles, sources, facts and first and last dates. Claims are only compared within one.
+
+    Example: factdb stories --search earthquake --format json
+    """
+    filters = _filters(source, since, until, search, entity, limit)
+    rows = _query(database, lambda s: queries.list_stories(s, filters))
+    render(rows, fmt, STORY_COLUMNS, title="Stories")
 
 
 @app.command()

@@ -86,8 +86,7 @@ def create_db_engine(url: str | None = None) -> Engine:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseURLError(
-                f"cannot create the directory {directory} for the SQLite database "
-                f"({exc.strerror})"
+                f"cannot create the directory {directory} for the SQLite database ({exc.strerror})"
             ) from exc
     try:
         engine = create_engine(parsed, pool_pre_ping=True)

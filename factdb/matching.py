@@ -244,6 +244,8 @@ _PLACE_NOUN = re.compile(
     r"(?:province|region|district|county|prefecture|municipality|state|city|town|village)\b"
     # a list line that starts with a name and a figure: "Bolu 226 dead, 1,159 injured"
     r"|^\W*((?:[A-Z][\w\-]+ )*[A-Z][\w\-]+):? (?=\d)"
+    # "12 people died in Lorvik": a name after "in" (the recogniser often calls it an ORG)
+    r"|\b[Ii]n ((?:[A-Z][\w\-]+ )*[A-Z][\w\-]+)\b"
 )
 
 
@@ -275,7 +277,9 @@ def _places_near(
     for match in _PLACE_NOUN.finditer(sentence):
         distance = near(match.start(), match.end())
         if distance is not None:
-            key = lex.entity_key(match.group(1) or match.group(2))
+            key = lex.entity_key(match.group(1) or match.group(2) or match.group(3))
+            if key in lex.value_words:  # "in March", "in Monday's storm"
+                continue
             found[key] = min(distance, found.get(key, distance))
     return tuple(sorted(found, key=lambda k: (found[k], k)))
 

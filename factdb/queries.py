@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -114,6 +114,7 @@ def claim_records(session: Session, claim_ids: Sequence[int]) -> list[Record]:
             evidence,
             sentence,
             models.FactClaim,
+            col(article.story_id),
         )
         .join(article, col(article.id) == claim.article_id)
         .outerjoin(models.Source, col(models.Source.id) == article.source_id)
@@ -136,7 +137,7 @@ def claim_records(session: Session, claim_ids: Sequence[int]) -> list[Record]:
     ):
         entities[claim_id].append({"text": name, "label": label})
     by_id: dict[int, Record] = {}
-    for row, published, inferred, source, evidence_text, sentence_text, member in rows:
+    for row, published, inferred, source, evidence_text, sentence_text, member, story_id in rows:
         assert row.id is not None
         by_id[row.id] = {
             "id": row.id,
@@ -172,6 +173,7 @@ def claim_records(session: Session, claim_ids: Sequence[int]) -> list[Record]:
             "fact_score": member.score if member else None,
             "fact_reason": member.reason if member else None,
             "fact_matched_claim_id": member.matched_claim_id if member else None,
+            "story_id": story_id,
         }
     return [by_id[i] for i in ids if i in by_id]
 
@@ -327,6 +329,7 @@ def _article_record(
         "published_inferred": _iso(article.published_inferred),
         "copy_of": copy_of[0] if copy_of else None,
         "copy_score": copy_of[1] if copy_of else None,
+        "story_id": article.story_id,
     }
 
 
@@ -375,6 +378,46 @@ def get_article(session: Session, article_id: int) -> Record | None:
     return record
 
 
+def list_stories(session: Session, filters: Filters) -> list[Record]:
+    """Stories (the coverage of one event) with their articles, sources and date range,
+    newest first; the filters narrow them to stories with a matching article."""
+    story, article = models.Story, models.Article
+    statement = (
+        select(
+            story,
+            func.count(func.distinct(col(article.id))),
+            func.count(func.distinct(col(article.source_id))),
+            func.count(func.distinct(col(models.FactClaim.fact_id))),
+        )
+        .join(article, col(article.story_id) == story.id)
+        .outerjoin(models.Claim, col(models.Claim.article_id) == article.id)
+        .outerjoin(models.FactClaim, col(models.FactClaim.claim_id) == models.Claim.id)
+        .group_by(col(story.id))
+    )
+    if filters.source or filters.since or filters.until or filters.search or filters.entity:
+        matching = [a["id"] for a in list_articles(session, replace(filters, limit=None))]
+        statement = statement.where(
+            col(story.id).in_(select(col(article.story_id)).where(col(article.id).in_(matching)))
+        )
+    statement = statement.order_by(
+        col(story.last_published).is_(None), col(story.last_published).desc(), col(story.id)
+    )
+    if filters.limit is not None:
+        statement = statement.limit(filters.limit)
+    return [
+        {
+            "id": row.id,
+            "label": row.label,
+            "articles": int(articles),
+            "sources": int(sources),
+            "facts": int(facts),
+            "first_published": _iso(row.first_published),
+            "last_published": _iso(row.last_published),
+        }
+        for row, articles, sources, facts in session.execute(statement)
+    ]
+
+
 def list_sources(session: Session, filters: Filters) -> list[Record]:
     """Sources with how many articles and claims each has, and their date range."""
     source = models.Source
@@ -390,7 +433,7 @@ def list_sources(session: Session, filters: Filters) -> list[Record]:
         select(
             col(source.id),
             col(source.name),
-            func.count(col(article.id)),
+            func.count(func.distinct(col(article.id))),
             claim_count,
             func.min(article.published),
             func.max(article.published),

@@ -68,7 +68,8 @@ _PART_BEFORE = re.compile(
     r"\s+(?:\w+\s+){0,2}$"
 )
 _PART_AFTER = re.compile(
-    r"^\s*(?:(?:[a-z\-]+\s+){0,3}among\b|of (?:the|them|those)\s+(?:[a-z\-]+\s+)?\d)"
+    r"^\s*(?:(?:[a-z\-]+\s+){0,3}among\b|of (?:whom|them|which)\b"
+    r"|of (?:the|those)\s+(?:[a-z\-]+\s+)?\d)"
 )
 _INCREMENT_BEFORE = re.compile(r"\b(?:another|an additional|a further|an extra)\s+(?:\w+\s+)?$")
 _INCREMENT_AFTER = re.compile(r"^\s*(?:more|additional|further|extra|new)\b")

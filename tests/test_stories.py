@@ -1,0 +1,214 @@
+"""Stories and slots through the CLI, on short articles written for these tests: which
+articles form one story, which numbers fill one slot, and which pairs are flagged."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from spacy.language import Language
+from typer.testing import CliRunner
+
+from factdb.cli import app
+from factdb.slots import elapsed, scope_words
+
+
+def write(folder: Path, name: str, source: str, day: str, title: str, *paragraphs: str) -> Path:
+    path = folder / f"{name}.txt"
+    header = f"source: {source}\ndate: {day}\nurl: unknown\ntitle: {title}\n\n"
+    path.write_text(header + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    return path
+
+
+def query(runner: CliRunner, db: str, *args: str) -> Any:
+    result = runner.invoke(app, [*args, "--db", db, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def ingest(runner: CliRunner, db: str, *paths: Path) -> None:
+    result = runner.invoke(app, ["ingest", *map(str, paths), "--db", db, "--quiet"])
+    assert result.exit_code == 0, result.output
+
+
+FLOOD = (
+    "A flood in the Varenne valley killed {toll} people, the Varenne Red Cross said on Tuesday.",
+    "Rescuers from the Varenne Red Cross searched the Varenne valley for survivors of the flood.",
+    "Officials in Lorvik said {city} people died in Lorvik alone.",
+    "The flood was the worst in the Varenne valley since 1950.",
+)
+FLOOD_RETOLD = (
+    "The Varenne Red Cross said on Tuesday that {toll} people had died when the flood swept "
+    "through the Varenne valley.",
+    "In Lorvik, where {city} people died, the Varenne Red Cross set up a shelter in a school.",
+    "Farmers across the Varenne valley lost their herds to the water.",
+)
+FIRE = (
+    "A fire at the Tallin textile mill in Osterby killed {toll} people, Osterby police said.",
+    "Osterby police said the Tallin mill had no working alarms.",
+)
+
+
+@pytest.fixture
+def archive(tmp_path: Path, runner: CliRunner, nlp: Language) -> tuple[str, Path]:
+    db = f"sqlite:///{tmp_path / 'stories.db'}"
+    ingest(
+        runner,
+        db,
+        write(
+            tmp_path,
+            "a",
+            "North Wire",
+            "2024-03-05",
+            "Varenne flood kills dozens",
+            *(p.format(toll=40, city=12) for p in FLOOD),
+        ),
+        write(
+            tmp_path,
+            "b",
+            "River Post",
+            "2024-03-05",
+            "Deadly flood in the Varenne valley",
+            *(p.format(toll=55, city=12) for p in FLOOD_RETOLD),
+        ),
+        write(
+            tmp_path,
+            "c",
+            "Osterby Daily",
+            "2024-03-06",
+            "Fire at Tallin mill in Osterby",
+            *(p.format(toll=9) for p in FIRE),
+        ),
+        # Two months later: a follow-up of the flood, well past any fixed window.
+        write(
+            tmp_path,
+            "d",
+            "North Wire",
+            "2024-05-07",
+            "Varenne flood toll revised",
+            "A total of 131 people died in the Varenne valley flood, the Varenne Red Cross "
+            "said in a final count.",
+            "The Varenne Red Cross said rebuilding in the Varenne valley would take years.",
+        ),
+    )
+    return db, tmp_path
+
+
+def test_articles_of_one_event_form_one_story_and_a_follow_up_joins_it(
+    archive: tuple[str, Path], runner: CliRunner
+) -> None:
+    db, _ = archive
+    stories = query(runner, db, "stories")
+    assert sorted(s["articles"] for s in stories) == [1, 3]
+    flood = next(s for s in stories if s["articles"] == 3)
+    assert (flood["first_published"], flood["last_published"]) == ("2024-03-05", "2024-05-07")
+    assert flood["sources"] == 2
+    by_origin = {Path(a["origin"]).stem: a["story_id"] for a in query(runner, db, "articles")}
+    assert by_origin["a"] == by_origin["b"] == by_origin["d"] == flood["id"]
+    assert by_origin["c"] != flood["id"]
+    for claim in query(runner, db, "claims"):
+        assert claim["story_id"] == by_origin[_origin(runner, db, claim)]
+
+
+def _origin(runner: CliRunner, db: str, claim: dict[str, Any]) -> str:
+    articles = {a["id"]: Path(a["origin"]).stem for a in query(runner, db, "articles")}
+    return articles[claim["article_id"]]
+
+
+def test_only_one_slot_of_one_story_is_compared(
+    archive: tuple[str, Path], runner: CliRunner
+) -> None:
+    """40 against 55 on one day is a conflict; 131 two months later an update of both; the
+    fire's 9 dead, another story, and Lorvik's 12, a part of the flood, are never flagged."""
+    db, _ = archive
+    pairs = {
+        (k["kind"], k["claim_a"]["quantities"][0]["raw"], k["claim_b"]["quantities"][0]["raw"])
+        for k in query(runner, db, "conflicts")
+    }
+
+    (same_day,) = [p for p in pairs if p[0] == "number"]
+    assert set(same_day[1:]) == {"40", "55"}  # same day: the earlier is the first by hash
+    assert pairs - {same_day} == {
+        ("update", "40", "131"),
+        ("update", "55", "131"),
+        ("update", "dozens", "131"),  # the headline's "dozens" (24 to 99) agrees with 40, 55
+    }
+    facts = query(runner, db, "facts")
+    lorvik = [f for f in facts if any("Lorvik alone" in c["text"] for c in f["claims"])]
+    assert len(lorvik) == 1 and lorvik[0]["state"] == "agree"
+    assert {len(f["claims"]) for f in lorvik} == {2}
+
+
+def test_a_part_a_scope_and_a_cited_past_event_never_meet_the_whole(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    db = f"sqlite:///{tmp_path / 'scope.db'}"
+    common = "The Brennhalde bus crash near Kessing shocked the region of Kessing."
+    ingest(
+        runner,
+        db,
+        write(
+            tmp_path,
+            "p",
+            "Kessing Courier",
+            "2024-06-02",
+            "Brennhalde bus crash kills 19",
+            "The Brennhalde bus crash near Kessing killed 19 people on Saturday.",
+            "Six children were among 19 dead, police in Kessing said.",
+            "More than 40 people were injured, three of whom were seriously hurt.",
+            common,
+        ),
+        write(
+            tmp_path,
+            "q",
+            "Alpine Radio",
+            "2024-06-02",
+            "Brennhalde bus crash near Kessing",
+            "The Brennhalde bus crash near Kessing killed 6 people on Saturday, police said.",
+            "A 2015 crash on the same Brennhalde road killed 90 people.",
+            "At least 45 people were injured.",
+            common,
+        ),
+    )
+    flagged = {
+        frozenset((k["claim_a"]["text"], k["claim_b"]["text"]))
+        for k in query(runner, db, "conflicts", "--status", "all")
+    }
+    numbers = {
+        q["raw"]
+        for k in query(runner, db, "conflicts", "--status", "all")
+        for q in (k["claim_a"]["quantities"] + k["claim_b"]["quantities"])
+        if q["id"] in (k["quantity_a_id"], k["quantity_b_id"])
+    }
+    assert "Six" not in numbers  # a part of the 19 dead
+    assert "three" not in numbers  # a part of the injured
+    assert "90" not in numbers  # another event, cited for context
+    assert {"19", "6"} <= numbers  # 19 against 6 dead
+    assert flagged
+
+
+@pytest.mark.parametrize(
+    ("sentence", "number", "expected"),
+    [
+        ("Six children were among 19 dead", "Six", {"part"}),
+        ("Six children were among 19 dead", "19", set()),
+        ("more than 40 injured, three of whom were seriously hurt", "three", {"part", "severity"}),
+        ("Another 11 people were killed on Monday", "11", {"increment"}),
+        ("Police found 11 more bodies", "11", {"increment"}),
+        ("The flight carried 217 people, and 3 died on the ground", "3", {"on the ground"}),
+        ("a preliminary magnitude of 7.8, later revised", "7.8", {"preliminary"}),
+        ("600 people were killed and 300 seriously injured", "600", set()),
+    ],
+)
+def test_scope_words(sentence: str, number: str, expected: set[str]) -> None:
+    start = sentence.index(number)
+    assert scope_words(sentence, start, start + len(number)) == expected
+
+
+def test_elapsed_durations() -> None:
+    sentence = "The jet crashed 40 minutes into the flight, after a dive of 36 seconds."
+    end = sentence.index("40 minutes") + len("40 minutes")
+    assert elapsed(sentence, end)
+    assert not elapsed(sentence, sentence.index("36 seconds") + len("36 seconds"))
