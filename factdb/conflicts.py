@@ -227,7 +227,18 @@ def _ordered(link: Link) -> tuple[ClaimFeatures, ClaimFeatures]:
 
 
 def _polarity(link: Link) -> list[Finding]:
+    """Asserted against negated, for the same proposition only: the slot of a claim without
+    numbers, or a number slot whose two claims share their (meaningful) predicate."""
     if link.a.polarity == link.b.polarity:
+        return []
+    lex = lexicon()
+    proposition = link.slot is not None and link.slot.measure.startswith("claim|")
+    same_predicate = (
+        link.a.predicate is not None
+        and link.a.predicate not in lex.light_predicates
+        and lex.neutral(link.a.predicate) == lex.neutral(link.b.predicate)
+    )
+    if not (proposition or same_predicate):
         return []
     a, b = _ordered(link)
     why = f"A is {a.polarity} and B is {b.polarity}"

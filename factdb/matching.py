@@ -12,7 +12,7 @@ predicate governs, else the first that counts something with a predicate of its 
 number's scope comes from the words around it in its sentence and from the story: a place
 that is not one of the story's home places (`factdb.stories.home_places`) narrows it, and so
 does a time long before the report (a claim about an event that ended more than
-`MAX_DAYS_APART` days before its publication: "the 1939 quake, which killed 20,000").
+`HISTORY_DAYS` days before its publication: "the 1939 quake, which killed 20,000").
 
 A new report is compared (for conflicts, `factdb.conflicts`) with the reports of its fact
 nearest in publication date, `NEAREST_REPORTS` on either side, read from an index range, so
@@ -39,6 +39,7 @@ from factdb.nlp.stop_words import stop_words
 from factdb.nlp.types import Qualifier
 from factdb.nlp.types import Quantity as Interval
 from factdb.slots import (
+    SLOT_SEPARATOR,
     MeasureInput,
     Slot,
     elapsed,
@@ -48,11 +49,12 @@ from factdb.slots import (
     scope_words,
     unit_dimension,
 )
-from factdb.store import MAX_DAYS_APART, insert_ignoring_duplicates, utcnow
+from factdb.store import insert_ignoring_duplicates, utcnow
 from factdb.stories import assign_story, choose_salient, drop_stories, home_places
 from factdb.synonyms import Synonyms
 
 NEAREST_REPORTS = 40
+HISTORY_DAYS = 90
 _PLACE_REACH = 50  # characters between a number and a place that scopes it
 _WORD = re.compile(r"[a-z][a-z'\-]*[a-z]")
 
@@ -193,6 +195,21 @@ class ClaimFeatures:
         return (self.published or date.max, self.content_hash, self.start, self.end)
 
     @property
+    def ranked_numbers(self) -> tuple[QuantityFeatures, ...]:
+        """The claim's numbers, the one it is most about first (see `number`)."""
+        return tuple(
+            sorted(
+                self.quantities,
+                key=lambda q: (
+                    q.predicate != self.predicate,
+                    q.predicate is None,
+                    q.counted is None,
+                    q.start,
+                ),
+            )
+        )
+
+    @property
     def number(self) -> tuple[QuantityFeatures, ...]:
         """The claim's main number (none or one), the one matching compares.
 
@@ -203,16 +220,7 @@ class ClaimFeatures:
         death toll; matching it by its injured count too would chain the fact of the dead to
         the fact of the injured.
         """
-        ranked = sorted(
-            self.quantities,
-            key=lambda q: (
-                q.predicate != self.predicate,
-                q.predicate is None,
-                q.counted is None,
-                q.start,
-            ),
-        )
-        return tuple(ranked[:1])
+        return self.ranked_numbers[:1]
 
 
 @dataclass(frozen=True)
@@ -443,12 +451,12 @@ def report_time(claim: ClaimFeatures, quantity: QuantityFeatures | None) -> date
 
 def historical(claim: ClaimFeatures) -> bool:
     """The claim is about a time long before its report: its event date ends more than
-    `MAX_DAYS_APART` days before the stated publication date ("the largest quake on the fault
+    `HISTORY_DAYS` days before the stated publication date ("the largest quake on the fault
     was in 1939, which killed 20,000", in a 1999 article)."""
     return (
         claim.published is not None
         and claim.event_end is not None
-        and (claim.published - claim.event_end).days > MAX_DAYS_APART
+        and (claim.published - claim.event_end).days > HISTORY_DAYS
     )
 
 
@@ -505,7 +513,25 @@ def claim_slot(
             lex.light_predicates,
         )
         return (Slot(key, past) if key else None), None
-    number = claim.number[0]
+    slotted = [(slot, n) for n in claim.ranked_numbers if (slot := _number_slot(claim, n, home))]
+    if not slotted:
+        return None, claim.number[0]
+    # A claim is one fact: that of its first whole figure ("an additional 2.5 million …,
+    # bringing the total to 145.5 million" is a report of the total).
+    whole = [(slot, n) for slot, n in slotted if not NARROWING & set(slot.scope)]
+    slot, number = (whole or slotted)[0]
+    return Slot(slot.measure, slot.scope + past), number
+
+
+NARROWING = frozenset({"part", "increment", "preliminary"})
+_RATES = ("percent", "percentage_point", "basis_point")
+
+
+def _number_slot(
+    claim: ClaimFeatures, number: QuantityFeatures, home: frozenset[str]
+) -> Slot | None:
+    """The slot one number of a claim would fill, None when what it measures is unknown."""
+    lex = lexicon()
     counted, place = _split_place(number.counted)
     predicate = number.predicate
     standing_for = next(
@@ -520,9 +546,7 @@ def claim_slot(
     scope = scope_words(
         claim.sentence, number.start - claim.sentence_start, number.end - claim.sentence_start
     )
-    away = [p for p in ((place,) if place else number.places) if p not in home]
-    if away:
-        scope.add(f"in {away[0]}")
+    dimension = unit_dimension(unit, lex.currencies, dict(lex.dimensions))
     what = measure(
         MeasureInput(
             counted=counted,
@@ -535,21 +559,31 @@ def claim_slot(
         person_nouns=lex.person_nouns,
         outcome_predicates=lex.outcome_predicates,
         light_predicates=lex.light_predicates,
-        dimension=unit_dimension(unit, lex.currencies, dict(lex.dimensions)),
+        dimension=dimension,
     )
     if what is None:
-        return None, number
-    if counted is None and unit is not None and not what.startswith("duration:"):
-        # "Kessler shares rose 4 percent": a measure named by its verb is also its subject's.
-        owner = head_word(claim.subject, stop_words())
-        if owner is not None and not what.startswith("money:"):
-            scope.add(f"of {owner}")
-    if what.startswith("money:"):
-        owner = head_word(claim.subject, stop_words())
-        if owner is None:
-            return None, number
+        return None
+    owner = head_word(claim.subject, stop_words())
+    if dimension == "count" or dimension.startswith("money:"):
+        # A count or an amount belongs to a place: "984 dead in Istanbul" is a part of the
+        # national toll. (A magnitude or an altitude measured "in the United States" is not.)
+        away = [p for p in ((place,) if place else number.places) if p not in home]
+        if away:
+            scope.add(f"in {away[0]}")
+    if dimension.startswith("money:"):
+        if owner is None:  # "$5.4 million" of whom? Two candidates' funds are two facts.
+            return None
         scope.add(f"of {owner}")
-    return Slot(what, tuple(sorted(scope)) + past), number
+    elif dimension in _RATES and counted is None and owner is not None:
+        # "Kessler shares rose 4 percent": a rate named by its verb is its subject's.
+        scope.add(f"of {owner}")
+    elif what.endswith(f"{SLOT_SEPARATOR}change"):
+        # "climbed to 24,000 feet", "recovered from 300 feet": a movement says what moved
+        # only through its subject.
+        if owner is None:
+            return None
+        scope.add(f"of {owner}")
+    return Slot(what, tuple(sorted(scope)))
 
 
 # --- matching a new article ---------------------------------------------------------------
@@ -756,23 +790,21 @@ def match_article(session: Session, article_id: int, synonyms: Synonyms) -> Matc
     links = _merge_stories(session, story.story_id, story.absorbed, synonyms)
     drop_stories(session, story.absorbed)
     home = home_places(session, story.story_id)
+    row = session.get(models.Story, story.story_id)
+    assert row is not None
+    if story.absorbed or row.home != _home_text(home):
+        # Where a story's home lies decides which places scope its numbers: when it moves
+        # (or stories merge), the stored reports take the slots they have under the new one.
+        links += _reslot_story(session, story.story_id, home, synonyms)
+        row.home = _home_text(home)
+        session.add(row)
     new = article_claims(session, article_id, synonyms)
     memberships: list[dict[str, object]] = []
-    now = utcnow()
     for claim in sorted(new.values(), key=lambda c: (c.start, c.id)):
         slot, number = claim_slot(claim, home)
         if slot is None:
-            fact = models.Fact(
-                claim_id=claim.id,
-                label=claim.text,
-                story_id=story.story_id,
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(fact)
-            session.flush()
-            assert fact.id is not None
-            memberships.append(_membership(claim, fact.id, number, None))
+            fact_id = _singleton_fact(session, story.story_id, claim)
+            memberships.append(_membership(claim, fact_id, number, None))
             continue
         fact_id = _fact_for(session, story.story_id, slot, claim)
         others = load_claim_features(
@@ -787,6 +819,87 @@ def match_article(session: Session, article_id: int, synonyms: Synonyms) -> Matc
     _first_links(session, links)
     copies = copy_partners(session, {article_id})
     return MatchResult(article_id, links, copies)
+
+
+def _home_text(home: frozenset[str]) -> str:
+    return "|".join(sorted(home))
+
+
+def _singleton_fact(session: Session, story_id: int, claim: ClaimFeatures) -> int:
+    """A fact of its own for a claim with no slot."""
+    now = utcnow()
+    fact = models.Fact(
+        claim_id=claim.id, label=claim.text, story_id=story_id, created_at=now, updated_at=now
+    )
+    session.add(fact)
+    session.flush()
+    assert fact.id is not None
+    return fact.id
+
+
+def _reslot_story(
+    session: Session, story_id: int, home: frozenset[str], synonyms: Synonyms
+) -> list[Link]:
+    """Move each stored report of a story whose slot changed into the fact of its new slot;
+    return its links with the reports nearest in time there (for conflicts)."""
+    member, fact = models.FactClaim, models.Fact
+    rows = session.execute(
+        select(col(member.claim_id), col(member.fact_id), col(fact.slot))
+        .join(fact, col(fact.id) == member.fact_id)
+        .where(col(fact.story_id) == story_id)
+    ).all()
+    features = load_claim_features(session, [int(r[0]) for r in rows], synonyms)
+    links: list[Link] = []
+    touched: set[int] = set()
+    for claim_id, fact_id, slot_key in sorted(rows):
+        claim = features[claim_id]
+        slot, number = claim_slot(claim, home)
+        if (slot.key if slot else None) == slot_key:
+            continue
+        if slot is None:
+            target = _singleton_fact(session, story_id, claim)
+        else:
+            target = _fact_for(session, story_id, slot, claim)
+            others = load_claim_features(
+                session,
+                _nearest_reports(session, target, claim.published, claim.article_id),
+                synonyms,
+            )
+            links += [_link(claim, other, slot, home) for other in others.values()]
+        session.execute(
+            update(member)
+            .where(col(member.claim_id) == claim_id)
+            .values(fact_id=target, quantity_id=number.id if number else None)
+        )
+        touched |= {int(fact_id), target}
+    _tidy_facts(session, touched)
+    return links
+
+
+def _tidy_facts(session: Session, fact_ids: set[int]) -> None:
+    """Delete facts left without reports; give the others their earliest report as label."""
+    member = models.FactClaim
+    for fact_id in sorted(fact_ids):
+        claims = set(
+            session.execute(
+                select(col(member.claim_id)).where(col(member.fact_id) == fact_id)
+            ).scalars()
+        )
+        fact = session.get(models.Fact, fact_id)
+        if fact is None:
+            continue
+        if not claims:
+            session.delete(fact)
+            continue
+        order = _order_keys(session, claims)
+        head = min(claims, key=lambda c: order[c])
+        if head != fact.claim_id:
+            text = session.execute(
+                select(col(models.Claim.text)).where(col(models.Claim.id) == head)
+            ).scalar_one()
+            fact.claim_id, fact.label, fact.updated_at = head, text, utcnow()
+            session.add(fact)
+    session.flush()
 
 
 def _membership(

@@ -64,12 +64,14 @@ class IngestRun(SQLModel, table=True):
 class Story(SQLModel, table=True):
     """The coverage of one real-world event by every outlet, from the first report to the
     follow-ups weeks or months later (`factdb.stories`). Claims are only ever compared within
-    a story. `label` is the headline (or first sentence) of its earliest article."""
+    a story. `label` is the headline (or first sentence) of its earliest article; `home` the
+    places its numbers were last slotted under (`factdb.stories.home_places`, "|"-joined)."""
 
     id: int | None = Field(default=None, primary_key=True)
     label: str = Field(sa_column=Column(Text, nullable=False))
     first_published: date | None = None
     last_published: date | None = None
+    home: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime
     updated_at: datetime
 
