@@ -253,6 +253,26 @@ def ingest(
         raise typer.Exit(1)
 
 
+@app.command()
+def rematch(
+    synonyms: SynonymsOption = None,
+    database: DbOption = None,
+) -> None:
+    """Derive every story, fact and conflict again from the stored claims (no NLP).
+
+    Run it after upgrading factdb or changing the synonym file. Reviewed conflicts keep their
+    status and note; open conflicts the rules no longer find are removed.
+
+    Example: factdb rematch --synonyms my-synonyms.json
+    """
+    from factdb.rematch import rematch as run_rematch
+
+    synonym_table = _synonyms(synonyms)
+    with _database(database) as engine:
+        report = run_rematch(engine, synonym_table)
+    typer.echo(report.summary())
+
+
 # --- query commands -----------------------------------------------------------------------
 
 

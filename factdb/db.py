@@ -110,12 +110,32 @@ def current_revision(engine: Engine) -> str | None:
 
 @contextmanager
 def _migration_transaction(engine: Engine) -> Iterator[Connection]:
-    """A transaction that holds the migration lock for its whole duration."""
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            lock = text("SELECT pg_advisory_xact_lock(:key)")
-            connection.execute(lock, {"key": MIGRATION_LOCK_KEY})
-        yield connection
+    """A transaction that holds the migration lock for its whole duration.
+
+    On SQLite, foreign keys are checked once for the whole migration, before it commits, not
+    statement by statement: a table rebuild (Alembic's batch mode, the only way SQLite adds a
+    constraint) drops the old table while other tables' rows still point at it.
+    """
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        raw: Any = connection.connection.driver_connection
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys = OFF")  # outside a transaction, or it is ignored
+        try:
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    lock = text("SELECT pg_advisory_xact_lock(:key)")
+                    connection.execute(lock, {"key": MIGRATION_LOCK_KEY})
+                yield connection
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(
+                            f"the migration would leave rows pointing at nothing: {broken[:3]}"
+                        )
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys = ON")
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -253,7 +253,10 @@ _PLACE_NOUN = re.compile(
     # a list line that starts with a name and a figure: "Bolu 226 dead, 1,159 injured"
     r"|^\W*((?:[A-Z][\w\-]+ )*[A-Z][\w\-]+):? (?=\d)"
     # "12 people died in Lorvik": a name after "in" (the recogniser often calls it an ORG)
-    r"|\b[Ii]n ((?:[A-Z][\w\-]+ )*[A-Z][\w\-]+)\b"
+    # when nothing but punctuation or a preposition follows ("in Kessler explosion" names a
+    # blast, not a place)
+    r"|\b[Ii]n ((?:[A-Z][\w\-]+ )*[A-Z][\w\-]+)"
+    r"(?=[,.;:)]|$| (?:alone|on|at|in|and|where|after|before|during|when|since|as)\b)"
 )
 
 

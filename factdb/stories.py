@@ -341,6 +341,17 @@ def home_places(session: Session, story_id: int) -> frozenset[str]:
         .limit(5)
     ).all()
     if not rows:
+        # No place is salient in any article: the place its articles name most often.
+        entity, article = models.ArticleEntity, models.Article
+        rows = session.execute(
+            select(col(entity.key), func.count())
+            .join(article, col(article.id) == entity.article_id)
+            .where(col(article.story_id) == story_id, col(entity.place))
+            .group_by(col(entity.key))
+            .order_by(func.count().desc(), func.sum(col(entity.mentions)).desc())
+            .limit(5)
+        ).all()
+    if not rows:
         return frozenset()
     top = rows[0][1]
     return frozenset(key for key, count in rows if count == top)

@@ -169,8 +169,6 @@ def _matching_index_rows(url: str) -> dict[str, list[tuple[object, ...]]]:
     queries = {
         "article_entity": "SELECT article_id, key, published, place, headline_place "
         "FROM article_entity ORDER BY article_id, key",
-        "claim_key": "SELECT key, claim_id, article_id, published FROM claim_key "
-        "ORDER BY key, claim_id",
         "article_shingle": "SELECT hash, article_id, published FROM article_shingle "
         "ORDER BY hash, article_id",
     }
@@ -195,13 +193,15 @@ def test_windowed_matching_indexes_are_filled_for_articles_stored_before_them(
     as_ingested = _matching_index_rows(db_url)
     assert len(as_ingested["article_entity"]) > 20
     assert any(row[4] for row in as_ingested["article_entity"])  # a place in a headline
-    assert any(row[3] is None for row in as_ingested["claim_key"])  # an undated article
-    assert any(row[3] is not None for row in as_ingested["claim_key"])
+    assert any(row[2] is None for row in as_ingested["article_shingle"])  # an undated article
+    assert any(row[2] is not None for row in as_ingested["article_shingle"])
     engine = db.create_db_engine(db_url)
     try:
         db.downgrade(engine, "0002")
         assert "article_entity" not in _tables(db_url)
-        assert "published" not in {c["name"] for c in inspect(engine).get_columns("claim_key")}
+        assert "published" not in {
+            c["name"] for c in inspect(engine).get_columns("article_shingle")
+        }
         db.upgrade(engine)
     finally:
         engine.dispose()

@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 from factdb.cli import app
 from factdb.slots import elapsed, scope_words
 
+from .test_matching import KESSLER, _content
+
 
 def write(folder: Path, name: str, source: str, day: str, title: str, *paragraphs: str) -> Path:
     path = folder / f"{name}.txt"
@@ -212,3 +214,44 @@ def test_elapsed_durations() -> None:
     end = sentence.index("40 minutes") + len("40 minutes")
     assert elapsed(sentence, end)
     assert not elapsed(sentence, sentence.index("36 seconds") + len("36 seconds"))
+
+
+# --- rematch ------------------------------------------------------------------------------
+
+
+def test_rematch_derives_the_same_result_and_keeps_reviews(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    db = f"sqlite:///{tmp_path / 'rematch.db'}"
+    ingest(runner, db, *KESSLER)
+    number = query(runner, db, "conflicts", "--kind", "number")[0]
+    result = runner.invoke(
+        app, ["conflicts", "dismiss", str(number["id"]), "--note", "checked", "--db", db]
+    )
+    assert result.exit_code == 0, result.output
+    before = _content(db, runner)
+    result = runner.invoke(app, ["rematch", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "4 article(s) rematched: 1 stories" in result.stdout
+    assert "(1 reviewed conflicts kept)" in result.stdout
+    facts, conflicts = _content(db, runner)
+    assert facts == before[0]
+    assert {k[:3] for k in conflicts} == {k[:3] for k in before[1]}
+    (kept,) = [c for c in query(runner, db, "conflicts", "--status", "dismissed")]
+    assert (kept["id"], kept["note"]) == (number["id"], "checked")
+
+
+def test_rematch_carries_over_a_database_made_before_stories(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    db = f"sqlite:///{tmp_path / 'old.db'}"
+    ingest(runner, db, *KESSLER)
+    before = _content(db, runner)
+    for args in (["db", "downgrade", "0003"], ["db", "upgrade"]):
+        result = runner.invoke(app, [*args, "--db", db])
+        assert result.exit_code == 0, result.output
+    assert {a["story_id"] for a in query(runner, db, "articles")} == {None}
+    result = runner.invoke(app, ["rematch", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert len({a["story_id"] for a in query(runner, db, "articles")}) == 1
+    assert _content(db, runner)[0] == before[0]
