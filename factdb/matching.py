@@ -704,14 +704,20 @@ def article_claims(
     return load_claim_features(session, claim_ids, synonyms)
 
 
-def _fact_for(session: Session, story_id: int, slot: Slot, head: ClaimFeatures) -> int:
-    """The id of the fact of this slot in this story, created (headed by `head`) if new."""
+def _slot_fact(session: Session, story_id: int, slot: Slot) -> int | None:
+    """The id of the fact of this slot in this story, if there is one."""
     fact = models.Fact
     found = session.execute(
         select(col(fact.id)).where(col(fact.story_id) == story_id, col(fact.slot) == slot.key)
     ).scalar_one_or_none()
+    return None if found is None else int(found)
+
+
+def _fact_for(session: Session, story_id: int, slot: Slot, head: ClaimFeatures) -> int:
+    """The id of the fact of this slot in this story, created (headed by `head`) if new."""
+    found = _slot_fact(session, story_id, slot)
     if found is not None:
-        return int(found)
+        return found
     now = utcnow()
     row = models.Fact(
         claim_id=head.id,
@@ -802,9 +808,23 @@ def match_article(session: Session, article_id: int, synonyms: Synonyms) -> Matc
         row.home = _home_text(home)
         session.add(row)
     new = article_claims(session, article_id, synonyms)
+    restated = _restatements(session, article_id, new, synonyms)
     memberships: list[dict[str, object]] = []
     for claim in sorted(new.values(), key=lambda c: (c.start, c.id)):
         slot, number = claim_slot(claim, home)
+        unmet = slot is None or _slot_fact(session, story.story_id, slot) is None
+        if unmet and claim.id in restated:
+            original, fact_id, overlap = restated[claim.id]
+            link = Link(
+                a=claim,
+                b=original,
+                score=round(overlap, 3),
+                reason=f"restates a claim of a copy of its article (word overlap {overlap:.2f})",
+                quantity_pairs=(),
+            )
+            links.append(link)
+            memberships.append(_membership(claim, fact_id, number, link))
+            continue
         if slot is None:
             fact_id = _singleton_fact(session, story.story_id, claim)
             memberships.append(_membership(claim, fact_id, number, None))
@@ -822,6 +842,39 @@ def match_article(session: Session, article_id: int, synonyms: Synonyms) -> Matc
     _first_links(session, links)
     copies = copy_partners(session, {article_id})
     return MatchResult(article_id, links, copies)
+
+
+RESTATED = 0.5
+
+
+def _restatements(
+    session: Session, article_id: int, new: Mapping[int, ClaimFeatures], synonyms: Synonyms
+) -> dict[int, tuple[ClaimFeatures, int, float]]:
+    """For each new claim, the claim of a copy (or original) of its article that it restates:
+    the one sharing the most content words, when they share at least `RESTATED` of them
+    (Jaccard). A syndicated rewrite says "backed the crackdown against" where its original
+    says "backed the crackdown on": no slot joins such claims, their copy link does."""
+    partners = {a for pair in copy_partners(session, {article_id}) for a in pair} - {article_id}
+    if not partners:
+        return {}
+    rows = session.execute(
+        select(col(models.Claim.id), col(models.FactClaim.fact_id))
+        .join(models.FactClaim, col(models.FactClaim.claim_id) == models.Claim.id)
+        .where(col(models.Claim.article_id).in_(partners))
+    ).all()
+    fact_of = {int(c): int(f) for c, f in rows}
+    olds = load_claim_features(session, fact_of, synonyms)
+    found: dict[int, tuple[ClaimFeatures, int, float]] = {}
+    for claim in new.values():
+        scored = [
+            (len(claim.lemmas & old.lemmas) / len(claim.lemmas | old.lemmas), old.id)
+            for old in olds.values()
+            if claim.lemmas and old.lemmas and old.polarity == claim.polarity
+        ]
+        overlap, best = max(scored, default=(0.0, 0))
+        if overlap >= RESTATED:
+            found[claim.id] = (olds[best], fact_of[best], overlap)
+    return found
 
 
 def _home_text(home: frozenset[str]) -> str:
