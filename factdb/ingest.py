@@ -306,6 +306,7 @@ def ingest(
         records: Iterable[ArticleInput | ReadError | Unchanged] = (
             iter_articles(files, chosen, stdin) if files else ()
         )
+        web = None
         if fetcher is not None:
             web = WebReader(engine, fetcher, chosen, follow_links=follow_links, on_found=on_found)
             polled = stored_feeds(engine) if feeds else []
@@ -320,6 +321,8 @@ def ingest(
                 fresh = ingester.split(batch)
                 claims = extract_batch(ingester.nlp, [_extraction_input(a) for a in fresh])
                 ingester.store_all(fresh, claims)
+        if web is not None:
+            web.save_validators()
     finally:
         if fetcher is not None:
             fetcher.close()

@@ -301,26 +301,24 @@ def find_feed(session: Session, feed: int | str) -> models.Feed | None:
     ).scalar_one_or_none()
 
 
-def record_feed_poll(
-    session: Session,
-    feed_id: int,
-    status: str,
-    *,
-    etag: str | None = None,
-    last_modified: str | None = None,
-    keep_validators: bool = True,
-) -> None:
-    """Record how a poll of a feed went; new validators replace the old unless none came
-    (a 304 or a failure keeps the ones that still describe the stored state)."""
+def record_feed_poll(session: Session, feed_id: int, status: str) -> None:
+    """Record when a feed was polled and how it went (one line)."""
     feed = session.get(models.Feed, feed_id)
     if feed is None:
         return  # removed while the run was polling it
     feed.last_fetched_at = utcnow()
     feed.last_status = status
-    if not keep_validators or etag or last_modified:
-        feed.etag = etag
-        feed.last_modified = last_modified
     session.add(feed)
+
+
+def save_feed_validators(
+    session: Session, feed_id: int, etag: str | None, last_modified: str | None
+) -> None:
+    """Remember a feed's ETag and Last-Modified for the next conditional poll."""
+    feed = session.get(models.Feed, feed_id)
+    if feed is not None:
+        feed.etag, feed.last_modified = etag, last_modified
+        session.add(feed)
 
 
 def count_feed_articles(session: Session, added: dict[int, int]) -> None:

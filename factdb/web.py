@@ -8,7 +8,8 @@ unchanged, so `factdb.ingest` treats files and URLs alike.
 Rules that keep a scheduled poll cheap and idempotent:
 - every fetch is conditional on the validators (ETag, Last-Modified) remembered from the last
   one: per feed in ``feed``, per other URL in ``fetched_url``; an unchanged feed costs one
-  ``304`` and nothing else;
+  ``304`` and nothing else. A run saves the new validators only after storing what they
+  describe, so a run killed half-way refetches next time instead of missing entries;
 - a feed entry whose link is already stored as an article's URL is not fetched again;
 - a summary-only entry (one that does not carry the whole article) has its linked page
   fetched and read as HTML when `follow_links` is on (the default for feeds), else its summary
@@ -66,6 +67,21 @@ class WebReader:
         self.follow_links = follow_links
         # Called with how many more records a feed will yield, once its entries are known.
         self._found = on_found or (lambda _n: None)
+        # Validators of this run's fetches, saved by `save_validators` once the run has stored
+        # what they describe: a run killed half-way must not leave a validator whose next
+        # 304 would hide entries it never stored.
+        self._feed_validators: dict[int, tuple[str | None, str | None]] = {}
+        self._url_validators: dict[str, tuple[int, str | None, str | None]] = {}
+
+    def save_validators(self) -> None:
+        """Remember the ETag and Last-Modified of every feed and URL this run fetched."""
+        with Session(self.engine) as session, session.begin():
+            for feed_id, (etag, modified) in self._feed_validators.items():
+                store.save_feed_validators(session, feed_id, etag, modified)
+            for url, (status, etag, modified) in self._url_validators.items():
+                store.remember_fetch(session, url, status, etag, modified)
+        self._feed_validators.clear()
+        self._url_validators.clear()
 
     # --- URLs -----------------------------------------------------------------------------
 
@@ -100,14 +116,17 @@ class WebReader:
 
     def _fetch_remembered(self, url: str) -> Fetched | ReadError:
         """Fetch `url` conditionally on what `fetched_url` remembers, and remember the answer."""
-        with Session(self.engine) as session:
-            etag, last_modified = store.fetch_validators(session, url)
+        if url in self._url_validators:  # fetched earlier in this run (a second feed)
+            _, etag, last_modified = self._url_validators[url]
+        else:
+            with Session(self.engine) as session:
+                etag, last_modified = store.fetch_validators(session, url)
         try:
             fetched = self.fetcher.get(url, etag=etag, last_modified=last_modified)
         except FetchError as exc:
             return ReadError(url, str(exc))
-        with Session(self.engine) as session, session.begin():
-            store.remember_fetch(session, url, fetched.status, fetched.etag, fetched.last_modified)
+        if not (fetched.not_modified and url in self._url_validators):
+            self._url_validators[url] = (fetched.status, fetched.etag, fetched.last_modified)
         return fetched
 
     # --- feeds ----------------------------------------------------------------------------
@@ -139,12 +158,8 @@ class WebReader:
             self._record_poll(feed.id, f"error: {parsed.error}")
             yield ReadError(feed.url, parsed.error)
             return
-        self._record_poll(
-            feed.id,
-            f"ok: {len(parsed.entries)} entries",
-            etag=fetched.etag,
-            last_modified=fetched.last_modified,
-        )
+        self._record_poll(feed.id, f"ok: {len(parsed.entries)} entries")
+        self._feed_validators[feed.id] = (fetched.etag, fetched.last_modified)
         links = [canonical_url(entry.link) for entry in parsed.entries]
         with Session(self.engine) as session:
             stored = store.known_urls(session, links)
@@ -178,16 +193,9 @@ class WebReader:
         text = fetched.content.decode("utf-8", errors="replace")
         return parse_html(text, link, overrides, url=fetched.url, source=source, feed_id=feed_id)
 
-    def _record_poll(
-        self,
-        feed_id: int,
-        status: str,
-        *,
-        etag: str | None = None,
-        last_modified: str | None = None,
-    ) -> None:
+    def _record_poll(self, feed_id: int, status: str) -> None:
         with Session(self.engine) as session, session.begin():
-            store.record_feed_poll(session, feed_id, status, etag=etag, last_modified=last_modified)
+            store.record_feed_poll(session, feed_id, status)
 
 
 def _with_url(article: ArticleInput, url: str | None) -> ArticleInput:

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import re
+import shutil
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -285,11 +286,21 @@ def test_version(runner: CliRunner) -> None:
     assert result.stdout.strip() == f"factdb {__version__}"
 
 
-@pytest.fixture
-def kessler(db: str, runner: CliRunner) -> str:
+@pytest.fixture(scope="module")
+def kessler_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The four Kessler articles ingested once; each test gets its own copy of the file."""
+    path = tmp_path_factory.mktemp("kessler") / "template.db"
+    runner = CliRunner()
     paths = [str(path) for path in KESSLER.values()]
-    assert ingest(runner, db, *paths)["articles_added"] == 4
-    return db
+    assert ingest(runner, f"sqlite:///{path}", *paths)["articles_added"] == 4
+    return path
+
+
+@pytest.fixture
+def kessler(kessler_template: Path, tmp_path: Path) -> str:
+    copy = tmp_path / "kessler.db"
+    shutil.copyfile(kessler_template, copy)
+    return f"sqlite:///{copy}"
 
 
 def test_claims_csv_has_one_column_per_field_and_no_none(kessler: str, runner: CliRunner) -> None:
