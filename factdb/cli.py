@@ -274,6 +274,12 @@ def _fetch_settings(timeout: float | None, retries: int | None, max_bytes: int |
     return replace(settings, **changes)
 
 
+def progress_wanted(*, quiet: bool, as_json: bool, reads_stdin: bool, terminal: bool) -> bool:
+    """A progress bar is for a person watching: never under --quiet or --json (cron, logs),
+    when standard error is not a terminal, or while articles come from standard input."""
+    return terminal and not (quiet or as_json or reads_stdin)
+
+
 def _progress(show: bool) -> Progress:
     """Articles done / total, percentage, rate and time left, on standard error."""
     return Progress(
@@ -381,7 +387,9 @@ def ingest(
     )
     synonym_table = _synonyms(synonyms)
     settings = _fetch_settings(timeout, retries, max_bytes)
-    show_progress = not quiet and not as_json and sys.stderr.isatty() and "-" not in paths
+    show_progress = progress_wanted(
+        quiet=quiet, as_json=as_json, reads_stdin="-" in paths, terminal=sys.stderr.isatty()
+    )
     files = [p for p in paths if not is_url(p)]
     inputs = count_inputs(files) + (len(paths) - len(files))
     with _database(database) as engine, ingest_lock(engine, wait=wait) as held:

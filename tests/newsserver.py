@@ -120,6 +120,7 @@ class NewsSite:
     rss_delay: float = 0.0
     flaky_failures_left: int = 1
     requests: list[tuple[str, str | None, str]] = field(default_factory=list)
+    user_agents: set[str] = field(default_factory=set)
     feed_requested: threading.Event = field(default_factory=threading.Event)
 
     def publish(self, names: list[str], version: str) -> None:
@@ -142,6 +143,7 @@ def make_handler(site: NewsSite) -> type[BaseHTTPRequestHandler]:
             if etag is not None and self.headers.get("If-None-Match") == etag:
                 status, body = 304, b""
             site.requests.append((path, self.headers.get("If-None-Match"), str(status)))
+            site.user_agents.add(self.headers.get("User-Agent", ""))
             if status in (301, 302):
                 self.send_response(status)
                 self.send_header("Location", body.decode())

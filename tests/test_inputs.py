@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from factdb import __version__
-from factdb.cli import app
+from factdb.cli import app, progress_wanted
 from factdb.formats import detect_format
 from factdb.nlp.dates import parse_publication_date
 from factdb.readers import canonical_url
@@ -391,3 +391,22 @@ def test_sources_merge(db: str, runner: CliRunner) -> None:
     missing = run(runner, db, "sources", "merge", "Reuters", "Bloomberg News")
     assert missing.exit_code == 2
     assert "no source 'Reuters'" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    ("quiet", "as_json", "reads_stdin", "terminal", "shown"),
+    [
+        (False, False, False, True, True),
+        (True, False, False, True, False),
+        (False, True, False, True, False),
+        (False, False, True, True, False),
+        (False, False, False, False, False),
+    ],
+)
+def test_progress_bar_only_for_a_person_watching(
+    quiet: bool, as_json: bool, reads_stdin: bool, terminal: bool, shown: bool
+) -> None:
+    wanted = progress_wanted(
+        quiet=quiet, as_json=as_json, reads_stdin=reads_stdin, terminal=terminal
+    )
+    assert wanted is shown

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from factdb import __version__
 from factdb.cli import app
 
 from .conftest import REPO
@@ -91,6 +92,7 @@ def test_feeds_polled_twice_store_once_and_ask_conditionally(
     assert site.asked("/rss.xml") == [("/rss.xml", '"rss-v1"', "304")]
     assert site.asked("/atom.xml") == [("/atom.xml", '"atom-1"', "304")]
     assert {path for path, _, _ in site.requests} == {"/rss.xml", "/atom.xml"}
+    assert all(agent.startswith(f"factdb/{__version__} ") for agent in site.user_agents)
     assert as_json(runner, db_url, "stats")["articles"] == 3
 
     feeds = as_json(runner, db_url, "feeds", "list")
