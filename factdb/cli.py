@@ -408,9 +408,13 @@ def ingest(
         chosen_workers = workers or choose_workers(inputs)
         try:
             with _progress(show_progress) as progress:
-                total = inputs if not feeds and len(files) == len(paths) else None
-                task = progress.add_task("ingest", total=total, rate="")
+                # A URL or feed counts one until it is fetched; then `grow` adds its entries.
+                feed_count = len(_query(database, queries.list_feeds)) if feeds else 0
+                task = progress.add_task("ingest", total=inputs + feed_count, rate="")
                 started = perf_counter()
+
+                def grow(n: int) -> None:
+                    progress.update(task, total=(progress.tasks[0].total or 0) + n)
 
                 def advance(n: int) -> None:
                     progress.advance(task, n)
@@ -425,6 +429,7 @@ def ingest(
                     synonyms=synonym_table,
                     workers=chosen_workers,
                     on_progress=advance,
+                    on_found=grow,
                     feeds=feeds,
                     fetch_settings=settings,
                     follow_links=follow_links,

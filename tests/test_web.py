@@ -240,3 +240,26 @@ def test_scheduled_ingest_wrapper_is_quiet_unless_something_needs_a_human(
     assert broken.stderr.strip().startswith(f"Error: {site.base}/missing.html: HTTP 404")
     runs = [json.loads(line) for line in (tmp_path / "runs.jsonl").read_text().splitlines()]
     assert [r["articles_added"] for r in runs] == [2, 0, 0]
+
+
+def test_progress_total_grows_with_each_feeds_entries(
+    tmp_path: Any, site: NewsSite, nlp: Any
+) -> None:
+    """Each feed counts one until it is fetched, then its entries: the progress callbacks
+    end exactly at the grown total."""
+    from sqlmodel import Session
+
+    from factdb import store
+    from factdb.db import open_engine
+    from factdb.ingest import ingest
+
+    engine = open_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    with Session(engine) as session, session.begin():
+        store.add_feed(session, site.base + "/rss.xml", None)
+        store.add_feed(session, site.base + "/atom.xml", None)
+    done: list[int] = []
+    found: list[int] = []
+    report = ingest(engine, [], nlp=nlp, feeds=True, on_progress=done.append, on_found=found.append)
+    assert report.articles_added == 3
+    assert sum(done) == 2 + sum(found) == report.files_seen == 4
+    engine.dispose()
