@@ -1,9 +1,9 @@
 """Dates: the publication date from metadata, and event dates found in sentences.
 
 `parse_publication_date` reads the date an article's metadata carries ("2022-01-08",
-"Sat, 08 Jan 2022 14:05:00 +0000", "January 8, 2022", ...). It never fills a missing part
-from the clock and never accepts "today": a publication date that is not written down stays
-missing (DOMAIN.md, Dates).
+"Sat, 08 Jan 2022 14:05:00 +0000", "January 8, 2022", ...). A publication date that is not
+written down stays missing (DOMAIN.md, Dates); words that need a reference day ("yesterday",
+"March 5") are read only when the caller passes the day of ingest as `today`.
 
 `extract_dates` finds the date expressions of one sentence and resolves each to a period of
 days against the publication date, reading the tense of the verb that governs it: in an
