@@ -8,25 +8,47 @@ not be used; 2 usage error (bad option value, unknown id). Errors go to standard
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Annotated, Any, NoReturn
+from time import perf_counter
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
 from alembic.util.exc import CommandError
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
-from factdb import db, queries
+from factdb import __version__, db, queries
 from factdb.conflicts import KINDS as CONFLICT_KINDS
 from factdb.conflicts import set_conflict_status
-from factdb.output import Column, OutputFormat, cell, field, render, render_object
+from factdb.output import (
+    Column,
+    OutputFormat,
+    cell,
+    field,
+    print_table,
+    render,
+    render_object,
+)
 from factdb.readers import Overrides, count_inputs
+
+if TYPE_CHECKING:
+    from factdb.nlp.dates import DateOrder
 from factdb.synonyms import SynonymFileError, Synonyms, load_synonyms
 
 app = typer.Typer(
@@ -41,11 +63,46 @@ conflicts_app = typer.Typer(
     help="List conflicting claims, or review them (dismiss / resolve).",
     invoke_without_command=True,
 )
+feeds_app = typer.Typer(
+    help="The RSS/Atom feeds `factdb ingest --feeds` polls: add, list, remove.",
+    no_args_is_help=True,
+)
+sources_app = typer.Typer(
+    help="List sources with their counts, or merge two spellings of one (sources merge).",
+    invoke_without_command=True,
+)
+delete_app = typer.Typer(help="Delete stored records.", no_args_is_help=True)
 app.add_typer(show_app, name="show")
 app.add_typer(db_app, name="db")
 app.add_typer(conflicts_app, name="conflicts")
+app.add_typer(feeds_app, name="feeds")
+app.add_typer(sources_app, name="sources")
+app.add_typer(delete_app, name="delete")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"factdb {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """factdb: who claimed what, when — and where sources disagree."""
+
+
+def warn(message: str) -> None:
+    """Print one ``Warning:`` line to standard error."""
+    err.print(f"[yellow]Warning:[/] {message}", markup=True, highlight=False)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -54,15 +111,20 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
-def parse_date_option(value: str | None) -> date | None:
-    """Typer callback: a date given on the command line, in any format feeds use."""
+def parse_date_option(value: str | None, order: DateOrder | None = None) -> date | None:
+    """A date given on the command line, in the formats people and feeds use: ISO, written
+    ("March 5, 2024", "March 5" = the latest March 5 up to today), relative ("yesterday"),
+    and all-numeric ("12/03/2024", read by `order` when day and month could swap)."""
     if value is None:
         return None
     from factdb.nlp.dates import parse_publication_date
 
-    parsed = parse_publication_date(value)
+    parsed = parse_publication_date(value, today=date.today(), order=order)
     if parsed is None:
-        raise typer.BadParameter(f"cannot read {value!r} as a date; use e.g. 2022-01-08")
+        hint = "use e.g. 2022-01-08, 'March 5' or yesterday"
+        if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", value.strip()):
+            hint = "day and month could swap: add --date-order dmy (12/03 = 12 March) or mdy"
+        raise typer.BadParameter(f"cannot read {value!r} as a date; {hint}")
     return parsed
 
 
@@ -137,11 +199,15 @@ def _synonyms(path: str | None) -> Synonyms:
         fail(str(exc), code=2)
 
 
-def _usage_date(option: str, value: str | None) -> date | None:
+def _date_option(option: str, value: str | None, order: DateOrder | None = None) -> date | None:
     try:
-        return parse_date_option(value)
+        return parse_date_option(value, order)
     except typer.BadParameter as exc:
         fail(f"{option}: {exc}", code=2)
+
+
+def _usage_date(option: str, value: str | None) -> date | None:
+    return _date_option(option, value, _date_order(os.environ.get("FACTDB_DATE_ORDER")))
 
 
 @contextmanager
@@ -169,21 +235,121 @@ def _query(url: str | None, action: Callable[[Session], Any]) -> Any:
 # --- ingest -------------------------------------------------------------------------------
 
 
+DateOrderOption = Annotated[
+    str | None,
+    typer.Option(
+        "--date-order",
+        envvar="FACTDB_DATE_ORDER",
+        help="How to read all-numeric dates whose day and month could swap: dmy (12/03/2024 "
+        "= 12 March) or mdy (= December 3). Unset: such a date is left missing, with a warning.",
+    ),
+]
+
+
+def _date_order(value: str | None) -> DateOrder | None:
+    if value is None or not value.strip():
+        return None
+    order = value.strip().lower()
+    if order not in ("dmy", "mdy"):
+        fail(f"--date-order must be dmy or mdy (got {value!r})", code=2)
+    return cast("DateOrder", order)
+
+
+def _fetch_settings(timeout: float | None, retries: int | None, max_bytes: int | None) -> Any:
+    from factdb.fetch import FetchSettings
+
+    try:
+        settings = FetchSettings.from_env()
+    except ValueError as exc:
+        fail(str(exc), code=2)
+    changes: dict[str, Any] = {}
+    if timeout is not None:
+        changes["timeout"] = timeout
+    if retries is not None:
+        changes["retries"] = retries
+    if max_bytes is not None:
+        changes["max_bytes"] = max_bytes
+    from dataclasses import replace
+
+    return replace(settings, **changes)
+
+
+def progress_wanted(*, quiet: bool, as_json: bool, reads_stdin: bool, terminal: bool) -> bool:
+    """A progress bar is for a person watching: never under --quiet or --json (cron, logs),
+    when standard error is not a terminal, or while articles come from standard input."""
+    return terminal and not (quiet or as_json or reads_stdin)
+
+
+def _progress(show: bool) -> Progress:
+    """Articles done / total, percentage, rate and time left, on standard error."""
+    return Progress(
+        TextColumn("Ingesting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not show,
+    )
+
+
 @app.command()
 def ingest(
     paths: Annotated[
-        list[str],
-        typer.Argument(help="Article files, directories (read recursively), or - for stdin."),
-    ],
+        list[str] | None,
+        typer.Argument(
+            help="Article files (text, HTML, JSON, JSON Lines, RSS/Atom), directories (read "
+            "recursively), URLs, or - for stdin.",
+            show_default=False,
+        ),
+    ] = None,
+    feeds: Annotated[
+        bool, typer.Option("--feeds", help="Poll every feed of `factdb feeds list` once.")
+    ] = False,
     source: Annotated[str | None, typer.Option(help="Source name for every article.")] = None,
     published: Annotated[
         str | None,
-        typer.Option("--date", help="Publication date for every article (e.g. 2022-01-08)."),
+        typer.Option(
+            "--date",
+            help="Publication date for every article: 2022-01-08, 'March 5', yesterday, "
+            "12/03/2024 (with --date-order).",
+        ),
     ] = None,
+    date_order: DateOrderOption = None,
     title: Annotated[str | None, typer.Option(help="Title for every article.")] = None,
     author: Annotated[str | None, typer.Option(help="Author for every article.")] = None,
+    follow_links: Annotated[
+        bool,
+        typer.Option(
+            "--follow-links/--no-follow-links",
+            help="For a feed entry that carries only a summary, fetch and read the linked page.",
+        ),
+    ] = True,
+    wait: Annotated[
+        bool,
+        typer.Option(
+            "--wait", help="If another ingest is running, wait for it instead of exiting."
+        ),
+    ] = False,
+    timeout: Annotated[
+        float | None,
+        typer.Option(min=0.01, help="Seconds before a fetch times out (default 20)."),
+    ] = None,
+    retries: Annotated[
+        int | None,
+        typer.Option(min=0, help="Retries of a fetch that timed out or got a 5xx (default 2)."),
+    ] = None,
+    max_bytes: Annotated[
+        int | None,
+        typer.Option(min=1, help="Largest page or feed fetched, in bytes (default 10000000)."),
+    ] = None,
     quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No progress bar, warnings or summary (cron).")
+        bool,
+        typer.Option("--quiet", "-q", help="Only errors: no progress bar, warnings or summary."),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     workers: Annotated[
@@ -199,42 +365,74 @@ def ingest(
 ) -> None:
     """Split articles into atomic claims and store them.
 
-    Re-ingesting an article already stored (same text) adds nothing. Each article is stored
-    in its own transaction; a bad file is reported and the others are still ingested (exit 1).
+    Re-ingesting an article already stored (same text, or same canonical URL) adds nothing.
+    Each article is stored in its own transaction; a bad file or failed URL is reported and the
+    others are still ingested (exit 1). One ingest runs at a time per database: a second one
+    exits 0 at once saying "another ingest is running", unless --wait.
 
-    Example: factdb ingest seeds/ --quiet
+    Example: factdb ingest seeds/ --quiet ; factdb ingest --feeds --quiet
     """
-    # Imported here: loading spaCy costs half a second that the query commands do not need.
-    from factdb.ingest import choose_workers
-    from factdb.ingest import ingest as run_ingest
-    from factdb.nlp.pipeline import ModelNotInstalledError
+    from factdb.lock import ingest_lock
+    from factdb.web import is_url
 
+    paths = paths or []
+    if not paths and not feeds:
+        fail("name files, directories, URLs or - to ingest, or give --feeds", code=2)
+    order = _date_order(date_order)
+    when = _date_option("--date", published, order)
+    if when is not None and when > date.today() and not quiet:
+        warn(f"--date {when} is in the future; check it")
     overrides = Overrides(
-        source=source, title=title, author=author, published=_usage_date("--date", published)
+        source=source, title=title, author=author, published=when, date_order=order
     )
     synonym_table = _synonyms(synonyms)
-    show_progress = not quiet and not as_json and sys.stderr.isatty() and "-" not in paths
-    inputs = count_inputs(paths)
-    chosen_workers = workers or choose_workers(inputs)
-    with _database(database) as engine:
+    settings = _fetch_settings(timeout, retries, max_bytes)
+    show_progress = progress_wanted(
+        quiet=quiet, as_json=as_json, reads_stdin="-" in paths, terminal=sys.stderr.isatty()
+    )
+    files = [p for p in paths if not is_url(p)]
+    inputs = count_inputs(files) + (len(paths) - len(files))
+    with _database(database) as engine, ingest_lock(engine, wait=wait) as held:
+        if not held:  # checked before loading spaCy: a run that steps aside costs nothing
+            message = "another ingest is running on this database; nothing done (--wait queues)"
+            if as_json:
+                typer.echo(json.dumps({"locked": True, "message": message}, indent=2))
+            elif not quiet:
+                err.print(message, highlight=False)
+            return
+        # Imported here: loading spaCy costs seconds that the query commands do not need.
+        from factdb.ingest import choose_workers
+        from factdb.ingest import ingest as run_ingest
+        from factdb.nlp.pipeline import ModelNotInstalledError
+
+        chosen_workers = workers or choose_workers(inputs)
         try:
-            with Progress(
-                TextColumn("Ingesting"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=err,
-                transient=True,
-                disable=not show_progress,
-            ) as progress:
-                task = progress.add_task("ingest", total=inputs)
+            with _progress(show_progress) as progress:
+                # A URL or feed counts one until it is fetched; then `grow` adds its entries.
+                feed_count = len(_query(database, queries.list_feeds)) if feeds else 0
+                task = progress.add_task("ingest", total=inputs + feed_count, rate="")
+                started = perf_counter()
+
+                def grow(n: int) -> None:
+                    progress.update(task, total=(progress.tasks[0].total or 0) + n)
+
+                def advance(n: int) -> None:
+                    progress.advance(task, n)
+                    done = progress.tasks[0].completed
+                    rate = done / max(perf_counter() - started, 1e-6)
+                    progress.update(task, rate=f"{rate:.1f}/s")
+
                 report = run_ingest(
                     engine,
                     paths,
                     overrides=overrides,
                     synonyms=synonym_table,
                     workers=chosen_workers,
-                    on_progress=lambda n: progress.advance(task, n),
+                    on_progress=advance,
+                    on_found=grow,
+                    feeds=feeds,
+                    fetch_settings=settings,
+                    follow_links=follow_links,
                 )
         except ModelNotInstalledError as exc:
             fail(str(exc))
@@ -242,13 +440,15 @@ def ingest(
         err.print(f"[bold red]Error:[/] {message}", markup=True, highlight=False)
     if not quiet:
         for message in report.warnings:
-            err.print(f"[yellow]Warning:[/] {message}", markup=True, highlight=False)
+            warn(message)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     elif not quiet:
         if report.duplicates and not report.articles_added:
             typer.echo("Nothing new: every article was already stored.")
         typer.echo(report.summary())
+        if report.conflicts_added:
+            typer.echo(f"See them with: factdb conflicts --new   (run {report.run_id})")
     if report.errors:
         raise typer.Exit(1)
 
@@ -339,17 +539,79 @@ def _side(key: str, part: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str
     return lambda record: part(record[key]) if record.get(key) else None
 
 
+def _who(claim: dict[str, Any]) -> str:
+    """``Source, 2024-03-05`` for a claim, with ``?`` and ``undated`` for what is missing."""
+    return f"{claim['source'] or '?'}, {_published(claim) or 'undated'}"
+
+
+def _report_line(claim: dict[str, Any]) -> str:
+    """Two lines for a compact table: who and when, then the claim's numbers or text."""
+    return f"{_who(claim)}\n{_quantities_text(claim) or claim['text']}"
+
+
+# Compact enough to scan: two lines a row (who and when, then what), cut with an ellipsis.
 CONFLICT_COLUMNS = [
     field("id"),
     field("kind"),
     field("status"),
-    field("confidence"),
-    Column("source A", _side("claim_a", lambda c: f"{c['source']} {_published(c) or ''}"), 22),
-    Column("claim A", _side("claim_a", lambda c: c["text"]), 45),
-    Column("source B", _side("claim_b", lambda c: f"{c['source']} {_published(c) or ''}"), 22),
-    Column("claim B", _side("claim_b", lambda c: c["text"]), 45),
-    field("explanation", max_width=50),
+    Column("A", _side("claim_a", _report_line), 48, no_wrap=True),
+    Column("B", _side("claim_b", _report_line), 48, no_wrap=True),
 ]
+CONFLICT_CSV_COLUMNS = [
+    field("id"),
+    field("kind"),
+    field("status"),
+    field("confidence"),
+    field("rule"),
+    Column("claim_a_id", _side("claim_a", lambda c: c["id"])),
+    Column("source_a", _side("claim_a", lambda c: c["source"])),
+    Column("published_a", _side("claim_a", _published)),
+    Column("evidence_a", _side("claim_a", lambda c: c["text"])),
+    Column("claim_b_id", _side("claim_b", lambda c: c["id"])),
+    Column("source_b", _side("claim_b", lambda c: c["source"])),
+    Column("published_b", _side("claim_b", _published)),
+    Column("evidence_b", _side("claim_b", lambda c: c["text"])),
+    field("explanation"),
+    field("note"),
+    field("created_at"),
+]
+
+
+def _quantity(name: str) -> Column:
+    return Column(name, lambda row: row["quantity"][name] if row.get("quantity") else None)
+
+
+# One row per quantity of a claim (a claim without numbers: one row, empty number columns).
+CLAIM_CSV_COLUMNS = [
+    field("id"),
+    field("article_id"),
+    field("source"),
+    field("published"),
+    field("published_inferred"),
+    field("speaker"),
+    field("polarity"),
+    field("hedged"),
+    field("event_date"),
+    field("event_date_end"),
+    field("event_date_text"),
+    Column("evidence", lambda r: r["text"]),
+    _quantity("raw"),
+    _quantity("value"),
+    _quantity("low"),
+    _quantity("high"),
+    _quantity("low_inclusive"),
+    _quantity("high_inclusive"),
+    _quantity("qualifier"),
+    _quantity("unit"),
+    _quantity("counted"),
+    _quantity("predicate"),
+    field("fact_id"),
+]
+
+
+def _claim_rows(claim: dict[str, Any]) -> list[dict[str, Any]]:
+    quantities = claim["quantities"] or [None]
+    return [{**claim, "quantity": quantity} for quantity in quantities]
 
 
 def _reports(fact: dict[str, Any]) -> str:
@@ -420,8 +682,9 @@ def stories(
     render(rows, fmt, STORY_COLUMNS, title="Stories")
 
 
-@app.command()
+@sources_app.callback()
 def sources(
+    ctx: typer.Context,
     source: SourceOption = None,
     limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.TABLE,
@@ -431,6 +694,8 @@ def sources(
 
     Example: factdb sources --format csv
     """
+    if ctx.invoked_subcommand is not None:
+        return
     filters = queries.Filters(source=source, limit=limit)
     rows = _query(database, lambda s: queries.list_sources(s, filters))
     render(rows, fmt, SOURCE_COLUMNS, title="Sources")
@@ -464,7 +729,14 @@ def claims(
     )
     synonym_table = _synonyms(synonyms)
     rows = _query(database, lambda s: queries.list_claims(s, filters, synonym_table))
-    render(rows, fmt, CLAIM_COLUMNS, title="Claims")
+    render(
+        rows,
+        fmt,
+        CLAIM_COLUMNS,
+        title="Claims",
+        csv_columns=CLAIM_CSV_COLUMNS,
+        csv_rows=_claim_rows,
+    )
 
 
 @conflicts_app.callback()
@@ -475,6 +747,15 @@ def conflicts(
         typer.Option(help="Only this kind: number, update, polarity, direction or date."),
     ] = None,
     status: Annotated[str, typer.Option(help="open, dismissed, resolved or all.")] = "open",
+    new: Annotated[
+        bool, typer.Option("--new", help="Only conflicts found by the latest ingest run.")
+    ] = False,
+    since_run: Annotated[
+        int | None,
+        typer.Option(
+            "--since-run", min=1, help="Only conflicts found by ingest run N and later runs."
+        ),
+    ] = None,
     source: SourceOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
@@ -486,6 +767,9 @@ def conflicts(
 ) -> None:
     """List claims of different sources that conflict, each with the rule that fired.
 
+    --new lists what the latest ingest run found (for a cron job to mail or post); --since-run
+    N what runs N and later found (the run ids are in `factdb ingest --json` and `stats`).
+
     Example: factdb conflicts --kind number --status all --format json
     """
     if ctx.invoked_subcommand is not None:
@@ -494,10 +778,21 @@ def conflicts(
         fail(f"--status must be one of open, dismissed, resolved, all (got {status!r})", code=2)
     if kind is not None and kind not in CONFLICT_KINDS:
         fail(f"--kind must be one of {', '.join(CONFLICT_KINDS)} (got {kind!r})", code=2)
+    if new and since_run is not None:
+        fail("give --new or --since-run, not both", code=2)
     base = _filters(source, since, until, search, entity, limit)
-    filters = queries.ConflictFilters(**vars(base), kind=kind, status=status)
-    rows = _query(database, lambda s: queries.list_conflicts(s, filters))
-    render(rows, fmt, CONFLICT_COLUMNS, title="Conflicts")
+
+    def find(session: Session) -> list[dict[str, Any]]:
+        first_run = queries.latest_run_id(session) if new else since_run
+        if (new or since_run is not None) and first_run is None:
+            return []
+        filters = queries.ConflictFilters(
+            **vars(base), kind=kind, status=status, since_run=first_run
+        )
+        return queries.list_conflicts(session, filters)
+
+    rows = _query(database, find)
+    render(rows, fmt, CONFLICT_COLUMNS, title="Conflicts", csv_columns=CONFLICT_CSV_COLUMNS)
 
 
 @app.command()
@@ -580,12 +875,47 @@ def _show(
     kind: str,
     record_id: int,
     lookup: Callable[[Session, int], dict[str, Any] | None],
+    table: Callable[[dict[str, Any]], None] | None = None,
 ) -> None:
     """Print one record, or a usage error pointing at the command that lists them."""
     record = _query(database, lambda s: lookup(s, record_id))
     if record is None:
         fail(f"no {kind} with id {record_id}; list them with `factdb {kind}s`", code=2)
-    render_object(record, fmt)
+    if table is not None and fmt is OutputFormat.TABLE:
+        table(record)
+    else:
+        render_object(record, fmt)
+
+
+FACT_CLAIM_COLUMNS = [
+    field("id", "claim"),
+    field("source", max_width=20),
+    Column("published", _published, 12),
+    field("speaker", max_width=16),
+    field("text", "claim text", max_width=60),
+    Column("quantities", _quantities_text, 36),
+    Column("link", lambda c: c["fact_score"] and f"{c['fact_score']:.2f} {c['fact_reason']}", 30),
+]
+FACT_CONFLICT_COLUMNS = [
+    field("id"),
+    field("kind"),
+    field("status"),
+    field("confidence"),
+    Column("claims", lambda k: f"#{k['claim_a_id']} vs #{k['claim_b_id']}"),
+]
+
+
+def _fact_table(fact: dict[str, Any]) -> None:
+    """A fact as a person reads it: a summary, then one row per report, then its conflicts."""
+    summary = {
+        key: ", ".join(value) if isinstance(value, list) else value
+        for key, value in fact.items()
+        if key not in ("claims", "conflicts")
+    }
+    render_object(summary, OutputFormat.TABLE)
+    print_table(fact["claims"], FACT_CLAIM_COLUMNS, sys.stdout, title="Reports")
+    if fact.get("conflicts"):
+        print_table(fact["conflicts"], FACT_CONFLICT_COLUMNS, sys.stdout, title="Conflicts")
 
 
 @show_app.command("claim")
@@ -624,7 +954,7 @@ def show_fact(
 
     Example: factdb show fact 4 --format json
     """
-    _show(database, fmt, "fact", fact_id, queries.get_fact)
+    _show(database, fmt, "fact", fact_id, queries.get_fact, table=_fact_table)
 
 
 # --- database -----------------------------------------------------------------------------
@@ -730,6 +1060,121 @@ def _review(database: str | None, conflict_id: int, status: str, note: str) -> N
                 2,
             )
     typer.echo(f"Conflict {conflict_id} {status}.")
+
+
+# --- feeds --------------------------------------------------------------------------------
+
+FEED_COLUMNS = [
+    field("id"),
+    field("url", max_width=50),
+    field("source", max_width=24),
+    field("articles"),
+    field("last_fetched_at", "last fetch", max_width=19),
+    field("last_status", "status", max_width=30),
+    field("etag", max_width=20),
+]
+
+
+@feeds_app.command("add")
+def feeds_add(
+    url: Annotated[str, typer.Argument(help="The feed's URL (RSS or Atom).")],
+    source: Annotated[
+        str | None, typer.Option(help="Source name for its articles (default: the page's site).")
+    ] = None,
+    database: DbOption = None,
+) -> None:
+    """Add a feed to the list `factdb ingest --feeds` polls.
+
+    Example: factdb feeds add https://example.org/world.rss --source "Example News"
+    """
+    from factdb import store
+    from factdb.web import is_url
+
+    if not is_url(url):
+        fail(f"{url!r} is not an http:// or https:// URL", code=2)
+    with _database(database) as engine, Session(engine) as session, session.begin():
+        try:
+            feed = store.add_feed(session, url, source)
+        except store.FeedExistsError as exc:
+            fail(str(exc), code=2)
+        feed_id = feed.id
+    typer.echo(f"Feed {feed_id} added: {url}. Poll it with: factdb ingest --feeds")
+
+
+@feeds_app.command("list")
+def feeds_list(fmt: FormatOption = OutputFormat.TABLE, database: DbOption = None) -> None:
+    """List the feeds with their last fetch, status, ETag and article count.
+
+    Example: factdb feeds list --format json
+    """
+    render(_query(database, queries.list_feeds), fmt, FEED_COLUMNS, title="Feeds")
+
+
+@feeds_app.command("remove")
+def feeds_remove(
+    feed: Annotated[str, typer.Argument(help="Feed id or URL (see `factdb feeds list`).")],
+    database: DbOption = None,
+) -> None:
+    """Remove a feed from the list; the articles it brought stay.
+
+    Example: factdb feeds remove 3
+    """
+    from factdb import store
+
+    with _database(database) as engine, Session(engine) as session, session.begin():
+        removed = store.remove_feed(session, feed)
+        if removed is None:
+            fail(f"no feed {feed!r}; list them with `factdb feeds list`", code=2)
+        url = removed.url
+    typer.echo(f"Feed removed: {url}")
+
+
+# --- deleting and merging -------------------------------------------------------------------
+
+
+@delete_app.command("article")
+def delete_article(
+    article_id: Annotated[int, typer.Argument(help="Article id (see `factdb articles`).")],
+    database: DbOption = None,
+) -> None:
+    """Delete an article with its claims, their fact links and their conflicts.
+
+    Example: factdb delete article 12
+    """
+    from factdb import store
+
+    with _database(database) as engine, Session(engine) as session, session.begin():
+        deleted = store.delete_article(session, article_id)
+        if deleted is None:
+            fail(f"no article with id {article_id}; list them with `factdb articles`", code=2)
+    typer.echo(
+        f"Article {article_id} deleted ({deleted.claims} claims, {deleted.conflicts} "
+        f"conflicts, {deleted.facts_removed} facts left empty)."
+    )
+
+
+@sources_app.command("merge")
+def sources_merge(
+    merged: Annotated[str, typer.Argument(help="Source to merge away (name or id).")],
+    into: Annotated[str, typer.Argument(help="Source to keep (name or id).")],
+    database: DbOption = None,
+) -> None:
+    """Merge source A into source B: A's articles move to B and A is deleted (two spellings
+    of one outlet, such as "Bloomberg" and "Bloomberg News").
+
+    Example: factdb sources merge Bloomberg "Bloomberg News"
+    """
+    from factdb import store
+
+    with _database(database) as engine, Session(engine) as session, session.begin():
+        try:
+            kept, moved = store.merge_sources(session, merged, into)
+        except store.SourceNotFoundError as exc:
+            fail(f"no source {exc.args[0]!r}; list them with `factdb sources`", code=2)
+        except ValueError as exc:
+            fail(str(exc), code=2)
+        name = kept.name
+    typer.echo(f"Merged {merged!r} into {name!r} ({moved} articles moved).")
 
 
 def main() -> None:

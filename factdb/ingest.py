@@ -9,10 +9,10 @@ hash is already stored are skipped before any NLP work, so re-running a cron job
 from __future__ import annotations
 
 import os
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from time import perf_counter
 from typing import BinaryIO, TextIO, TypeVar
 
@@ -24,12 +24,14 @@ from sqlmodel import Session
 from factdb import store
 from factdb.conflicts import record_conflicts
 from factdb.copies import detect_copies
+from factdb.fetch import Fetcher, FetchSettings
 from factdb.matching import match_article
 from factdb.nlp.extract import ArticleText, ParallelExtractor, extract_batch
 from factdb.nlp.pipeline import load_nlp
 from factdb.nlp.types import ClaimDraft
 from factdb.readers import ArticleInput, Overrides, ReadError, iter_articles
 from factdb.synonyms import Synonyms, load_synonyms
+from factdb.web import Unchanged, WebReader, is_url, stored_feeds
 
 T = TypeVar("T")
 DEFAULT_BATCH_SIZE = 32
@@ -67,6 +69,7 @@ class AddedArticle:
     origin: str
     claims: int
     quantities: int
+    feed_id: int | None = None
 
 
 @dataclass
@@ -82,6 +85,8 @@ class IngestReport:
     conflicts_added: int = 0
     claim_matches: int = 0
     copies_found: int = 0
+    unchanged: int = 0  # URLs and feeds that answered 304, feed entries already stored by URL
+    locked: bool = False  # another ingest held the lock, so this run did nothing
     seconds: float = 0.0
     added: list[AddedArticle] = field(default_factory=list)
     duplicate_origins: list[str] = field(default_factory=list)
@@ -96,6 +101,8 @@ class IngestReport:
             f"claims, {self.copies_found} copies, {self.conflicts_added} new conflicts), "
             f"{self.duplicates} already stored, {len(self.errors)} rejected"
         )
+        if self.unchanged:
+            text += f", {self.unchanged} unchanged"
         return f"{text} in {self.seconds:.1f}s"
 
     def to_dict(self) -> dict[str, object]:
@@ -164,12 +171,18 @@ class _Ingester:
         # are recognised, the others one by one as they are stored.
         self._progress = on_progress or (lambda _done: None)
 
-    def split(self, batch: Sequence[ArticleInput | ReadError]) -> list[ArticleInput]:
-        """Record the read errors and duplicates of a batch; return the articles to extract."""
+    def split(self, batch: Sequence[ArticleInput | ReadError | Unchanged]) -> list[ArticleInput]:
+        """Record the read errors and duplicates of a batch; return the articles to extract.
+
+        An article is a duplicate when its content hash or its (canonical) URL is stored, or
+        when this run already took it.
+        """
         self.report.files_seen += len(batch)
         articles: list[ArticleInput] = []
         for item in batch:
-            if isinstance(item, ReadError):
+            if isinstance(item, Unchanged):
+                self.report.unchanged += 1
+            elif isinstance(item, ReadError):
                 self.report.errors.append(format_read_error(item))
             elif len(item.text) > self.nlp.max_length:
                 self.report.errors.append(
@@ -177,16 +190,17 @@ class _Ingester:
                     f"{self.nlp.max_length:,} the NLP pipeline accepts; split it into parts"
                 )
             else:
-                self.report.warnings.extend(f"{item.origin}: {w}" for w in item.warnings)
                 articles.append(item)
         with Session(self.engine) as session:
             stored = store.known_hashes(session, (a.content_hash for a in articles))
+            stored |= store.known_urls(session, (a.url for a in articles))
         fresh: list[ArticleInput] = []
         for article in articles:
-            if article.content_hash in stored or article.content_hash in self._seen:
+            keys = {article.content_hash, article.url} - {None}
+            if keys & stored or keys & self._seen:
                 self._duplicate(article)
             else:
-                self._seen.add(article.content_hash)
+                self._seen.update(key for key in keys if key)
                 fresh.append(article)
         self._progress(len(batch) - len(fresh))
         return fresh
@@ -208,6 +222,9 @@ class _Ingester:
                 self._duplicate(article)
                 continue
             stored = result.stored
+            # Warnings (no date, no source) only for what is stored: a later run that skips
+            # the same file has nothing to say about it.
+            self.report.warnings.extend(f"{article.origin}: {w}" for w in article.warnings)
             self.report.articles_added += 1
             self.report.claims_added += len(stored.claim_ids)
             self.report.quantities_added += stored.quantity_count
@@ -216,14 +233,18 @@ class _Ingester:
             self.report.copies_found += result.copies
             self.report.added.append(
                 AddedArticle(
-                    stored.article_id, article.origin, len(stored.claim_ids), stored.quantity_count
+                    stored.article_id,
+                    article.origin,
+                    len(stored.claim_ids),
+                    stored.quantity_count,
+                    article.feed_id,
                 )
             )
 
 
 def _ingest_in_parallel(
     ingester: _Ingester,
-    batches: Iterable[list[ArticleInput | ReadError]],
+    batches: Iterable[list[ArticleInput | ReadError | Unchanged]],
     workers: int,
 ) -> None:
     """Keep every worker busy with the next batches while finished ones are stored in order."""
@@ -257,11 +278,18 @@ def ingest(
     batch_size: int = DEFAULT_BATCH_SIZE,
     workers: int = 1,
     on_progress: Callable[[int], None] | None = None,
+    feeds: bool = False,
+    fetch_settings: FetchSettings | None = None,
+    follow_links: bool = True,
+    on_found: Callable[[int], None] | None = None,
 ) -> IngestReport:
-    """Ingest files, directories (recursively) and ``-`` (standard input) into the database.
+    """Ingest files, directories (recursively), ``-`` (standard input), URLs and, with
+    `feeds`, every stored feed into the database.
 
     With `workers` > 1, parsing and extraction run in that many worker processes while this
     process stores; storing stays in one process, in input order, one transaction per article.
+    URLs and feeds are fetched as the run goes (see `factdb.web`); `on_found` is told how many
+    more records than announced a URL or feed turned out to hold, for a progress total.
     Returns the run's report; rejected inputs are listed in `errors` and never stop the run.
     """
     started = perf_counter()
@@ -270,15 +298,36 @@ def ingest(
     ingester = _Ingester(
         engine, nlp or load_nlp(), synonyms or load_synonyms(), report, on_progress
     )
-    batches = _batched(iter_articles(paths, overrides or Overrides(), stdin), batch_size)
-    if workers > 1:
-        _ingest_in_parallel(ingester, batches, workers)
-    else:
-        for batch in batches:
-            fresh = ingester.split(batch)
-            claims = extract_batch(ingester.nlp, [_extraction_input(a) for a in fresh])
-            ingester.store_all(fresh, claims)
+    chosen = overrides or Overrides()
+    urls = [path for path in paths if is_url(path)]
+    files = [path for path in paths if not is_url(path)]
+    fetcher = Fetcher(fetch_settings) if urls or feeds else None
+    try:
+        records: Iterable[ArticleInput | ReadError | Unchanged] = (
+            iter_articles(files, chosen, stdin) if files else ()
+        )
+        web = None
+        if fetcher is not None:
+            web = WebReader(engine, fetcher, chosen, follow_links=follow_links, on_found=on_found)
+            polled = stored_feeds(engine) if feeds else []
+            if feeds and not polled:
+                report.warnings.append("no feeds to poll; add one with `factdb feeds add URL`")
+            records = chain(records, web.urls(urls), web.feeds(polled))
+        batches = _batched(records, batch_size)
+        if workers > 1:
+            _ingest_in_parallel(ingester, batches, workers)
+        else:
+            for batch in batches:
+                fresh = ingester.split(batch)
+                claims = extract_batch(ingester.nlp, [_extraction_input(a) for a in fresh])
+                ingester.store_all(fresh, claims)
+        if web is not None:
+            web.save_validators()
+    finally:
+        if fetcher is not None:
+            fetcher.close()
     report.seconds = perf_counter() - started
+    per_feed = Counter(a.feed_id for a in report.added if a.feed_id is not None)
     with Session(engine) as session, session.begin():
         store.finish_run(
             session,
@@ -288,5 +337,7 @@ def ingest(
             duplicates=report.duplicates,
             claims_added=report.claims_added,
             errors=report.errors,
+            conflicts_added=report.conflicts_added,
         )
+        store.count_feed_articles(session, dict(per_feed))
     return report

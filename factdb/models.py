@@ -59,6 +59,8 @@ class IngestRun(SQLModel, table=True):
     errors: int = 0
     claims_added: int = 0
     error_details: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Conflicts this run recorded; `factdb conflicts --new` lists them by their created_at.
+    conflicts_added: int = 0
 
 
 class Story(SQLModel, table=True):
@@ -90,7 +92,13 @@ class StoryEntity(SQLModel, table=True):
 
 
 class Article(SQLModel, table=True):
-    """One ingested article; `text` is the stored body that claim offsets point into."""
+    """One ingested article; `text` is the stored body that claim offsets point into.
+
+    `url` is the page's canonical URL when it has one: the same page reached again (through
+    a second feed, or as a saved file) is recognised by it, through ``ix_article_url``.
+    """
+
+    __table_args__ = (Index("ix_article_url", "url"),)
 
     id: int | None = Field(default=None, primary_key=True)
     source_id: int | None = Field(default=None, foreign_key="source.id", index=True)
@@ -310,3 +318,38 @@ class FactClaim(SQLModel, table=True):
     score: float | None = None
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     matched_claim_id: int | None = Field(default=None, foreign_key="claim.id")
+
+
+class Feed(SQLModel, table=True):
+    """An RSS or Atom feed that ``factdb ingest --feeds`` polls (``factdb feeds add``).
+
+    `etag` and `last_modified` are the validators of the last successful fetch, sent back so
+    that an unchanged feed costs one ``304 Not Modified``; `last_status` is one line saying
+    how the last poll went, `articles` how many articles the feed has brought in all.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(unique=True)
+    source: str | None = None
+    added_at: datetime
+    last_fetched_at: datetime | None = None
+    last_status: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    etag: str | None = None
+    last_modified: str | None = None
+    articles: int = 0
+
+
+class FetchedUrl(SQLModel, table=True):
+    """What the last fetch of a URL other than a feed returned, for conditional requests.
+
+    A page fetched again (``factdb ingest https://…`` from cron) sends `etag` and
+    `last_modified` back, and a ``304`` answer costs nothing more.
+    """
+
+    __tablename__ = "fetched_url"
+
+    url: str = Field(primary_key=True)
+    etag: str | None = None
+    last_modified: str | None = None
+    status_code: int
+    fetched_at: datetime

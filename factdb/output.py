@@ -1,9 +1,10 @@
 """Printing query results as a terminal table, JSON, JSON lines or CSV.
 
 JSON and JSON lines print the full records (the public shapes of `factdb.queries`); the table
-and CSV print the flat columns each command chooses, because nested quantities and entities
-do not fit a cell. CSV cells hold the same flattened text as the table, so a spreadsheet shows
-what the terminal shows.
+prints the flat columns each command chooses, because nested quantities and entities do not fit
+a cell. CSV is for analysts: one column per field (a number's low and high bounds, qualifier,
+unit in columns of their own), empty cells for missing values, and where a command says so one
+row per nested item (one per quantity of a claim).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TextIO
@@ -39,6 +40,8 @@ class Column:
     header: str
     value: Callable[[Record], Any]
     max_width: int | None = None
+    # Cut long text with an ellipsis instead of wrapping it onto more lines (compact tables).
+    no_wrap: bool = False
 
 
 def field(name: str, header: str | None = None, max_width: int | None = None) -> Column:
@@ -80,26 +83,55 @@ def render(
     *,
     title: str | None = None,
     stream: TextIO | None = None,
+    csv_columns: Sequence[Column] | None = None,
+    csv_rows: Callable[[Record], Iterable[Record]] | None = None,
 ) -> None:
-    """Print a list of records in the chosen format."""
+    """Print a list of records in the chosen format.
+
+    CSV is for spreadsheets: `csv_columns` (one column per field, defaults to the table's)
+    and `csv_rows` (one record may give several rows, e.g. one per quantity).
+    """
     out = stream or sys.stdout
+    if fmt is OutputFormat.CSV:
+        rows = [row for record in records for row in (csv_rows or _one)(record)]
+        write_csv(rows, csv_columns or columns, out)
+        return
     if fmt is OutputFormat.JSON:
         out.write(json.dumps(list(records), ensure_ascii=False, indent=2, default=str) + "\n")
     elif fmt is OutputFormat.JSONL:
         for record in records:
             out.write(dumps(record) + "\n")
-    elif fmt is OutputFormat.CSV:
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([column.header for column in columns])
-        for record in records:
-            writer.writerow([cell(column.value(record)) for column in columns])
     else:
-        table = Table(title=title, show_lines=False, expand=False)
-        for column in columns:
-            table.add_column(column.header, max_width=column.max_width, overflow="fold")
-        for record in records:
-            table.add_row(*(cell(column.value(record)) for column in columns))
-        Console(file=out, soft_wrap=False, width=_table_width(out)).print(table)
+        print_table(records, columns, out, title=title)
+
+
+def _one(record: Record) -> list[Record]:
+    return [record]
+
+
+def write_csv(rows: Sequence[Record], columns: Sequence[Column], out: TextIO) -> None:
+    """A header row, then one row per record; empty cells for missing values, never None."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([column.header for column in columns])
+    for row in rows:
+        writer.writerow([cell(column.value(row)) for column in columns])
+
+
+def print_table(
+    records: Sequence[Record], columns: Sequence[Column], out: TextIO, *, title: str | None = None
+) -> None:
+    """A rich table of the records on `out`."""
+    table = Table(title=title, show_lines=False, expand=False)
+    for column in columns:
+        table.add_column(
+            column.header,
+            max_width=column.max_width,
+            overflow="ellipsis" if column.no_wrap else "fold",
+            no_wrap=column.no_wrap,
+        )
+    for record in records:
+        table.add_row(*(cell(column.value(record)) for column in columns))
+    Console(file=out, soft_wrap=False, width=_table_width(out)).print(table)
 
 
 def render_object(record: Record, fmt: OutputFormat, *, stream: TextIO | None = None) -> None:

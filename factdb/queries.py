@@ -469,6 +469,8 @@ class ConflictFilters(Filters):
 
     kind: str | None = None
     status: str = "open"
+    # Only conflicts recorded by ingest run `since_run` or a later one (`conflicts --new`).
+    since_run: int | None = None
 
 
 def conflict_records(session: Session, conflicts: Sequence[models.Conflict]) -> list[Record]:
@@ -507,6 +509,15 @@ def list_conflicts(session: Session, filters: ConflictFilters) -> list[Record]:
         statement = statement.where(col(conflict.kind) == filters.kind)
     if filters.status != "all":
         statement = statement.where(col(conflict.status) == filters.status)
+    if filters.since_run is not None:
+        # A conflict belongs to the run that was storing when it was recorded. Runs do not
+        # overlap (factdb.lock), so "created at or after run N started" is runs N and later.
+        started = (
+            select(col(models.IngestRun.started_at))
+            .where(col(models.IngestRun.id) == filters.since_run)
+            .scalar_subquery()
+        )
+        statement = statement.where(col(conflict.created_at) >= started)
     if filters.source or filters.since or filters.until or filters.entity or filters.search:
         claim = aliased(models.Claim)
         side = (
@@ -527,6 +538,36 @@ def list_conflicts(session: Session, filters: ConflictFilters) -> list[Record]:
     if filters.limit is not None:
         statement = statement.limit(filters.limit)
     return conflict_records(session, list(session.execute(statement).scalars()))
+
+
+def latest_run_id(session: Session) -> int | None:
+    """The id of the newest ingest run, or None before the first."""
+    found = session.execute(select(func.max(models.IngestRun.id))).scalar_one()
+    return None if found is None else int(found)
+
+
+# --- feeds ----------------------------------------------------------------------------------
+
+
+def feed_record(feed: models.Feed) -> Record:
+    """A feed as `factdb feeds list` shows it."""
+    return {
+        "id": feed.id,
+        "url": feed.url,
+        "source": feed.source,
+        "added_at": feed.added_at.isoformat(),
+        "last_fetched_at": feed.last_fetched_at.isoformat() if feed.last_fetched_at else None,
+        "last_status": feed.last_status,
+        "etag": feed.etag,
+        "last_modified": feed.last_modified,
+        "articles": feed.articles,
+    }
+
+
+def list_feeds(session: Session) -> list[Record]:
+    """Every feed in the list, in the order they were added."""
+    feeds = session.execute(select(models.Feed).order_by(col(models.Feed.id))).scalars()
+    return [feed_record(feed) for feed in feeds]
 
 
 # --- facts --------------------------------------------------------------------------------
@@ -947,5 +988,7 @@ def stats(session: Session) -> Record:
             "articles_added": last_run.articles_added,
             "duplicates": last_run.duplicates,
             "errors": last_run.errors,
+            "inputs": last_run.files_seen,
+            "conflicts_added": last_run.conflicts_added,
         },
     }

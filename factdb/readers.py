@@ -60,12 +60,18 @@ from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+if TYPE_CHECKING:
+    from factdb.nlp.dates import DateOrder
 
 STDIN_PATH = "-"
 STDIN_ORIGIN = "<stdin>"
-ARTICLE_SUFFIXES = frozenset({".txt", ".md"})
-"""Suffixes read when walking a directory; files without a suffix are read too."""
+ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".jsonl", ".ndjson", ".rss", ".atom"})
+"""Suffixes read when walking a directory; files without a suffix are read too. ``.json`` and
+``.xml`` files are read only when named: in a folder they are as often metadata or data of
+another kind (a corpus's ``gold.json``) as articles."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,7 @@ class ArticleInput:
     distributor: str | None
     warnings: tuple[str, ...]
     content_hash: str
+    feed_id: int | None = None  # the stored feed it came from (`factdb ingest --feeds`)
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,9 @@ class Overrides:
     title: str | None = None
     author: str | None = None
     published: date | None = None
+    # How to read an all-numeric date whose day and month could swap ("12/03/2024"):
+    # "dmy", "mdy", or None to leave it missing (with a warning).
+    date_order: DateOrder | None = None
 
 
 NO_OVERRIDES = Overrides()
@@ -125,6 +135,30 @@ def content_hash(text: str) -> str:
     """
     normal = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+def canonical_url(url: str | None) -> str | None:
+    """A URL as factdb compares them: scheme and host lower-cased, no fragment, no tracking
+    parameters (``utm_*``, ``fbclid``, ``gclid``), no default port, no trailing ``?``.
+
+    >>> canonical_url("HTTPS://News.Example:443/a/b?utm_source=rss&id=3#top")
+    'https://news.example/a/b?id=3'
+    """
+    if not url or not url.strip():
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return url.strip()
+    host = parts.hostname.lower()
+    default = {"http": 80, "https": 443}[parts.scheme.lower()]
+    if parts.port and parts.port != default:
+        host = f"{host}:{parts.port}"
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not key.lower().startswith("utm_") and key.lower() not in ("fbclid", "gclid")
+    ]
+    return urlunsplit((parts.scheme.lower(), host, parts.path or "/", urlencode(query), ""))
 
 
 # --------------------------------------------------------------------------- inputs
@@ -157,17 +191,36 @@ def iter_articles(
                 yield ReadError(STDIN_ORIGIN, "standard input named more than once; name '-' once")
                 continue
             stdin_read = True
-            yield _read_stream(stdin if stdin is not None else sys.stdin.buffer, overrides)
+            yield from _read_stream(stdin if stdin is not None else sys.stdin.buffer, overrides)
         else:
-            yield _read_file(item.path, item.origin, overrides)
+            yield from _read_file(item.path, item.origin, overrides)
 
 
 def count_inputs(paths: Sequence[str]) -> int:
-    """Return how many records `iter_articles` will yield for `paths`, without reading files.
+    """Return how many records `iter_articles` will yield for `paths`, for a progress bar.
 
-    Meant for a progress bar: one per file found, plus one per path that will give an error.
+    One per text or HTML file found, one per path that will give an error, and one per record
+    of a JSON, JSON Lines or feed file (those files are read to count them).
     """
-    return sum(1 for _ in _expand(paths))
+    total = 0
+    for item in _expand(paths):
+        if isinstance(item, _Input) and item.path is not None and _is_multi_record(item.path):
+            from factdb.formats import count_records
+
+            try:
+                total += count_records(item.path.read_bytes(), item.path.name)
+            except OSError:
+                total += 1
+        else:
+            total += 1
+    return total
+
+
+_MULTI_RECORD_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson", ".xml", ".rss", ".atom"})
+
+
+def _is_multi_record(path: Path) -> bool:
+    return path.suffix.lower() in _MULTI_RECORD_SUFFIXES
 
 
 def _expand(paths: Sequence[str]) -> Iterator[_Input | ReadError]:
@@ -193,7 +246,11 @@ def _expand(paths: Sequence[str]) -> Iterator[_Input | ReadError]:
             if found:
                 yield from found
             else:
-                yield ReadError(given, f"no article files (*.txt, *.md) found under {given}")
+                yield ReadError(
+                    given,
+                    f"no article files (*.txt, *.md, *.html, *.jsonl, *.rss, *.atom) "
+                    f"found under {given}",
+                )
         elif stat.S_ISREG(mode) or stat.S_ISFIFO(mode):
             yield _Input(given, path)
         else:
@@ -226,36 +283,43 @@ def _is_article_name(name: str) -> bool:
     return suffix in ARTICLE_SUFFIXES or suffix == ""
 
 
-def _read_file(path: Path, origin: str, overrides: Overrides) -> ArticleInput | ReadError:
+def _read_file(
+    path: Path, origin: str, overrides: Overrides
+) -> Iterator[ArticleInput | ReadError]:
     try:
         data = path.read_bytes()
     except PermissionError:
-        return ReadError(origin, "permission denied; make the file readable or leave it out")
+        yield ReadError(origin, "permission denied; make the file readable or leave it out")
+        return
     except OSError as exc:
-        return ReadError(origin, f"cannot read the file ({exc.strerror})")
-    return _parse_bytes(data, origin, overrides)
+        yield ReadError(origin, f"cannot read the file ({exc.strerror})")
+        return
+    yield from parse_document(data, origin, overrides, name=path.name)
 
 
-def _read_stream(stream: TextIO | BinaryIO, overrides: Overrides) -> ArticleInput | ReadError:
+def _read_stream(
+    stream: TextIO | BinaryIO, overrides: Overrides
+) -> Iterator[ArticleInput | ReadError]:
     try:
         data = stream.read()
     except UnicodeDecodeError as exc:
-        return ReadError(STDIN_ORIGIN, _not_utf8_message(exc.object[exc.start], None))
+        yield ReadError(STDIN_ORIGIN, _not_utf8_message(exc.object[exc.start], None))
+        return
     except OSError as exc:
-        return ReadError(STDIN_ORIGIN, f"cannot read standard input ({exc.strerror})")
-    if isinstance(data, str):
-        return parse_article(data, STDIN_ORIGIN, overrides)
-    return _parse_bytes(data, STDIN_ORIGIN, overrides)
+        yield ReadError(STDIN_ORIGIN, f"cannot read standard input ({exc.strerror})")
+        return
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    yield from parse_document(raw, STDIN_ORIGIN, overrides)
 
 
-def _parse_bytes(data: bytes, origin: str, overrides: Overrides) -> ArticleInput | ReadError:
-    """Decode `data` as UTF-8 and parse it, or say why it is not UTF-8 text."""
+def decode_text(data: bytes, origin: str) -> str | ReadError:
+    """Decode `data` as UTF-8, or say why it is not UTF-8 text."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return ReadError(
             origin, "UTF-16 text, not UTF-8; convert it (iconv -f UTF-16 -t UTF-8) and retry"
         )
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         # latin-1 maps every byte to one character, so the binary test sees the raw bytes.
         reason = _binary_reason(data[:8192].decode("latin-1"))
@@ -263,7 +327,39 @@ def _parse_bytes(data: bytes, origin: str, overrides: Overrides) -> ArticleInput
             return ReadError(origin, reason)
         line = data.count(b"\n", 0, exc.start) + 1
         return ReadError(origin, _not_utf8_message(data[exc.start], exc.start), line=line)
-    return parse_article(text, origin, overrides)
+
+
+def parse_document(
+    data: bytes,
+    origin: str,
+    overrides: Overrides = NO_OVERRIDES,
+    *,
+    name: str | None = None,
+    content_type: str | None = None,
+    url: str | None = None,
+) -> Iterator[ArticleInput | ReadError]:
+    """Parse one file, standard input or fetched body in the format it is in.
+
+    The format comes from the file name's suffix or the HTTP content type, else from the
+    first characters (see `factdb.formats.detect_format`): an HTML page gives one article,
+    a JSON array or JSON Lines file one article per record, a saved RSS/Atom feed one per
+    entry (without fetching linked pages), and anything else is read as a text article.
+    """
+    from factdb import formats  # trafilatura and feedparser load only when needed
+
+    kind = formats.detect_format(data, name=name, content_type=content_type)
+    if kind == "feed":
+        yield from formats.parse_feed_entries(data, origin, overrides)
+        return
+    text = decode_text(data, origin)
+    if isinstance(text, ReadError):
+        yield text
+    elif kind == "html":
+        yield formats.parse_html(text, origin, overrides, url=url)
+    elif kind == "json":
+        yield from formats.parse_json_records(text, origin, overrides)
+    else:
+        yield parse_article(text, origin, overrides)
 
 
 def _not_utf8_message(byte: int, offset: int | None) -> str:
@@ -326,25 +422,61 @@ def parse_article(
     if not body:
         return ReadError(origin, "only page furniture, no article text: nothing to ingest")
 
-    warnings = list(head.warnings)
+    return build_article(
+        origin,
+        body,
+        overrides,
+        source=head.source,
+        distributor=head.distributor,
+        title=head.title,
+        author=head.author,
+        url=head.url,
+        published_text=head.published_text,
+        date_unknown=head.date_unknown,
+        warnings=head.warnings,
+    )
+
+
+def build_article(
+    origin: str,
+    body: str,
+    overrides: Overrides = NO_OVERRIDES,
+    *,
+    source: str | None = None,
+    distributor: str | None = None,
+    title: str | None = None,
+    author: str | None = None,
+    url: str | None = None,
+    published_text: str | None = None,
+    date_unknown: bool = False,
+    warnings: Sequence[str] = (),
+    feed_id: int | None = None,
+) -> ArticleInput:
+    """An `ArticleInput` from a body and the metadata any format found, with the overrides
+    applied, the publication date parsed (warning when it is missing, unreadable or in the
+    future) and the content hash taken. Every format ends here, so the same text hashes the
+    same whether it came as a text file, an HTML page, a JSON record or a feed entry.
+    """
+    notes = list(warnings)
     published = overrides.published
     if published is None:
-        published = _publication_date(head, warnings)
-    source = overrides.source or head.source
-    if source is None:
-        warnings.append("no source (outlet) found; set one with --source")
+        published = _publication_date(published_text, date_unknown, overrides, notes)
+    chosen_source = overrides.source or source
+    if chosen_source is None:
+        notes.append("no source (outlet) found; set one with --source")
     return ArticleInput(
         origin=origin,
         text=body,
-        source=source,
-        title=overrides.title or head.title,
-        author=overrides.author or head.author,
-        url=head.url,
+        source=chosen_source,
+        title=overrides.title or title,
+        author=overrides.author or author,
+        url=canonical_url(url),
         published=published,
-        published_text=head.published_text,
-        distributor=head.distributor,
-        warnings=tuple(warnings),
+        published_text=published_text,
+        distributor=distributor,
+        warnings=tuple(notes),
         content_hash=content_hash(body),
+        feed_id=feed_id,
     )
 
 
@@ -363,11 +495,15 @@ class _Head:
     warnings: list[str] = field(default_factory=list)
 
 
-def _publication_date(head: _Head, warnings: list[str]) -> date | None:
-    """Parse the header's date, adding a warning when there is none or it cannot be read."""
+def _publication_date(
+    published_text: str | None, date_unknown: bool, overrides: Overrides, warnings: list[str]
+) -> date | None:
+    """Parse the header's date, adding a warning when there is none, it cannot be read or it
+    lies in the future. Relative and year-less dates ("yesterday", "March 5") are read
+    against today's date, the day the article is read."""
     unresolved = "relative dates stay unresolved; set one with --date"
-    if head.published_text is None:
-        if head.date_unknown:
+    if published_text is None:
+        if date_unknown:
             warnings.append(f"publication date is empty or 'unknown' in the header; {unresolved}")
         else:
             warnings.append(f"no publication date found; {unresolved}")
@@ -376,10 +512,21 @@ def _publication_date(head: _Head, warnings: list[str]) -> date | None:
     # actually needs parsing.
     from factdb.nlp.dates import parse_publication_date
 
-    published = parse_publication_date(head.published_text)
+    today = date.today()
+    published = parse_publication_date(published_text, today=today, order=overrides.date_order)
     if published is None:
-        warnings.append(f"cannot read the publication date {head.published_text!r}; {unresolved}")
+        hint = ""
+        if _AMBIGUOUS_NUMERIC_DATE.fullmatch(published_text.strip()):
+            hint = " (day and month could swap: say which comes first with --date-order)"
+        warnings.append(
+            f"cannot read the publication date {published_text!r}{hint}; {unresolved}"
+        )
+    elif published > today:
+        warnings.append(f"publication date {published} is in the future; check it")
     return published
+
+
+_AMBIGUOUS_NUMERIC_DATE = re.compile(r"(0?[1-9]|1[0-2])[/.-](0?[1-9]|1[0-2])[/.-]\d{2,4}")
 
 
 def _first_content_line(lines: Sequence[str], start: int = 0) -> int:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, select, true
+from sqlalchemy import ColumnElement, Table, func, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col
@@ -94,6 +94,17 @@ def known_hashes(session: Session, hashes: Iterable[str]) -> set[str]:
         select(col(models.Article.content_hash)).where(col(models.Article.content_hash).in_(wanted))
     )
     return set(rows.scalars())
+
+
+def known_urls(session: Session, urls: Iterable[str | None]) -> set[str]:
+    """Which of these (canonical) URLs an stored article already has."""
+    wanted = list({url for url in urls if url})
+    if not wanted:
+        return set()
+    rows = session.execute(
+        select(col(models.Article.url)).where(col(models.Article.url).in_(wanted))
+    )
+    return {url for url in rows.scalars() if url}
 
 
 def _entity_ids(session: Session, claims: Sequence[ClaimDraft]) -> dict[tuple[str, str], int]:
@@ -235,6 +246,7 @@ def finish_run(
     duplicates: int,
     claims_added: int,
     errors: Sequence[str],
+    conflicts_added: int = 0,
 ) -> None:
     """Record what an ingest run did, including every rejected input's message."""
     run = session.get(models.IngestRun, run_id)
@@ -247,4 +259,264 @@ def finish_run(
     run.claims_added = claims_added
     run.errors = len(errors)
     run.error_details = json.dumps(list(errors)) if errors else None
+    run.conflicts_added = conflicts_added
     session.add(run)
+
+
+# --- feeds and remembered fetches -----------------------------------------------------------
+
+
+class FeedExistsError(ValueError):
+    """`add_feed` for a URL already in the feed list."""
+
+
+def add_feed(session: Session, url: str, source: str | None) -> models.Feed:
+    """Add a feed to the list `factdb ingest --feeds` polls."""
+    existing = session.execute(
+        select(models.Feed).where(col(models.Feed.url) == url)
+    ).scalar_one_or_none()
+    if existing is not None:
+        raise FeedExistsError(f"feed {url} is already in the list (id {existing.id})")
+    feed = models.Feed(url=url, source=source, added_at=utcnow())
+    session.add(feed)
+    session.flush()
+    return feed
+
+
+def remove_feed(session: Session, feed: int | str) -> models.Feed | None:
+    """Remove a feed by id or URL (its articles stay); None when there is no such feed."""
+    found = find_feed(session, feed)
+    if found is not None:
+        session.delete(found)
+        session.flush()
+    return found
+
+
+def find_feed(session: Session, feed: int | str) -> models.Feed | None:
+    """A feed by id (an int or a string of digits) or by URL."""
+    if isinstance(feed, int) or feed.isdigit():
+        return session.get(models.Feed, int(feed))
+    return session.execute(
+        select(models.Feed).where(col(models.Feed.url) == feed)
+    ).scalar_one_or_none()
+
+
+def record_feed_poll(session: Session, feed_id: int, status: str) -> None:
+    """Record when a feed was polled and how it went (one line)."""
+    feed = session.get(models.Feed, feed_id)
+    if feed is None:
+        return  # removed while the run was polling it
+    feed.last_fetched_at = utcnow()
+    feed.last_status = status
+    session.add(feed)
+
+
+def save_feed_validators(
+    session: Session, feed_id: int, etag: str | None, last_modified: str | None
+) -> None:
+    """Remember a feed's ETag and Last-Modified for the next conditional poll."""
+    feed = session.get(models.Feed, feed_id)
+    if feed is not None:
+        feed.etag, feed.last_modified = etag, last_modified
+        session.add(feed)
+
+
+def count_feed_articles(session: Session, added: dict[int, int]) -> None:
+    """Add each feed's newly stored articles to its count."""
+    for feed_id, count in added.items():
+        feed = session.get(models.Feed, feed_id)
+        if feed is not None:
+            feed.articles += count
+            session.add(feed)
+
+
+def fetch_validators(session: Session, url: str) -> tuple[str | None, str | None]:
+    """The ETag and Last-Modified remembered for `url` (both None if never fetched)."""
+    row = session.get(models.FetchedUrl, url)
+    return (None, None) if row is None else (row.etag, row.last_modified)
+
+
+def remember_fetch(
+    session: Session, url: str, status: int, etag: str | None, last_modified: str | None
+) -> None:
+    """Remember the validators of a fetch of `url` for the next conditional request."""
+    row = session.get(models.FetchedUrl, url)
+    if row is None:
+        row = models.FetchedUrl(url=url, status_code=status, fetched_at=utcnow())
+    row.status_code = status
+    row.fetched_at = utcnow()
+    if status != 304:
+        row.etag, row.last_modified = etag, last_modified
+    session.add(row)
+
+
+# --- deleting an article, merging sources -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeletedArticle:
+    """What `delete_article` removed."""
+
+    article_id: int
+    claims: int
+    conflicts: int
+    facts_removed: int
+
+
+def delete_article(session: Session, article_id: int) -> DeletedArticle | None:
+    """Delete an article with its claims, quantities, entity links, copy links, fact
+    memberships and conflicts, and take it out of its story; None when there is no such
+    article.
+
+    A fact left without claims is removed; a fact whose representative claim goes takes its
+    earliest remaining claim as the new one. Links of other claims to the deleted ones are
+    cleared (their claims stay in their facts).
+    """
+    from sqlalchemy import delete, or_, update
+
+    article = session.get(models.Article, article_id)
+    if article is None:
+        return None
+    claim_ids = list(
+        session.execute(
+            select(col(models.Claim.id)).where(col(models.Claim.article_id) == article_id)
+        ).scalars()
+    )
+    conflicts = session.execute(
+        select(func.count()).where(
+            or_(
+                col(models.Conflict.claim_a_id).in_(claim_ids),
+                col(models.Conflict.claim_b_id).in_(claim_ids),
+            )
+        )
+    ).scalar_one()
+    session.execute(
+        delete(models.Conflict).where(
+            or_(
+                col(models.Conflict.claim_a_id).in_(claim_ids),
+                col(models.Conflict.claim_b_id).in_(claim_ids),
+            )
+        )
+    )
+    fact_ids = set(
+        session.execute(
+            select(col(models.FactClaim.fact_id)).where(
+                col(models.FactClaim.claim_id).in_(claim_ids)
+            )
+        ).scalars()
+    )
+    session.execute(
+        update(models.FactClaim)
+        .where(col(models.FactClaim.matched_claim_id).in_(claim_ids))
+        .values(matched_claim_id=None, score=None, reason=None)
+    )
+    session.execute(delete(models.FactClaim).where(col(models.FactClaim.claim_id).in_(claim_ids)))
+    facts_removed = 0
+    for fact_id in sorted(fact_ids):
+        remaining = list(
+            session.execute(
+                select(col(models.Claim.id))
+                .join(models.FactClaim, col(models.FactClaim.claim_id) == models.Claim.id)
+                .join(models.Article, col(models.Article.id) == models.Claim.article_id)
+                .where(col(models.FactClaim.fact_id) == fact_id)
+                .order_by(
+                    col(models.Article.published).is_(None),
+                    col(models.Article.published),
+                    col(models.Article.content_hash),
+                    col(models.Claim.sentence_index),
+                    col(models.Claim.id),
+                )
+            ).scalars()
+        )
+        fact = session.get(models.Fact, fact_id)
+        if fact is None:
+            continue
+        if not remaining:
+            session.delete(fact)
+            facts_removed += 1
+        elif fact.claim_id in claim_ids:
+            first = session.get(models.Claim, remaining[0])
+            assert first is not None
+            fact.claim_id = remaining[0]
+            fact.label = first.text
+            fact.updated_at = utcnow()
+            session.add(fact)
+    session.flush()
+    quantity_ids = select(col(models.Quantity.id)).where(
+        col(models.Quantity.claim_id).in_(claim_ids)
+    )
+    session.execute(
+        delete(models.ClaimEntity).where(col(models.ClaimEntity.claim_id).in_(claim_ids))
+    )
+    session.execute(
+        delete(models.Conflict).where(
+            or_(
+                col(models.Conflict.quantity_a_id).in_(quantity_ids),
+                col(models.Conflict.quantity_b_id).in_(quantity_ids),
+            )
+        )
+    )
+    session.execute(delete(models.Quantity).where(col(models.Quantity.claim_id).in_(claim_ids)))
+    session.execute(delete(models.Claim).where(col(models.Claim.article_id) == article_id))
+    session.execute(
+        delete(models.ArticleCopy).where(
+            or_(
+                col(models.ArticleCopy.original_id) == article_id,
+                col(models.ArticleCopy.copy_id) == article_id,
+            )
+        )
+    )
+    session.execute(
+        delete(models.ArticleShingle).where(col(models.ArticleShingle.article_id) == article_id)
+    )
+    from factdb.stories import leave_story
+
+    leave_story(session, article)
+    session.execute(
+        delete(models.ArticleEntity).where(col(models.ArticleEntity.article_id) == article_id)
+    )
+    session.delete(article)
+    session.flush()
+    return DeletedArticle(article_id, len(claim_ids), int(conflicts or 0), facts_removed)
+
+
+class SourceNotFoundError(LookupError):
+    """`merge_sources` was given a source name or id that does not exist."""
+
+
+def find_source(session: Session, source: str) -> models.Source | None:
+    """A source by id (digits) or by exact name."""
+    if source.isdigit():
+        return session.get(models.Source, int(source))
+    return session.execute(
+        select(models.Source).where(col(models.Source.name) == source)
+    ).scalar_one_or_none()
+
+
+def merge_sources(session: Session, merged: str, into: str) -> tuple[models.Source, int]:
+    """Move every article of source `merged` to source `into` and delete `merged`: two
+    spellings of one outlet become one. Returns the kept source and how many articles moved.
+
+    Raises `SourceNotFoundError` naming the missing one, `ValueError` for the same source twice.
+    """
+    from sqlalchemy import update
+
+    old = find_source(session, merged)
+    if old is None:
+        raise SourceNotFoundError(merged)
+    new = find_source(session, into)
+    if new is None:
+        raise SourceNotFoundError(into)
+    if old.id == new.id:
+        raise ValueError(f"{merged!r} and {into!r} are the same source")
+    moved = session.execute(
+        select(func.count()).where(col(models.Article.source_id) == old.id)
+    ).scalar_one()
+    session.execute(
+        update(models.Article)
+        .where(col(models.Article.source_id) == old.id)
+        .values(source_id=new.id)
+    )
+    session.delete(old)
+    session.flush()
+    return new, int(moved or 0)

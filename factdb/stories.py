@@ -355,3 +355,33 @@ def home_places(session: Session, story_id: int) -> frozenset[str]:
         return frozenset()
     top = rows[0][1]
     return frozenset(key for key, count in rows if count == top)
+
+
+def leave_story(session: Session, article: models.Article) -> None:
+    """Take an article being deleted out of its story: the story's profile forgets its names,
+    and a story left without articles (and so without facts) goes."""
+    if article.story_id is None:
+        return
+    story_id = article.story_id
+    profile = models.StoryEntity
+    for key in _salient_keys(session, article.id or 0):
+        row = session.get(profile, (story_id, key))
+        if row is None:
+            continue
+        row.articles -= 1
+        if row.articles <= 0:
+            session.delete(row)
+        else:
+            session.add(row)
+    article.story_id = None
+    session.add(article)
+    session.flush()
+    others = session.execute(
+        select(func.count()).where(col(models.Article.story_id) == story_id)
+    ).scalar_one()
+    if others:
+        _refresh_story(session, story_id, (), [])
+        return
+    session.execute(delete(models.Fact).where(col(models.Fact.story_id) == story_id))
+    session.execute(delete(profile).where(col(profile.story_id) == story_id))
+    drop_stories(session, [story_id])

@@ -421,7 +421,8 @@ def test_review_status_survives_reingest(db_url: str, runner: CliRunner) -> None
 
 
 def test_two_overlapping_ingests_store_each_article_once(db_url: str, tmp_path: Path) -> None:
-    """Two cron runs on the same inputs at the same time: no error, no duplicate."""
+    """Two runs on the same inputs at the same time, the second queued by --wait: no error,
+    no duplicate."""
     command = [
         sys.executable,
         "-m",
@@ -431,6 +432,7 @@ def test_two_overlapping_ingests_store_each_article_once(db_url: str, tmp_path: 
         str(QUAKE_WIRE),
         str(QUAKE_HERALD),
         "--json",
+        "--wait",
         "--db",
         db_url,
     ]

@@ -28,6 +28,8 @@ FACTDB_TABLES = {
     "claim_entity",
     "conflict",
     "ingest_run",
+    "feed",
+    "fetched_url",
 }
 
 

@@ -473,7 +473,7 @@ def test_empty_directory(tmp_path: Path) -> None:
     (tmp_path / "images/photo.png").write_bytes(b"\x89PNG")
     (tmp_path / ".notes.txt").write_text(BODY, encoding="utf-8")
     root = str(tmp_path)
-    assert error(root).message == f"no article files (*.txt, *.md) found under {root}"
+    assert error(root).message.startswith("no article files (*.txt, *.md, *.html")
     assert count_inputs([root]) == 1
 
 

@@ -1,9 +1,9 @@
 """Dates: the publication date from metadata, and event dates found in sentences.
 
 `parse_publication_date` reads the date an article's metadata carries ("2022-01-08",
-"Sat, 08 Jan 2022 14:05:00 +0000", "January 8, 2022", ...). It never fills a missing part
-from the clock and never accepts "today": a publication date that is not written down stays
-missing (DOMAIN.md, Dates).
+"Sat, 08 Jan 2022 14:05:00 +0000", "January 8, 2022", ...). A publication date that is not
+written down stays missing (DOMAIN.md, Dates); words that need a reference day ("yesterday",
+"March 5") are read only when the caller passes the day of ingest as `today`.
 
 `extract_dates` finds the date expressions of one sentence and resolves each to a period of
 days against the publication date, reading the tense of the verb that governs it: in an
@@ -64,7 +64,27 @@ _PUBLICATION_SETTINGS: dict[str, Any] = {
 _NUMERIC_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})")
 
 
-def parse_publication_date(text: str) -> date | None:
+DateOrder = Literal["dmy", "mdy"]
+DATE_ORDERS: tuple[DateOrder, ...] = ("dmy", "mdy")
+
+# "today", "yesterday", "2 days ago", "3 hours ago": read only when the caller gives a today.
+_RELATIVE_SETTINGS: dict[str, Any] = {
+    "PARSERS": ["relative-time"],
+    "RETURN_AS_TIMEZONE_AWARE": False,
+}
+# "March 5", "5 March": a day and month without a year, read as the latest such day not after
+# the caller's today (a publication date is in the past).
+_NO_YEAR_SETTINGS: dict[str, Any] = {
+    "REQUIRE_PARTS": ["day", "month"],
+    "PARSERS": ["absolute-time"],
+    "PREFER_DATES_FROM": "past",
+    "RETURN_AS_TIMEZONE_AWARE": False,
+}
+
+
+def parse_publication_date(
+    text: str, *, today: date | None = None, order: DateOrder | None = None
+) -> date | None:
     """Parse a publication date written in article metadata; None when there is none.
 
     Accepts what feeds use: ISO 8601 ("2022-01-08", "2022-01-08T14:05:00Z"), RFC 2822
@@ -75,22 +95,34 @@ def parse_publication_date(text: str) -> date | None:
     All-numeric dates such as "08/01/2022" are read only when one order makes sense: "13/01/2022"
     can only be 13 January and "01/13/2022" only January 13, but "08/01/2022" is 8 January in
     Europe and August 1 in the United States, so it gives None (a missing date is reported; a
-    wrong one would silently move every relative date in the article).
+    wrong one would silently move every relative date in the article) unless `order` says
+    which comes first: ``"dmy"`` (day/month/year) or ``"mdy"`` (month/day/year).
 
-    Relative words ("today", "yesterday"), dates missing a part ("January 2022") and garbage
-    give None: the caller warns and keeps the date missing.
+    Without `today`, relative words ("today", "yesterday"), dates missing a part ("March 5")
+    and garbage give None: the caller warns and keeps the date missing. With `today` (what a
+    person typing ``--date yesterday`` means), relative words resolve against it and a day and
+    month without a year ("March 5") is the latest such day on or before it.
     """
     stripped = text.strip()
     if not stripped:
         return None
+    settings = dict(_PUBLICATION_SETTINGS)
     numeric = _NUMERIC_DATE.fullmatch(stripped)
     if numeric:
         first, second = int(numeric[1]), int(numeric[2])
         if first != second and max(first, second) <= 12:
-            return None  # "08/01/2022": either order fits (dateparser would pick month-first)
-    parsed: datetime | None = dateparser.parse(
-        stripped, languages=["en"], settings=_PUBLICATION_SETTINGS
-    )
+            if order is None:
+                return None  # "08/01/2022": either order fits (dateparser would pick month-first)
+            settings["DATE_ORDER"] = order.upper()
+    parsed: datetime | None = dateparser.parse(stripped, languages=["en"], settings=settings)
+    if parsed is None and today is not None and not numeric:
+        base = datetime.combine(today, datetime.min.time())
+        for extra in (_RELATIVE_SETTINGS, _NO_YEAR_SETTINGS):
+            parsed = dateparser.parse(
+                stripped, languages=["en"], settings={**extra, "RELATIVE_BASE": base}
+            )
+            if parsed is not None:
+                break
     return None if parsed is None else parsed.date()
 
 
