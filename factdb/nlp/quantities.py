@@ -49,6 +49,7 @@ from word2number import w2n
 
 from factdb.nlp.pipeline import doc_text
 from factdb.nlp.types import Qualifier, Quantity
+from factdb.nlp.units import to_base
 
 __all__ = ["extract_quantities", "parse_number"]
 
@@ -1010,6 +1011,7 @@ def _build(doc: Doc, cand: _Candidate, syntax: _Syntax, lex: _Lexicon) -> Quanti
         low, high, low_inc, high_inc, qualifier = _interval(cand.rule, value, lex)
     first, last = doc[cand.start], doc[cand.end - 1]
     start, end = first.idx, last.idx + len(last.text)
+    base = to_base(cand.unit, value, low, high)
     return Quantity(
         raw=doc_text(doc)[start:end],
         value=value,
@@ -1025,6 +1027,10 @@ def _build(doc: Doc, cand: _Candidate, syntax: _Syntax, lex: _Lexicon) -> Quanti
         end=end,
         token_start=cand.start,
         token_end=cand.end,
+        base_value=None if base is None else base.value,
+        base_low=None if base is None else base.low,
+        base_high=None if base is None else base.high,
+        base_unit=None if base is None else base.unit,
     )
 
 
