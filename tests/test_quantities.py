@@ -499,7 +499,7 @@ SHAPE_ROWS: list[tuple[str, list[Row]]] = [
     ),
     (
         "The wreck lies in 40 to 55 meters of water.",
-        [("40 to 55 meters", 40, 55, RANGE, "m", "water", None)],
+        [("40 to 55 meters", 40, 55, RANGE, "m", "water", "lie")],
     ),
     (
         "Rates range between 6% and 12.5%.",
@@ -598,13 +598,13 @@ SHAPE_ROWS: list[tuple[str, list[Row]]] = [
     # What a measure measures.
     (
         "The recorder lay at a depth of 250 feet.",
-        [("250 feet", 250, 250, EXACT, "foot", "depth", None)],
+        [("250 feet", 250, 250, EXACT, "foot", "depth", "lie")],
     ),
     (
         "The rocket can lift a payload of nearly 64 metric tons (141,000 lb).",
         [
-            ("nearly 64 metric tons", 57.6, 64, APPROX, "tonne", "payload", None),
-            ("141,000 lb", 126900, 141000, APPROX, "lb", "payload", None),
+            ("nearly 64 metric tons", 57.6, 64, APPROX, "tonne", "payload", "lift"),
+            ("141,000 lb", 126900, 141000, APPROX, "lb", "payload", "lift"),
         ],
     ),
     (

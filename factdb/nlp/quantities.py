@@ -65,8 +65,9 @@ _GLUED = re.compile(r"^((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)([a-z]+)\.?$", re.I
 # Letters glued before digits mark a label, not an amount: "W-2", "G20", "F-16", "COVID-19".
 _LABEL_CHUNK = re.compile(r"[A-Za-z]-?\d")
 # Several digit groups joined by separators are phone numbers, dates or codes:
-# "1-800-685-1111", "8-17-99", "8/17", "12.03.2021".
-_CODE_CHUNK = re.compile(r"\d([-/.])\d+\1\d|\d/\d")
+# "1-800-685-1111", "8-17-99", "8/17", "12.03.2021", and a local phone number "555-0199"
+# (not the round range "100-1000").
+_CODE_CHUNK = re.compile(r"\d([-/.])\d+\1\d|\d/\d|(?<![\d,.-])\d{3}-(?!\d\d00)\d{4}(?![\d-])")
 # Every number word word2number understands ("point" is only valid between number words).
 _NUMBER_WORDS = frozenset(w2n.american_number_system) - {"point"}
 # Number words that combine into one number: "twenty five", never "five five".
@@ -92,6 +93,8 @@ _RANGE_DASHES = frozenset({"-", "\u2013", "\u2014"})  # hyphen, en dash, em dash
 _VERB_PREPOSITIONS = frozenset({"to", "at", "from"})
 _UNIT_PREPOSITIONS = _VERB_PREPOSITIONS | {"by"}
 _MONEY_PREPOSITIONS = _UNIT_PREPOSITIONS | {"for", "with"}
+# Verbs that link a subject to its state like a copula: "remain missing", "stay closed".
+_LINKING_VERBS = frozenset({"remain", "stay", "seem", "appear", "become", "lie"})
 _CLOCK_PREPOSITIONS = _VERB_PREPOSITIONS | {"after", "before", "around", "about", "by", "until"}
 # Units whose "of" phrase names what is measured: "45 percent of the population".
 _SHARE_UNITS = frozenset({"percent", "percentage_point"})
@@ -668,6 +671,7 @@ def _read_share(doc: Doc, i: int, sent: Span, lex: _Lexicon) -> _Candidate | Non
     denominator = lex.fraction_values[doc[k].lower_]
     cand = _single(i, k + 1, 100.0 * numerator / denominator, unit="percent", kind="share")
     cand.unit_tokens = (k, k + 1)
+    _read_qualifier(doc, cand, sent, lex)  # "about three-quarters"
     return cand
 
 
@@ -791,7 +795,9 @@ def _read_age_cues(doc: Doc, cand: _Candidate, sent: Span, lex: _Lexicon) -> Non
         cand.start -= 1  # "aged 81"
     elif not (
         head.dep_ == "appos"
-        and head.head.pos_ == "PROPN"
+        # "Cantor, 51,"; after a common noun only when the tagger reads it as a time span,
+        # as it does ages: "The captain, 56, and his son".
+        and (head.head.pos_ == "PROPN" or (head.head.pos_ == "NOUN" and head.ent_type_ == "DATE"))
         and _looks_like_age(doc, number)
         and cand.end < sent.end
         and doc[cand.end].text == ","
@@ -1250,6 +1256,11 @@ def _predicate_of(verb: Token, lex: _Lexicon) -> str | None:
             if child.dep_ == "acomp":
                 return str(child.lemma_.lower())
         return None
+    if verb.lemma_.lower() in _LINKING_VERBS:
+        # "Several people remain unaccounted for": the state, not "remain".
+        for child in verb.children:
+            if child.dep_ == "acomp":
+                return str(child.lemma_.lower())
     if verb.lemma_.lower() in lex.reporting_verbs:
         for child in verb.children:
             if child.dep_ in ("oprd", "acomp", "xcomp") and child.pos_ in ("VERB", "AUX", "ADJ"):
@@ -1331,7 +1342,14 @@ def _predicate_verb(doc: Doc, cand: _Candidate, np_head: Token, lex: _Lexicon) -
         prepositions = _UNIT_PREPOSITIONS
     else:
         prepositions = _VERB_PREPOSITIONS
+    if cand.unit is not None and cand.unit not in lex.time_units and cand.kind == "count":
+        prepositions = prepositions | {"in"}  # "lies in 60 meters of water"
     verb = _governor(np_head, prepositions) or _relative_clause_verb(np_head)
+    if verb is None and np_head.dep_ == "pobj" and np_head.head.lower_ == "of":
+        owner = np_head.head.head
+        if owner.pos_ == "NOUN" and cand.unit is not None:
+            # "lies at a depth of 200 feet": the measure belongs to the verb of its owner.
+            verb = _governor(owner, prepositions)
     if verb is not None and verb.lemma_.lower() in lex.reporting_verbs and np_head.dep_ == "dobj":
         return _verb_after_reported_object(doc, np_head) or verb
     return verb
