@@ -543,6 +543,19 @@ SHAPE_ROWS: list[tuple[str, list[Row]]] = [
         "14 current or former ministers were charged.",
         [("14", 14, 14, EXACT, None, "current or former minister", "charge")],
     ),
+    # An increment is a fact of its own, not the total.
+    (
+        "An additional 2.5 million Americans may have been affected.",
+        [("2.5 million", 2.5e6, 2.5e6, EXACT, None, "additional americans", "affect")],
+    ),
+    ("Five more bodies were found.", [("Five", 5, 5, EXACT, None, "additional body", "find")]),
+    (
+        "The number of Americans affected rose to 145.5 million, some 2.5 million more.",
+        [
+            ("145.5 million", 145.5e6, 145.5e6, EXACT, None, "americans", "rise"),
+            ("some 2.5 million", 2.25e6, 2.75e6, APPROX, None, None, None),
+        ],
+    ),
     # Coordinated counts share the predicate, each with its own noun.
     (
         "310 Chileans and 9 Britons were killed.",

@@ -172,6 +172,9 @@ class _Lexicon:
     per_words: frozenset[str]
     street_words: frozenset[str]
     range_verbs: frozenset[str]
+    increment_word: str
+    increment_before: frozenset[str]
+    increment_after: frozenset[str]
 
 
 def _phrase(text: str) -> Phrase:
@@ -245,6 +248,9 @@ def _lexicon() -> _Lexicon:
         per_words=frozenset(raw["per_words"]),
         street_words=frozenset(raw["street_words"]),
         range_verbs=frozenset(raw["range_verbs"]),
+        increment_word=raw["increment_word"],
+        increment_before=frozenset(raw["increment_before"]),
+        increment_after=frozenset(raw["increment_after"]),
     )
 
 
@@ -1434,7 +1440,20 @@ def _analyse(doc: Doc, cand: _Candidate, sent: Span, lex: _Lexicon) -> _Syntax:
     has_noun = noun is not None or cand.unit is not None or counted is not None
     if cand.unit is None and cand.kind == "count":
         counted, predicate, has_noun = _people(doc, cand, counted, predicate, has_noun, lex)
+    if cand.unit is None and _is_increment(doc, cand, lex):
+        # "an additional 2.5 million Americans", "some 2.5 million more": an increment is a
+        # fact of its own, never the total, and takes no noun from the number before it.
+        counted = None if counted is None else f"{lex.increment_word} {counted}"
+        has_noun = True
     return _Syntax(counted, predicate, has_noun)
+
+
+def _is_increment(doc: Doc, cand: _Candidate, lex: _Lexicon) -> bool:
+    """True for a number that counts an increment: an increment word right before it
+    ("an additional 2.5 million", "another 40") or right after it ("2.5 million more")."""
+    before = doc[cand.start - 1].lower_ if cand.start > 0 else ""
+    after = doc[cand.end].lower_ if cand.end < len(doc) else ""
+    return before in lex.increment_before or after in lex.increment_after
 
 
 def _number_of(doc: Doc, cand: _Candidate, sent: Span, lex: _Lexicon) -> str | None:
