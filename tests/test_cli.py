@@ -502,8 +502,44 @@ def test_query_commands_run_without_loading_spacy(
         f"for command in {commands!r}:\n"
         f"    r = CliRunner().invoke(app, [*command, '--db', {url!r}, '--format', 'json'])\n"
         "    assert r.exit_code == 0 and len(r.stdout) > 20, (command, r.output)\n"
-        "print('spacy' in sys.modules)"
+        "print('spacy' in sys.modules, 'pint' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "False"
+    assert result.stdout.strip() == "False False"
+
+
+MEASURES = (
+    "source: Test Wire\ndate: 2025-03-04\n\n"
+    "The cargo ship sank 100 miles off the coast. Divers found the hull in 40 to 55 meters "
+    "of water. The captain, 61, said the ship carried 64 metric tons of grain.\n\n"
+    "The ship went down 161 km offshore, a coast guard said. It carried 141,000 lb of grain, "
+    "and the crew of 12 left it at 1:52 a.m.\n"
+)
+
+
+def test_measures_are_stored_with_base_units_and_shown_in_json(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    """Ingest text through the CLI: measures carry their unit and their value in the base
+    unit of the dimension, so 100 miles and 161 km (64 metric tons and 141,000 lb) agree;
+    an age and a clock time are measures; a count has no base."""
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    result = invoke(runner, "ingest", "-", db=db, input=MEASURES.encode())
+    assert result.exit_code == 0, result.output
+    numbers = {q["raw"]: q for c in query(runner, db, "claims") for q in c["quantities"]}
+    miles, km = numbers["100 miles"], numbers["161 km"]
+    assert miles["base_unit"] == km["base_unit"] == "meter"
+    assert miles["base_value"] == pytest.approx(km["base_value"], rel=0.01)
+    tons, pounds = numbers["64 metric tons"], numbers["141,000 lb"]
+    assert tons["base_unit"] == pounds["base_unit"] == "kilogram"
+    assert tons["base_value"] == pytest.approx(pounds["base_value"], rel=0.01)
+    assert (tons["counted"], pounds["counted"]) == ("grain", "grain")
+    depth = numbers["40 to 55 meters"]
+    assert (depth["base_low"], depth["base_high"], depth["counted"]) == (40, 55, "water")
+    age = numbers["61"]
+    assert (age["unit"], age["counted"], age["base_unit"]) == ("year", "age", "second")
+    clock = numbers["1:52 a.m."]
+    assert (clock["unit"], clock["value"], clock["base_unit"]) == ("clock_time", 112, "clock_time")
+    crew = numbers["12"]
+    assert crew["base_unit"] is None and crew["base_value"] is None

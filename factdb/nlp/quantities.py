@@ -4,17 +4,25 @@
 every amount in it: plain counts ("75 planes"), qualified ones ("more than 3,800 people"),
 vague ones ("dozens of people"), ranges ("between 10 and 20"), money ("$2.3 billion"),
 percentages, durations, earthquake magnitudes and physical measures ("30 basis points",
-"lasted 45 seconds", "a 7.4-magnitude quake", "a 400-mile fault"). Numbers that are
-not amounts are left out: years and dates ("in 1991", "bonds due 2045", "Jan. 5"), clock
-times ("3 a.m."), ordinals ("a second day"), ages ("Nazarbayev, 81,"), labels ("Flight 990",
-"W-2"), phone numbers and fractions.
+"lasted 45 seconds", "a 7.4-magnitude quake", "a 400-mile fault"), ranges with units ("30
+feet to 90 feet"), and measures that are no counts (DOMAIN.md): ages ("Nazarbayev, 81,", "in
+her 40s": unit ``year``, counted ``age``), clock times ("1:52 a.m." = 112 minutes after
+midnight, unit ``clock_time``), an ordinal day of something ("the 20th day of the strike" =
+20 days) and fractions and shares in percent ("three-quarters of", "one in five", "the
+majority of"). Numbers that are not quantities are left out: years and dates ("in 1991",
+"bonds due 2045", "Jan. 5"), ordinal positions ("a second day"), labels ("Flight 990",
+"W-2"), street numbers ("221 Baker Street") and phone numbers.
+
+Every quantity with a unit also carries its value in the base unit of its dimension
+(`factdb.nlp.units`, with pint), so "100 miles" and "161 km" compare.
 
 Each amount becomes an interval so that two reports can be compared by overlap (see
 DOMAIN.md, Quantity). The word lists and the bands behind the intervals live in
 ``factdb/data/quantities.json``:
 
 - ``about / around / roughly / some / approximately / an estimated N`` → ``[0.9N, 1.1N]``
-  (``approx_band`` = 10 %), qualifier ``approx``.
+  (``approx_band`` = 10 %), or ±1 % (``approx_band_precise``) when N is written with 3 or
+  more significant digits ("some 12,040"), qualifier ``approx``.
 - ``nearly / almost / close to N`` → ``[0.9N, N]`` (``nearly_band``), qualifier ``approx``.
 - ``at least N`` → ``[N, ∞)``; ``more than / over N`` → ``(N, ∞)``; ``up to / as many as N`` →
   ``[0, N]``; ``fewer / less than N`` → ``[0, N)``.
@@ -30,7 +38,10 @@ were killed and hundreds injured" → ``people`` for both). The predicate is the
 predicate adjective that governs that noun, never a reporting verb ("the president said 20,000
 bandits attacked" → ``attack``); a number that names no noun takes the adjective right after it
 ("Izmit 4,179 dead" → ``dead``), and money takes the verb of its price or means ("buy Brightwater
-for $2.3 billion" → ``buy``).
+for $2.3 billion" → ``buy``). A count that names no noun but people ("all 217 aboard", "4,179
+dead", "3,046 deaths", "the death toll rose to 7,085") counts ``people``; a measure counts what
+it measures ("a depth of 250 feet", "55 meters of water", "Payload: 63,800 kg"); an increment
+("an additional 2.5 million") is kept apart from the total.
 """
 
 from __future__ import annotations
