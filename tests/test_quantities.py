@@ -628,6 +628,14 @@ SHAPE_ROWS: list[tuple[str, list[Row]]] = [
             ("27", 27, 27, EXACT, None, "engine", None),
         ],
     ),
+    (
+        "The rocket produces 5 million pounds of thrust.",
+        [("5 million pounds", 5e6, 5e6, EXACT, "lbf", "thrust", "produce")],
+    ),
+    (
+        "The truck carried 2,000 pounds of rice.",
+        [("2,000 pounds", 2000, 2000, EXACT, "lb", "rice", "carry")],
+    ),
     # A fact sheet: the heading line says what the figure under it counts.
     (
         "Figures on the quake.\n\n*DEAD:\n\nAt least 12,018\n",

@@ -186,6 +186,7 @@ class _Lexicon:
     increment_word: str
     increment_before: frozenset[str]
     increment_after: frozenset[str]
+    force_nouns: frozenset[str]
 
 
 def _phrase(text: str) -> Phrase:
@@ -262,6 +263,7 @@ def _lexicon() -> _Lexicon:
         increment_word=raw["increment_word"],
         increment_before=frozenset(raw["increment_before"]),
         increment_after=frozenset(raw["increment_after"]),
+        force_nouns=frozenset(raw["force_nouns"]),
     )
 
 
@@ -551,6 +553,16 @@ def _interval(
 def _read_special(doc: Doc, i: int, sent: Span, lex: _Lexicon) -> _Candidate | None:
     """The quantities whose words are not a plain number: clock times, a decade of life,
     "the 20th day of", fractions and majorities, "more than a mile", "sub-9000"."""
+    tok = doc[i]
+    if not (
+        tok.text[:1].isdigit()
+        or tok.like_num
+        or "-" in tok.text
+        or tok.lower_ in ("a", "an", "the", "half")
+        or tok.lower_ in lex.clock_words_alone
+        or tok.lower_ in lex.ordinal_words
+    ):
+        return None  # none of the shapes below starts with this word
     for reader in (_read_clock, _read_decade_age, _read_ordinal_duration, _read_share):
         cand = reader(doc, i, sent, lex)
         if cand is not None:
@@ -919,6 +931,12 @@ def _read_unit_after(doc: Doc, cand: _Candidate, stop: int, lex: _Lexicon) -> No
             cand.end = k + 2
         return
     unit = _match_at(doc, k, stop, lex.units)
+    pounds_of = k + 2 < stop and doc[k].lemma_.lower() == "pound" and doc[k + 1].lower_ == "of"
+    if unit is None and pounds_of:
+        # "5 million pounds of thrust" weighs or pushes: money in pounds has no "of" after it
+        # ("£5m" or "5 million pounds in fines").
+        force = doc[k + 2].lemma_.lower() in lex.force_nouns
+        unit = (1, "lbf" if force else "lb")
     of_unit = None
     if cand.vague and doc[k].lower_ == "of" and k + 1 < stop:
         # "billions of dollars"
