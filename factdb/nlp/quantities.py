@@ -935,7 +935,8 @@ def _read_unit_after(doc: Doc, cand: _Candidate, stop: int, lex: _Lexicon) -> No
     if unit is None and pounds_of:
         # "5 million pounds of thrust" weighs or pushes: money in pounds has no "of" after it
         # ("£5m" or "5 million pounds in fines").
-        force = doc[k + 2].lemma_.lower() in lex.force_nouns
+        measured = next((c for c in doc[k + 1].children if c.dep_ == "pobj"), doc[k + 2])
+        force = measured.lemma_.lower() in lex.force_nouns  # "pounds of liftoff thrust"
         unit = (1, "lbf" if force else "lb")
     of_unit = None
     if cand.vague and doc[k].lower_ == "of" and k + 1 < stop:
