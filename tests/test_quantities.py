@@ -556,6 +556,13 @@ SHAPE_ROWS: list[tuple[str, list[Row]]] = [
             ("some 2.5 million", 2.25e6, 2.75e6, APPROX, None, None, None),
         ],
     ),
+    (
+        "Thousands more are missing and hundreds of thousands are homeless.",
+        [
+            ("Thousands", 2000, 9999, VAGUE, None, "additional people", "miss"),
+            ("hundreds of thousands", 200000, 999999, VAGUE, None, "people", "homeless"),
+        ],
+    ),
     # Coordinated counts share the predicate, each with its own noun.
     (
         "310 Chileans and 9 Britons were killed.",

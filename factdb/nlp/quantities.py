@@ -1335,6 +1335,8 @@ def _counted_noun(doc: Doc, cand: _Candidate, lex: _Lexicon) -> tuple[Token | No
         noun = np_head = anchor.head  # "18 security guards"
     else:
         noun = _of_object(doc[cand.start : cand.end])  # "Dozens of people"
+        while noun is not None and noun.i < cand.end:
+            noun = _of_object([noun])  # "hundreds of thousands (of people)": past the number
         if noun is None and cand.end < len(doc) and doc[cand.end].tag_ in ("NNS", "NNPS"):
             # A plural noun right after the number is what it counts even when the parser
             # attaches both to the verb: "left 1.5m people without power".
@@ -1708,7 +1710,9 @@ def extract_quantities(sent: Span) -> list[Quantity]:
             and earlier_cand.unit is None
             and earlier_cand.hyphen_noun is None  # "a 120-staff team ... injuring over 1,500"
         ):
-            syntax.counted = earlier.counted
+            # "Thousands more are missing and hundreds of thousands are homeless": only the
+            # first is an increment; the noun is shared, the increment is not.
+            syntax.counted = earlier.counted.removeprefix(f"{lex.increment_word} ")
             if parallel and syntax.predicate is None:
                 syntax.predicate = earlier.predicate
         if [t.text for t in between] == ["("] and _same_dimension(earlier_cand, cand):
