@@ -563,6 +563,13 @@ SHAPE_ROWS: list[tuple[str, list[Row]]] = [
             ("hundreds of thousands", 200000, 999999, VAGUE, None, "people", "homeless"),
         ],
     ),
+    (
+        "The death toll rose to 17,997, but was revised down to 12,514.",
+        [
+            ("17,997", 17997, 17997, EXACT, None, "people", "die"),
+            ("12,514", 12514, 12514, EXACT, None, "people", "die"),
+        ],
+    ),
     # Coordinated counts share the predicate, each with its own noun.
     (
         "310 Chileans and 9 Britons were killed.",

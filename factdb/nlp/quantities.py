@@ -1715,6 +1715,13 @@ def extract_quantities(sent: Span) -> list[Quantity]:
             syntax.counted = earlier.counted.removeprefix(f"{lex.increment_word} ")
             if parallel and syntax.predicate is None:
                 syntax.predicate = earlier.predicate
+            elif (
+                earlier.predicate in lex.person_events.values()
+                and syntax.predicate not in lex.person_predicates
+            ):
+                # "the death toll rose to 17,997, but was revised down to 12,514": the revised
+                # figure is the same toll of people who died.
+                syntax.predicate = earlier.predicate
         if [t.text for t in between] == ["("] and _same_dimension(earlier_cand, cand):
             # "a payload of nearly 64 metric tons (141,000 lb)": the conversion measures the
             # same thing, as nearly.
