@@ -29,10 +29,11 @@ Gold file (JSON)::
   its unit when it has one); ``low``/``high`` the interval (null = unbounded) with the bands
   of ``factdb/data/quantities.json``; ``qualifier`` a `Qualifier` value; ``unit`` null for a
   plain count, else the unit code (``USD``, ``percent``, ``basis_point``, ``kph`` ...);
-  ``counted`` the lemmatized counted noun with its modifiers (``security guard``), null for
-  money and for a measure, whose unit is what it counts (DOMAIN.md counts the head noun, so
-  "2.1 million tonnes of coal" counts tonnes), except that a share counts what it is a share
-  of ("2% of its reserve fund" counts ``reserve fund``); ``predicate`` the lemma of the verb
+  ``counted`` the lemmatized counted noun with its modifiers (``security guard``); for a
+  measure the thing it measures where the sentence says it ("2.1 million tonnes of coal"
+  counts ``coal``, "a depth of 250 feet" ``depth``), for an age ``age``, null for money and a
+  bare percent; a share counts what it is a share of ("2% of its reserve fund" counts
+  ``reserve fund``); ``predicate`` the lemma of the verb
   or predicate adjective the number belongs to (``kill``, ``dead``), null when no verb governs
   it ("a country of 19 million people").
 - ``dates``: ``text`` is the expression without its preposition ("March 2020" in "since March

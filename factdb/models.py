@@ -168,6 +168,12 @@ class Quantity(SQLModel, table=True):
     predicate_key: str | None = Field(default=None)
     start: int
     end: int
+    # The interval in the base unit of its dimension (metre, kilogram, second ...; money in its
+    # currency, percent as percent), so that "100 miles" and "161 km" compare; null for counts.
+    base_value: float | None = None
+    base_low: float | None = None
+    base_high: float | None = None
+    base_unit: str | None = Field(default=None)
 
 
 class Entity(SQLModel, table=True):

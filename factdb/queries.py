@@ -84,6 +84,10 @@ def _quantity_record(quantity: models.Quantity) -> Record:
         "predicate_key": quantity.predicate_key,
         "start": quantity.start,
         "end": quantity.end,
+        "base_value": quantity.base_value,
+        "base_low": quantity.base_low,
+        "base_high": quantity.base_high,
+        "base_unit": quantity.base_unit,
     }
 
 

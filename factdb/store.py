@@ -210,6 +210,10 @@ def store_article(
             predicate_key=synonyms.predicate_key(quantity.predicate),
             start=quantity.start,
             end=quantity.end,
+            base_value=quantity.base_value,
+            base_low=quantity.base_low,
+            base_high=quantity.base_high,
+            base_unit=quantity.base_unit,
         )
         for claim_id, claim in zip(claim_ids, claims, strict=True)
         for quantity in claim.quantities

@@ -383,10 +383,19 @@ def test_seed_copies_have_no_numeric_conflict(db_url: str, runner: CliRunner) ->
     assert query(runner, db_url, "conflicts", "--status", "all") == []
 
 
+def _toll_conflicts(runner: CliRunner, db: str, *status: str) -> list[dict[str, Any]]:
+    """The conflicts of the two quake articles, the one of their body text ("Twenty-six" and
+    "164" killed) first; the wire's headline "Earthquake kills dozens" ([24, 99] people) is a
+    second report that "164" contradicts."""
+    conflicts: list[dict[str, Any]] = query(runner, db, "conflicts", *status)
+    return sorted(conflicts, key=lambda c: "Twenty-six" not in c["explanation"])
+
+
 def test_disjoint_death_tolls_are_flagged_and_explained(db_url: str, runner: CliRunner) -> None:
     ingest_json(runner, db_url, str(QUAKE_WIRE), str(QUAKE_HERALD))
-    conflicts = query(runner, db_url, "conflicts")
-    assert len(conflicts) == 1
+    conflicts = _toll_conflicts(runner, db_url)
+    assert len(conflicts) == 2
+    assert "'dozens' [24, 99]" in conflicts[1]["explanation"]
     conflict = conflicts[0]
     assert conflict["kind"] == "number"
     assert conflict["status"] == "open"
@@ -399,19 +408,20 @@ def test_disjoint_death_tolls_are_flagged_and_explained(db_url: str, runner: Cli
 
 def test_review_status_survives_reingest(db_url: str, runner: CliRunner) -> None:
     ingest_json(runner, db_url, str(QUAKE_WIRE), str(QUAKE_HERALD))
-    (conflict,) = query(runner, db_url, "conflicts")
+    conflict, headline = _toll_conflicts(runner, db_url)
     result = invoke(
         runner, "conflicts", "dismiss", str(conflict["id"]), "--note", "different towns", db=db_url
     )
     assert result.exit_code == 0, result.output
-    assert query(runner, db_url, "conflicts") == []
+    assert [c["id"] for c in query(runner, db_url, "conflicts")] == [headline["id"]]
     ingest_json(runner, db_url, str(QUAKE_WIRE), str(QUAKE_HERALD), str(SEEDS))
     (dismissed,) = query(runner, db_url, "conflicts", "--status", "dismissed")
     assert dismissed["note"] == "different towns"
     result = invoke(runner, "conflicts", "resolve", str(conflict["id"]), "--note", "164", db=db_url)
     assert result.exit_code == 0
-    assert [c["status"] for c in query(runner, db_url, "conflicts", "--status", "all")] == [
-        "resolved"
+    assert [c["status"] for c in _toll_conflicts(runner, db_url, "--status", "all")] == [
+        "resolved",
+        "open",
     ]
     result = invoke(runner, "conflicts", "dismiss", "9999", "--note", "x", db=db_url)
     assert result.exit_code == 2
@@ -504,8 +514,44 @@ def test_query_commands_run_without_loading_spacy(
         f"for command in {commands!r}:\n"
         f"    r = CliRunner().invoke(app, [*command, '--db', {url!r}, '--format', 'json'])\n"
         "    assert r.exit_code == 0 and len(r.stdout) > 20, (command, r.output)\n"
-        "print('spacy' in sys.modules)"
+        "print('spacy' in sys.modules, 'pint' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "False"
+    assert result.stdout.strip() == "False False"
+
+
+MEASURES = (
+    "source: Test Wire\ndate: 2025-03-04\n\n"
+    "The cargo ship sank 100 miles off the coast. Divers found the hull in 40 to 55 meters "
+    "of water. The captain, 61, said the ship carried 64 metric tons of grain.\n\n"
+    "The ship went down 161 km offshore, a coast guard said. It carried 141,000 lb of grain, "
+    "and the crew of 12 left it at 1:52 a.m.\n"
+)
+
+
+def test_measures_are_stored_with_base_units_and_shown_in_json(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    """Ingest text through the CLI: measures carry their unit and their value in the base
+    unit of the dimension, so 100 miles and 161 km (64 metric tons and 141,000 lb) agree;
+    an age and a clock time are measures; a count has no base."""
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    result = invoke(runner, "ingest", "-", db=db, input=MEASURES.encode())
+    assert result.exit_code == 0, result.output
+    numbers = {q["raw"]: q for c in query(runner, db, "claims") for q in c["quantities"]}
+    miles, km = numbers["100 miles"], numbers["161 km"]
+    assert miles["base_unit"] == km["base_unit"] == "meter"
+    assert miles["base_value"] == pytest.approx(km["base_value"], rel=0.01)
+    tons, pounds = numbers["64 metric tons"], numbers["141,000 lb"]
+    assert tons["base_unit"] == pounds["base_unit"] == "kilogram"
+    assert tons["base_value"] == pytest.approx(pounds["base_value"], rel=0.01)
+    assert (tons["counted"], pounds["counted"]) == ("grain", "grain")
+    depth = numbers["40 to 55 meters"]
+    assert (depth["base_low"], depth["base_high"], depth["counted"]) == (40, 55, "water")
+    age = numbers["61"]
+    assert (age["unit"], age["counted"], age["base_unit"]) == ("year", "age", "second")
+    clock = numbers["1:52 a.m."]
+    assert (clock["unit"], clock["value"], clock["base_unit"]) == ("clock_time", 112, "clock_time")
+    crew = numbers["12"]
+    assert crew["base_unit"] is None and crew["base_value"] is None

@@ -70,6 +70,8 @@ def test_the_invented_event_yields_its_conflicts_and_updates(
     each rising to 58 on Thursday; a leak said and denied; shares up and down; Sunday against
     Monday."""
     kinds = by_kind(query(runner, kessler, "conflicts"))
+    # The toll of 26 against 41 twice: in the body ("26 workers", "41 workers") and in the
+    # headlines ("kills 26", "Death toll ... reaches 41", which count people).
     assert {k: len(v) for k, v in kinds.items()} == {
         "number": 2,
         "update": 4,

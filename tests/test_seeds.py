@@ -80,12 +80,21 @@ def test_seed_000_basis_points_keep_their_unit(
     assert _find(seed_claims[SEED_000.name], "more than 30")["low_inclusive"] is False
 
 
-@pytest.mark.parametrize("not_a_count", ["1991", "2045", "2019", "2020", "1997", "second", "81"])
-def test_seed_000_years_ordinals_and_ages_are_not_counts(
+@pytest.mark.parametrize("not_a_count", ["1991", "2045", "2019", "2020", "1997", "second"])
+def test_seed_000_years_and_ordinals_are_not_counts(
     seed_claims: dict[str, list[dict[str, Any]]], not_a_count: str
 ) -> None:
     raws = [q["raw"].lower() for q in _quantities(seed_claims[SEED_000.name])]
     assert not [r for r in raws if not_a_count in r.split()], raws
+
+
+def test_seed_000_age_is_a_measure_of_a_person(
+    seed_claims: dict[str, list[dict[str, Any]]],
+) -> None:
+    """"Nazarbayev, 81," is his age in years, not a count of 81 people."""
+    age = _find(seed_claims[SEED_000.name], "81")
+    assert (age["unit"], age["counted"], age["low"], age["high"]) == ("year", "age", 81, 81)
+    assert age["base_unit"] == "second"
 
 
 @pytest.mark.parametrize(

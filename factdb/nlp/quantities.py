@@ -4,17 +4,25 @@
 every amount in it: plain counts ("75 planes"), qualified ones ("more than 3,800 people"),
 vague ones ("dozens of people"), ranges ("between 10 and 20"), money ("$2.3 billion"),
 percentages, durations, earthquake magnitudes and physical measures ("30 basis points",
-"lasted 45 seconds", "a 7.4-magnitude quake", "a 400-mile fault"). Numbers that are
-not amounts are left out: years and dates ("in 1991", "bonds due 2045", "Jan. 5"), clock
-times ("3 a.m."), ordinals ("a second day"), ages ("Nazarbayev, 81,"), labels ("Flight 990",
-"W-2"), phone numbers and fractions.
+"lasted 45 seconds", "a 7.4-magnitude quake", "a 400-mile fault"), ranges with units ("30
+feet to 90 feet"), and measures that are no counts (DOMAIN.md): ages ("Nazarbayev, 81,", "in
+her 40s": unit ``year``, counted ``age``), clock times ("1:52 a.m." = 112 minutes after
+midnight, unit ``clock_time``), an ordinal day of something ("the 20th day of the strike" =
+20 days) and fractions and shares in percent ("three-quarters of", "one in five", "the
+majority of"). Numbers that are not quantities are left out: years and dates ("in 1991",
+"bonds due 2045", "Jan. 5"), ordinal positions ("a second day"), labels ("Flight 990",
+"W-2"), street numbers ("221 Baker Street") and phone numbers.
+
+Every quantity with a unit also carries its value in the base unit of its dimension
+(`factdb.nlp.units`, with pint), so "100 miles" and "161 km" compare.
 
 Each amount becomes an interval so that two reports can be compared by overlap (see
 DOMAIN.md, Quantity). The word lists and the bands behind the intervals live in
 ``factdb/data/quantities.json``:
 
 - ``about / around / roughly / some / approximately / an estimated N`` → ``[0.9N, 1.1N]``
-  (``approx_band`` = 10 %), qualifier ``approx``.
+  (``approx_band`` = 10 %), or ±1 % (``approx_band_precise``) when N is written with 3 or
+  more significant digits ("some 12,040"), qualifier ``approx``.
 - ``nearly / almost / close to N`` → ``[0.9N, N]`` (``nearly_band``), qualifier ``approx``.
 - ``at least N`` → ``[N, ∞)``; ``more than / over N`` → ``(N, ∞)``; ``up to / as many as N`` →
   ``[0, N]``; ``fewer / less than N`` → ``[0, N)``.
@@ -30,7 +38,10 @@ were killed and hundreds injured" → ``people`` for both). The predicate is the
 predicate adjective that governs that noun, never a reporting verb ("the president said 20,000
 bandits attacked" → ``attack``); a number that names no noun takes the adjective right after it
 ("Izmit 4,179 dead" → ``dead``), and money takes the verb of its price or means ("buy Brightwater
-for $2.3 billion" → ``buy``).
+for $2.3 billion" → ``buy``). A count that names no noun but people ("all 217 aboard", "4,179
+dead", "3,046 deaths", "the death toll rose to 7,085") counts ``people``; a measure counts what
+it measures ("a depth of 250 feet", "55 meters of water", "Payload: 63,800 kg"); an increment
+("an additional 2.5 million") is kept apart from the total.
 """
 
 from __future__ import annotations
@@ -49,6 +60,7 @@ from word2number import w2n
 
 from factdb.nlp.pipeline import doc_text
 from factdb.nlp.types import Qualifier, Quantity
+from factdb.nlp.units import to_base
 
 __all__ = ["extract_quantities", "parse_number"]
 
@@ -64,8 +76,9 @@ _GLUED = re.compile(r"^((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)([a-z]+)\.?$", re.I
 # Letters glued before digits mark a label, not an amount: "W-2", "G20", "F-16", "COVID-19".
 _LABEL_CHUNK = re.compile(r"[A-Za-z]-?\d")
 # Several digit groups joined by separators are phone numbers, dates or codes:
-# "1-800-685-1111", "8-17-99", "8/17", "12.03.2021".
-_CODE_CHUNK = re.compile(r"\d([-/.])\d+\1\d|\d/\d")
+# "1-800-685-1111", "8-17-99", "8/17", "12.03.2021", and a local phone number "555-0199"
+# (not the round range "100-1000").
+_CODE_CHUNK = re.compile(r"\d([-/.])\d+\1\d|\d/\d|(?<![\d,.-])\d{3}-(?!\d\d00)\d{4}(?![\d-])")
 # Every number word word2number understands ("point" is only valid between number words).
 _NUMBER_WORDS = frozenset(w2n.american_number_system) - {"point"}
 # Number words that combine into one number: "twenty five", never "five five".
@@ -73,6 +86,17 @@ _TENS = frozenset({"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "ei
 _UNITS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine"})
 # Magnitude words (from the lexicon) that only count when glued to digits: "£5m", not "5 m".
 _SHORT_MAGNITUDES = frozenset({"k", "m", "mn", "mln", "bn", "b", "tn"})
+# A clock time: "1:52", "11:05" (with a.m./p.m. or a zone after it), "0002" before a zone.
+_CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?$")
+_CLOCK_24 = re.compile(r"^([01]\d|2[0-3])([0-5]\d)$")
+# A decade of life: "40s", "40's" (the age in "in her 40s").
+_DECADE = re.compile(r"^([1-9])0'?s$")
+# Currency letters glued after a dollar sign: "$US4,200", "$A50".
+_DOLLAR_PREFIX = re.compile(r"^([A-Za-z]{1,2})((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)$")
+# A number glued to "sub-": "sub-9000" (below 9,000).
+_BELOW = re.compile(r"^([A-Za-z]+)-((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)$")
+# An ordinal in digits: "20th", "1st", "22nd", "3rd".
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$", re.IGNORECASE)
 _RANGE_DASHES = frozenset({"-", "\u2013", "\u2014"})  # hyphen, en dash, em dash
 # Prepositions through which a number still belongs to the verb: "the toll rose to 7,085";
 # with a unit also "surged by 30 percent"; for money also a price or a means: "agreed to buy
@@ -80,6 +104,9 @@ _RANGE_DASHES = frozenset({"-", "\u2013", "\u2014"})  # hyphen, en dash, em dash
 _VERB_PREPOSITIONS = frozenset({"to", "at", "from"})
 _UNIT_PREPOSITIONS = _VERB_PREPOSITIONS | {"by"}
 _MONEY_PREPOSITIONS = _UNIT_PREPOSITIONS | {"for", "with"}
+# Verbs that link a subject to its state like a copula: "remain missing", "stay closed".
+_LINKING_VERBS = frozenset({"remain", "stay", "seem", "appear", "become", "lie"})
+_CLOCK_PREPOSITIONS = _VERB_PREPOSITIONS | {"after", "before", "around", "about", "by", "until"}
 # Units whose "of" phrase names what is measured: "45 percent of the population".
 _SHARE_UNITS = frozenset({"percent", "percentage_point"})
 # A counted "noun" with one of these entity labels is a place or name heading a table row
@@ -131,6 +158,35 @@ class _Lexicon:
     label_nouns: frozenset[str]
     total_nouns: frozenset[str]
     reporting_verbs: frozenset[str]
+    approx_band_precise: float
+    approx_precise_digits: int
+    people_noun: str
+    people_after: dict[Phrase, bool]
+    person_predicates: frozenset[str]
+    person_events: dict[str, str]
+    age_unit: str
+    age_counted: str
+    age_decade_parts: dict[str, tuple[int, int]]
+    age_possessives: frozenset[str]
+    clock_am: frozenset[str]
+    clock_pm: frozenset[str]
+    clock_zones: frozenset[str]
+    clock_words_alone: dict[str, float]
+    clock_band: float
+    clock_qualifiers: dict[Phrase, str]
+    ordinal_words: dict[str, int]
+    fraction_values: dict[str, int]
+    majority_words: frozenset[str]
+    ratio_words: dict[Phrase, bool]
+    dollar_prefixes: dict[str, str]
+    below_prefixes: frozenset[str]
+    per_words: frozenset[str]
+    street_words: frozenset[str]
+    range_verbs: frozenset[str]
+    increment_word: str
+    increment_before: frozenset[str]
+    increment_after: frozenset[str]
+    force_nouns: frozenset[str]
 
 
 def _phrase(text: str) -> Phrase:
@@ -179,6 +235,35 @@ def _lexicon() -> _Lexicon:
         label_nouns=frozenset(raw["label_nouns"]),
         total_nouns=frozenset(raw["total_nouns"]),
         reporting_verbs=frozenset(raw["reporting_verbs"]),
+        approx_band_precise=float(raw["approx_band_precise"]),
+        approx_precise_digits=int(raw["approx_precise_digits"]),
+        people_noun=raw["people_noun"],
+        people_after={_phrase(p): True for p in raw["people_after"]},
+        person_predicates=frozenset(raw["person_predicates"]),
+        person_events=dict(raw["person_events"]),
+        age_unit=raw["age_unit"],
+        age_counted=raw["age_counted"],
+        age_decade_parts={k: (int(v[0]), int(v[1])) for k, v in raw["age_decade_parts"].items()},
+        age_possessives=frozenset(raw["age_possessives"]),
+        clock_am=frozenset(raw["clock_am"]),
+        clock_pm=frozenset(raw["clock_pm"]),
+        clock_zones=frozenset(raw["clock_zones"]),
+        clock_words_alone={k: float(v) for k, v in raw["clock_words_alone"].items()},
+        clock_band=float(raw["clock_band"]),
+        clock_qualifiers={_phrase(k): v for k, v in raw["clock_qualifiers"].items()},
+        ordinal_words={k: int(v) for k, v in raw["ordinal_words"].items()},
+        fraction_values={k: int(v) for k, v in raw["fraction_values"].items()},
+        majority_words=frozenset(raw["majority_words"]),
+        ratio_words={_phrase(p): True for p in raw["ratio_words"]},
+        dollar_prefixes=dict(raw["dollar_prefixes"]),
+        below_prefixes=frozenset(raw["below_prefixes"]),
+        per_words=frozenset(raw["per_words"]),
+        street_words=frozenset(raw["street_words"]),
+        range_verbs=frozenset(raw["range_verbs"]),
+        increment_word=raw["increment_word"],
+        increment_before=frozenset(raw["increment_before"]),
+        increment_after=frozenset(raw["increment_after"]),
+        force_nouns=frozenset(raw["force_nouns"]),
     )
 
 
@@ -317,7 +402,10 @@ class _Candidate:
 
     `rule` names how the interval is built (``exact``, ``at_least``, ``approx``, ``nearly``,
     ``range``, ``vague`` ...); `vague` marks plural vague words ("dozens"), which keep their
-    band and take no qualifier; `is_count` turns False for years, dates, ages and labels.
+    band and take no qualifier; `is_count` turns False for years, dates and labels. `kind`
+    says what sort of quantity it is: ``count`` (and plain measures), ``age``, ``clock``
+    (minutes after midnight), ``share`` (a fraction in percent) or ``duration`` (an ordinal
+    day of something); `counted` is what it counts when the words fix it ("age").
     """
 
     start: int
@@ -333,6 +421,9 @@ class _Candidate:
     has_qualifier: bool = False
     is_count: bool = True
     vague: bool = False
+    kind: str = "count"
+    counted: str | None = None
+    low_open: bool = False
 
 
 def _is_number_token(token: Token, lex: _Lexicon) -> bool:
@@ -349,10 +440,11 @@ def _read_number(doc: Doc, i: int, stop: int, lex: _Lexicon) -> _Number | None:
     "twenty-five", "a million", "£5m" (the "5" and the glued "m")."""
     first = doc[i]
     word_magnitudes = {w for w in lex.magnitudes if w not in _SHORT_MAGNITUDES}
+    prefixed = _dollar_prefix(doc, i, lex)
     if first.lower_ in ("a", "an"):
         if not (i + 1 < stop and doc[i + 1].lower_ in word_magnitudes):
             return None
-    elif not _is_number_token(first, lex):
+    elif prefixed is None and not _is_number_token(first, lex):
         return None
     j = i + 1
     multiplier = 1.0
@@ -375,7 +467,8 @@ def _read_number(doc: Doc, i: int, stop: int, lex: _Lexicon) -> _Number | None:
             j += 2 if word == "and" else 1  # "one hundred five", "one hundred and five"
         else:
             break
-    value = parse_number(doc[i:j].text)
+    text = doc[i:j].text if prefixed is None else f"{prefixed[1]} {doc[i + 1 : j].text}"
+    value = parse_number(text)
     if value is None:
         return None
     glued = _split_glued(first.text, lex.magnitudes)
@@ -383,6 +476,16 @@ def _read_number(doc: Doc, i: int, stop: int, lex: _Lexicon) -> _Number | None:
         multiplier *= lex.magnitudes[glued[1]]
         suffix_m = suffix_m or first.text.rstrip(".").endswith("m")
     return _Number(i, j, value, multiplier, suffix_m)
+
+
+def _dollar_prefix(doc: Doc, i: int, lex: _Lexicon) -> tuple[str, str] | None:
+    """(currency, digits) of a token such as "US4,200" glued after a dollar sign ("$US4,200")."""
+    if i == 0 or doc[i - 1].text != "$" or doc[i - 1].whitespace_:
+        return None
+    match = _DOLLAR_PREFIX.match(doc[i].text)
+    if match is None or match.group(1).lower() not in lex.dollar_prefixes:
+        return None
+    return lex.dollar_prefixes[match.group(1).lower()], match.group(2)
 
 
 def _read_range_end(
@@ -420,6 +523,12 @@ def _range_low(first: _Number, second: _Number) -> float:
     return first.value
 
 
+def _significant_digits(value: float) -> int:
+    """Significant digits of a written number: 12,040 → 4, 145 million → 3, 20,000 → 1."""
+    digits = f"{abs(value):.12g}".replace(".", "").split("e")[0]
+    return max(1, len(digits.strip("0")))
+
+
 def _interval(
     rule: str, value: float, lex: _Lexicon
 ) -> tuple[float | None, float | None, bool, bool, Qualifier]:
@@ -433,17 +542,305 @@ def _interval(
     if rule == "less_than":
         return 0.0, value, True, False, Qualifier.LESS_THAN
     if rule == "approx":
-        band = lex.approx_band
+        precise = _significant_digits(value) >= lex.approx_precise_digits
+        band = lex.approx_band_precise if precise else lex.approx_band
         return value * (1 - band), value * (1 + band), True, True, Qualifier.APPROX
     if rule == "nearly":
         return value * (1 - lex.nearly_band), value, True, True, Qualifier.APPROX
     return value, value, True, True, Qualifier.EXACT
 
 
+def _read_special(doc: Doc, i: int, sent: Span, lex: _Lexicon) -> _Candidate | None:
+    """The quantities whose words are not a plain number: clock times, a decade of life,
+    "the 20th day of", fractions and majorities, "more than a mile", "sub-9000"."""
+    tok = doc[i]
+    if not (
+        tok.text[:1].isdigit()
+        or tok.like_num
+        or "-" in tok.text
+        or tok.lower_ in ("a", "an", "the", "half")
+        or tok.lower_ in lex.clock_words_alone
+        or tok.lower_ in lex.ordinal_words
+    ):
+        return None  # none of the shapes below starts with this word
+    for reader in (_read_clock, _read_decade_age, _read_ordinal_duration, _read_share):
+        cand = reader(doc, i, sent, lex)
+        if cand is not None:
+            return cand
+    return _read_one_unit(doc, i, sent, lex) or _read_below(doc, i, sent, lex)
+
+
+def _single(i: int, end: int, value: float, *, unit: str | None, kind: str) -> _Candidate:
+    """A candidate for one value read from tokens ``i..end``."""
+    return _Candidate(
+        start=i,
+        end=end,
+        numbers=[_Number(i, end, value, 1.0)],
+        low=value,
+        high=value,
+        value=value,
+        rule="exact",
+        unit=unit,
+        kind=kind,
+    )
+
+
+def _read_clock(doc: Doc, i: int, sent: Span, lex: _Lexicon) -> _Candidate | None:
+    """A clock time in minutes after midnight: "1:52 a.m. EST" = 112, "2 p.m." = 840,
+    "0002 GMT" = 2, "at noon" = 720; "just after noon" = [720, 735] (``clock_band``)."""
+    stop = sent.end
+    tok = doc[i]
+    nxt = doc[i + 1].lower_ if i + 1 < stop else ""
+    minutes: float | None = None
+    end = i + 1
+    if tok.lower_ in lex.clock_words_alone:
+        if i > sent.start and doc[i - 1].pos_ == "ADP":
+            minutes = lex.clock_words_alone[tok.lower_]
+    elif (match := _CLOCK.match(tok.text)) is not None:
+        hours, mins = int(match.group(1)), int(match.group(2) or 0)
+        if nxt in lex.clock_am | lex.clock_pm and 1 <= hours <= 12 and mins < 60:
+            minutes = (hours % 12 + (12 if nxt in lex.clock_pm else 0)) * 60 + mins
+            end = i + 2
+        elif match.group(2) is not None and nxt in lex.clock_zones and hours < 24 and mins < 60:
+            minutes = hours * 60 + mins  # "14:30 GMT"
+    elif (match := _CLOCK_24.match(tok.text)) is not None and nxt in lex.clock_zones:
+        minutes = int(match.group(1)) * 60 + int(match.group(2))  # "0002 GMT"
+    if minutes is None:
+        return None
+    if end < stop and doc[end].lower_ in lex.clock_zones:
+        end += 1
+    cand = _single(i, end, minutes, unit="clock_time", kind="clock")
+    qualifier = _match_before(doc, i, sent.start, lex.clock_qualifiers)
+    if qualifier is not None:
+        n, rule = qualifier
+        band = lex.clock_band
+        low = minutes - band if rule in ("before", "approx") else minutes
+        high = minutes + band if rule in ("after", "approx") else minutes
+        cand.start, cand.low, cand.high, cand.value, cand.rule = i - n, low, high, None, "range"
+        cand.has_qualifier = True
+    return cand
+
+
+def _read_decade_age(doc: Doc, i: int, sent: Span, lex: _Lexicon) -> _Candidate | None:
+    """A decade of life after a possessive: "in her 40s" = 40..49 years, "his early 50s" =
+    50..53 (``age_decade_parts``); "the 1990s" is a period, not an age."""
+    match = _DECADE.match(doc[i].text)
+    if match is None or i == sent.start:
+        return None
+    start = i - 1
+    first, last = 0, 9
+    if doc[start].lower_ in lex.age_decade_parts and start > sent.start:
+        first, last = lex.age_decade_parts[doc[start].lower_]
+        start -= 1
+    if doc[start].lower_ not in lex.age_possessives:
+        return None
+    decade = int(match.group(1)) * 10
+    cand = _single(start + 1, i + 1, decade, unit=lex.age_unit, kind="age")
+    cand.low, cand.high, cand.value, cand.rule, cand.vague = (
+        decade + first,
+        decade + last,
+        None,
+        "vague",
+        True,
+    )
+    cand.counted = lex.age_counted
+    return cand
+
+
+def _ordinal_value(token: Token, lex: _Lexicon) -> int | None:
+    match = _ORDINAL.match(token.text)
+    if match is not None:
+        return int(match.group(1))
+    return lex.ordinal_words.get(token.lower_)
+
+
+def _read_ordinal_duration(doc: Doc, i: int, sent: Span, lex: _Lexicon) -> _Candidate | None:
+    """"the 20th day of the strike": 20 days of it. A position without "the ... of" stays a
+    position ("fell for a second day")."""
+    value = _ordinal_value(doc[i], lex)
+    if value is None or i == sent.start or doc[i - 1].lower_ != "the":
+        return None
+    unit = _match_at(doc, i + 1, sent.end, lex.units)
+    if unit is None or unit[1] not in lex.time_units:
+        return None
+    end = i + 1 + unit[0]
+    if end >= sent.end or doc[end].lower_ != "of":
+        return None
+    cand = _single(i, end, value, unit=unit[1], kind="duration")
+    cand.unit_tokens = (i + 1, end)
+    return cand
+
+
+def _read_share(doc: Doc, i: int, sent: Span, lex: _Lexicon) -> _Candidate | None:
+    """A fraction or a majority, in percent: "three-quarters of" = 75, "two-thirds" = 66.7,
+    "a third of" / "half of" = 33.3 / 50, "the majority of" = (50, 100]."""
+    stop = sent.end
+    tok = doc[i]
+    before = doc[i - 1].lower_ if i > sent.start else ""
+    after = doc[i + 1].lower_ if i + 1 < stop else ""
+    if tok.lower_ in ("the", "a") and after in lex.majority_words:
+        if i + 2 < stop and doc[i + 2].lower_ == "of":
+            cand = _single(i, i + 2, 50.0, unit="percent", kind="share")
+            cand.high, cand.value, cand.rule, cand.low_open = 100.0, None, "range", True
+            return cand
+        return None
+    if tok.lower_ == "half" and after == "of" and before not in ("the", "a", "first", "second"):
+        return _single(i, i + 1, 50.0, unit="percent", kind="share")
+    numerator: float | None = None
+    k = i + 1
+    if tok.lower_ in ("a", "an") and after in lex.fraction_values:
+        numerator = 1.0
+        if not (i + 2 < stop and doc[i + 2].lower_ == "of"):
+            return None  # "a third time", "a quarter century"
+    elif _is_number_token(tok, lex) and after == "-" and _glued(tok, doc[i + 1]):
+        numerator = parse_number(tok.text)
+        k = i + 2
+    if numerator is None or k >= stop or doc[k].lower_ not in lex.fraction_values:
+        return None
+    denominator = lex.fraction_values[doc[k].lower_]
+    cand = _single(i, k + 1, 100.0 * numerator / denominator, unit="percent", kind="share")
+    cand.unit_tokens = (k, k + 1)
+    _read_qualifier(doc, cand, sent, lex)  # "about three-quarters"
+    return cand
+
+
+def _read_one_unit(doc: Doc, i: int, sent: Span, lex: _Lexicon) -> _Candidate | None:
+    """"more than a mile", "for almost an hour": "a" stands for one unit after a qualifier."""
+    if doc[i].lower_ not in ("a", "an"):
+        return None
+    unit = _match_at(doc, i + 1, sent.end, lex.units)
+    if unit is None or unit[1] in lex.currencies:
+        return None
+    if _match_before(doc, i, sent.start, lex.qualifiers_before) is None:
+        return None
+    cand = _single(i, i + 1 + unit[0], 1.0, unit=unit[1], kind="count")
+    cand.unit_tokens = (i + 1, i + 1 + unit[0])
+    _read_qualifier(doc, cand, sent, lex)
+    return cand if cand.has_qualifier else None
+
+
+def _read_below(doc: Doc, i: int, sent: Span, lex: _Lexicon) -> _Candidate | None:
+    """"sub-9000": below 9,000."""
+    match = _BELOW.match(doc[i].text)
+    if match is None or match.group(1).lower() not in lex.below_prefixes:
+        return None
+    value = parse_number(match.group(2))
+    if value is None:
+        return None
+    cand = _single(i, i + 1, value, unit=None, kind="count")
+    cand.rule, cand.has_qualifier = "less_than", True
+    return cand
+
+
+def _read_unit_range(doc: Doc, cand: _Candidate, sent: Span, lex: _Lexicon) -> None:
+    """A range whose ends both carry the unit: "30 feet to 90 feet", "between 6% and 12.5%",
+    "$30 million-$40 million". Not "from 30 feet to 90 feet", which is a change."""
+    if cand.unit is None or cand.rule != "exact" or cand.kind != "count" or cand.has_qualifier:
+        return
+    stop = sent.end
+    j = cand.end
+    if j + 1 >= stop:
+        return
+    before = doc[cand.start - 1].lower_ if cand.start > sent.start else ""
+    connector = doc[j].lower_
+    if connector == "and":
+        if before != "between":
+            return
+    elif connector not in ("to", "or", *_RANGE_DASHES) or before == "from":
+        return
+    k = j + 1
+    sign = doc[k].lower_ in lex.currency_symbols
+    if sign:
+        k += 1
+    second = _read_number(doc, k, stop, lex)
+    if second is None:
+        return
+    end = second.end
+    if not sign:
+        unit = _match_at(doc, end, stop, lex.units)
+        if unit is None or unit[1] != cand.unit:
+            return
+        end += unit[0]
+    elif lex.currency_symbols[doc[k - 1].lower_] != cand.unit:
+        return
+    low = cand.numbers[0].value
+    if low >= second.value:
+        return
+    cand.numbers.append(second)
+    cand.end = end
+    cand.low, cand.high, cand.value, cand.rule = low, second.value, None, "range"
+
+
+def _read_ratio(doc: Doc, cand: _Candidate, sent: Span, lex: _Lexicon) -> None:
+    """"one in five adults", "nine out of 10": a share in percent (20, 90)."""
+    if cand.unit is not None or cand.rule != "exact" or cand.value is None:
+        return
+    words = _match_at(doc, cand.end, sent.end, lex.ratio_words)
+    if words is None or not cand.value.is_integer() or not 0 < cand.value <= 20:
+        return
+    second = _read_number(doc, cand.end + words[0], sent.end, lex)
+    if second is None or not second.value.is_integer() or not cand.value < second.value <= 1000:
+        return
+    share = 100.0 * cand.value / second.value
+    cand.numbers.append(second)
+    cand.end = second.end
+    cand.low = cand.high = cand.value = share
+    cand.unit, cand.kind = "percent", "share"
+
+
+def _read_price_per(doc: Doc, cand: _Candidate, stop: int, lex: _Lexicon) -> None:
+    """Money for each of something is its price: "$45-a-share", "$90 million per launch"
+    count "price per share", "price per launch" ("$4,200 a month" is a rate in time: no)."""
+    if cand.unit not in lex.currencies or cand.kind != "count":
+        return
+    k = cand.end
+    if k < stop and doc[k].text == "-":
+        k += 1
+    if k >= stop or doc[k].lower_ not in lex.per_words:
+        return
+    k += 1
+    if k < stop and doc[k].text == "-":
+        k += 1
+    if k >= stop or doc[k].pos_ != "NOUN":
+        return
+    unit = _match_at(doc, k, stop, lex.units)
+    if unit is not None and unit[1] in lex.time_units:
+        return
+    cand.counted = f"price per {doc[k].lemma_.lower()}"
+    cand.end = k + 1
+
+
+def _read_age_cues(doc: Doc, cand: _Candidate, sent: Span, lex: _Lexicon) -> None:
+    """Ages written without "-year-old": "aged 81" and "Nazarbayev, 81, ceded" (a small
+    number set off by commas after a name)."""
+    if cand.kind == "age":
+        cand.unit, cand.counted = lex.age_unit, lex.age_counted
+        return
+    if cand.kind != "count" or cand.unit is not None or cand.has_qualifier:
+        return
+    number = cand.numbers[0]
+    head = _head_of(doc, number.start, number.end)
+    if cand.start > sent.start and doc[cand.start - 1].lower_ in lex.age_before:
+        cand.start -= 1  # "aged 81"
+    elif not (
+        head.dep_ == "appos"
+        # "Cantor, 51,"; after a common noun only when the tagger reads it as a time span,
+        # as it does ages: "The captain, 56, and his son".
+        and (head.head.pos_ == "PROPN" or (head.head.pos_ == "NOUN" and head.ent_type_ == "DATE"))
+        and _looks_like_age(doc, number)
+        and cand.end < sent.end
+        and doc[cand.end].text == ","
+    ):
+        return
+    cand.kind, cand.unit, cand.counted = "age", lex.age_unit, lex.age_counted
+
+
 def _read_candidate(doc: Doc, i: int, sent: Span, lex: _Lexicon) -> _Candidate | None:
     """Read the quantity whose number starts at token ``i``, with its qualifier and unit."""
     stop = sent.end
-    cand: _Candidate | None = None
+    cand: _Candidate | None = _read_special(doc, i, sent, lex)
+    if cand is not None:
+        return cand
     vague = _match_at(doc, i, stop, lex.vague)
     if vague is not None:
         n, band = vague
@@ -481,6 +878,9 @@ def _read_candidate(doc: Doc, i: int, sent: Span, lex: _Lexicon) -> _Candidate |
     if cand.start > sent.start and doc[cand.start - 1].lower_ in lex.currency_symbols:
         cand.start -= 1  # "$2.3 billion", "£5m"
         cand.unit = lex.currency_symbols[doc[cand.start].lower_]
+        prefixed = _dollar_prefix(doc, cand.numbers[0].start, lex)
+        if prefixed is not None:
+            cand.unit = prefixed[0]  # "$US4,200", "$A50"
     number = cand.numbers[0]
     if number.suffix_m and cand.unit is None and len(cand.numbers) == 1:
         following = doc[number.end] if number.end < stop else None
@@ -490,8 +890,12 @@ def _read_candidate(doc: Doc, i: int, sent: Span, lex: _Lexicon) -> _Candidate |
             cand.low = cand.high = cand.value = metres
             cand.unit = "m"
     _read_unit_after(doc, cand, stop, lex)
+    _read_unit_range(doc, cand, sent, lex)
+    _read_ratio(doc, cand, sent, lex)
+    _read_price_per(doc, cand, stop, lex)
     _read_magnitude(doc, cand, sent, lex)
     _read_qualifier(doc, cand, sent, lex)
+    _read_age_cues(doc, cand, sent, lex)
     cand.is_count = cand.is_count and _is_amount(doc, cand, lex)
     return cand
 
@@ -509,7 +913,7 @@ def _read_unit_after(doc: Doc, cand: _Candidate, stop: int, lex: _Lexicon) -> No
         return
     age = _match_at(doc, k, stop, lex.age_after)
     if age is not None:
-        cand.is_count = False  # "81 years old", "a 4-year-old boy"
+        cand.kind = "age"  # "81 years old", "a 4-year-old boy"
         cand.end = k + age[0]
         return
     if doc[k].text == "-" and k + 1 < stop and _glued(doc[k - 1], doc[k]):
@@ -527,6 +931,13 @@ def _read_unit_after(doc: Doc, cand: _Candidate, stop: int, lex: _Lexicon) -> No
             cand.end = k + 2
         return
     unit = _match_at(doc, k, stop, lex.units)
+    pounds_of = k + 2 < stop and doc[k].lemma_.lower() == "pound" and doc[k + 1].lower_ == "of"
+    if unit is None and pounds_of:
+        # "5 million pounds of thrust" weighs or pushes: money in pounds has no "of" after it
+        # ("£5m" or "5 million pounds in fines").
+        measured = next((c for c in doc[k + 1].children if c.dep_ == "pobj"), doc[k + 2])
+        force = measured.lemma_.lower() in lex.force_nouns  # "pounds of liftoff thrust"
+        unit = (1, "lbf" if force else "lb")
     of_unit = None
     if cand.vague and doc[k].lower_ == "of" and k + 1 < stop:
         # "billions of dollars"
@@ -653,7 +1064,9 @@ def _is_model_number(doc: Doc, cand: _Candidate) -> bool:
         return False
     before = doc[number.start - 1]
     if before.pos_ == "PROPN" and before.whitespace_:
-        return not _has_predicate_after(doc, number)
+        # A headline in title case capitalises its verb: "Driver Kills 7 People".
+        headline_count = _is_title_case(tok.sent) and _counts_noun_after(doc, number)
+        return not (_has_predicate_after(doc, number) or headline_count)
     return before.lower_ in ("a", "an") and tok.dep_ != "nummod" and cand.hyphen_noun is None
 
 
@@ -662,6 +1075,36 @@ def _has_predicate_after(doc: Doc, number: _Number) -> bool:
     "Bolu 226 dead" and "Golcuk 1,000 dead": the name before it is a place, not a model."""
     after = doc[number.end] if number.end < len(doc) else None
     return after is not None and (after.pos_ == "ADJ" or after.tag_ == "VBN")
+
+
+def _counts_noun_after(doc: Doc, number: _Number) -> bool:
+    """True when the number modifies the plural noun right after it and does not continue a
+    name: "310 Chileans and 9 Britons" (the tagger puts "9 Britons" in an ORG), and in a
+    title-case headline "Driver Kills 7 People"; not "Apollo 11 astronauts"."""
+    if number.end >= len(doc):
+        return False
+    noun = doc[number.end]
+    first = doc[number.start]
+    if noun.tag_ not in ("NNS", "NNPS") or first.head.i != noun.i:
+        return False
+    starts_entity = first.ent_iob_ == "B" or (
+        number.start > 0 and doc[number.start - 1].ent_type_ != first.ent_type_
+    )
+    return starts_entity or _is_title_case(first.sent)
+
+
+def _is_title_case(sent: Span) -> bool:
+    """A headline in title case: every word of four letters or more is capitalised."""
+    words = [t for t in sent if t.is_alpha and len(t) >= 4]
+    return len(words) >= 2 and all(t.text[0].isupper() for t in words)
+
+
+def _is_street_number(doc: Doc, number: _Number, lex: _Lexicon) -> bool:
+    """A house number: a number followed by capitalised words ending in a street word."""
+    k = number.end
+    while k < len(doc) and doc[k].pos_ == "PROPN" and doc[k].lower_ not in lex.street_words:
+        k += 1
+    return k > number.end and k < len(doc) and doc[k].lower_ in lex.street_words
 
 
 def _looks_like_age(doc: Doc, number: _Number) -> bool:
@@ -682,10 +1125,10 @@ def _is_amount(doc: Doc, cand: _Candidate, lex: _Lexicon) -> bool:
     last = doc[cand.numbers[-1].end - 1]
     plain = cand.unit is None and not cand.has_qualifier
     chunk = _chunk(doc, number.start, cand.numbers[-1].end - 1)
-    if cand.vague:
-        return True
-    if _LABEL_CHUNK.search(chunk):
-        return False  # "W-2", "G20", "COVID-19"
+    if cand.vague or cand.kind != "count":
+        return True  # ages, clock times, shares and durations were read from their own shapes
+    if _LABEL_CHUNK.search(chunk) and _dollar_prefix(doc, number.start, lex) is None:
+        return False  # "W-2", "G20", "COVID-19" (not "$US4,200")
     if _CODE_CHUNK.search(chunk):
         return False  # "1-800-685-1111", "8/17/99"
     if any(_is_year(doc, n, lex) for n in cand.numbers) and plain:
@@ -702,11 +1145,15 @@ def _is_amount(doc: Doc, cand: _Candidate, lex: _Lexicon) -> bool:
         return False  # "aged 81"
     head = _head_of(doc, number.start, number.end)
     if (
-        first.ent_type_ in lex.name_labels
+        cand.unit is None
+        and first.ent_type_ in lex.name_labels
         and _entity_has_words(doc, first)
         and not _has_predicate_after(doc, number)
+        and not _counts_noun_after(doc, number)
     ):
         return False  # "Falcon 9", "Boeing 767"; a bare "747" tagged PRODUCT may be a count
+    if plain and _is_street_number(doc, number, lex):
+        return False  # "221 Baker Street"
     if plain and head.head.i == number.start - 1 and head.head.lemma_.lower() in lex.label_nouns:
         return False  # "page 5", "Section 8"
     if plain and _is_model_number(doc, cand):
@@ -768,6 +1215,10 @@ def _noun_phrase(noun: Token, outside: Iterable[int], lex: _Lexicon) -> str:
                 continue  # "five five-story buildings": "story" belongs to another number
             collect(child)
             words.append(child)
+            # "14 current or former ministers": a coordinated modifier keeps its alternative.
+            for conj in child.children:
+                if conj.dep_ in ("cc", "conj") and conj.pos_ in ("CCONJ", "ADJ", "NOUN"):
+                    words.append(conj)
 
     collect(noun)
     words.sort(key=lambda t: t.i)
@@ -841,6 +1292,11 @@ def _predicate_of(verb: Token, lex: _Lexicon) -> str | None:
             if child.dep_ == "acomp":
                 return str(child.lemma_.lower())
         return None
+    if verb.lemma_.lower() in _LINKING_VERBS:
+        # "Several people remain unaccounted for": the state, not "remain".
+        for child in verb.children:
+            if child.dep_ == "acomp":
+                return str(child.lemma_.lower())
     if verb.lemma_.lower() in lex.reporting_verbs:
         for child in verb.children:
             if child.dep_ in ("oprd", "acomp", "xcomp") and child.pos_ in ("VERB", "AUX", "ADJ"):
@@ -879,14 +1335,17 @@ def _counted_noun(doc: Doc, cand: _Candidate, lex: _Lexicon) -> tuple[Token | No
         noun = np_head = anchor.head  # "18 security guards"
     else:
         noun = _of_object(doc[cand.start : cand.end])  # "Dozens of people"
+        while noun is not None and noun.i < cand.end:
+            noun = _of_object([noun])  # "hundreds of thousands (of people)": past the number
         if noun is None and cand.end < len(doc) and doc[cand.end].tag_ in ("NNS", "NNPS"):
             # A plural noun right after the number is what it counts even when the parser
             # attaches both to the verb: "left 1.5m people without power".
             noun = doc[cand.end]
+    named = noun is not None and noun.ent_type_ in _PLACE_AND_NAME_LABELS
+    if named and noun is not None and noun.i == cand.end and noun.tag_ in ("NNS", "NNPS"):
+        named = False  # "9 Britons" (tagged ORG) counts Britons
     if noun is not None and (
-        noun.lemma_.lower() in lex.elided_nouns
-        or noun.ent_type_ in _PLACE_AND_NAME_LABELS
-        or cand.unit in lex.currencies
+        noun.lemma_.lower() in lex.elided_nouns or named or cand.unit in lex.currencies
     ):
         # "45,000 others injured" leaves the noun out; "Istanbul 984 dead" names a place;
         # money counts no noun ("a record $115 million" is not a count of records).
@@ -913,13 +1372,22 @@ def _predicate_verb(doc: Doc, cand: _Candidate, np_head: Token, lex: _Lexicon) -
                 and not any(c.dep_ in ("xcomp", "ccomp") for c in child.children)
             ):
                 return child
-    if cand.unit in lex.currencies:
+    if cand.kind == "clock":
+        prepositions = _CLOCK_PREPOSITIONS  # "took off at 1:52 a.m.", "started just after noon"
+    elif cand.unit in lex.currencies:
         prepositions = _MONEY_PREPOSITIONS
     elif cand.unit is not None:
         prepositions = _UNIT_PREPOSITIONS
     else:
         prepositions = _VERB_PREPOSITIONS
+    if cand.unit is not None and cand.unit not in lex.time_units and cand.kind == "count":
+        prepositions = prepositions | {"in"}  # "lies in 60 meters of water"
     verb = _governor(np_head, prepositions) or _relative_clause_verb(np_head)
+    if verb is None and np_head.dep_ == "pobj" and np_head.head.lower_ == "of":
+        owner = np_head.head.head
+        if owner.pos_ == "NOUN" and cand.unit is not None:
+            # "lies at a depth of 200 feet": the measure belongs to the verb of its owner.
+            verb = _governor(owner, prepositions)
     if verb is not None and verb.lemma_.lower() in lex.reporting_verbs and np_head.dep_ == "dobj":
         return _verb_after_reported_object(doc, np_head) or verb
     return verb
@@ -964,16 +1432,27 @@ def _adjective_after(doc: Doc, cand: _Candidate, sent: Span, lex: _Lexicon) -> T
 
 def _analyse(doc: Doc, cand: _Candidate, sent: Span, lex: _Lexicon) -> _Syntax:
     """Find the counted noun and the predicate of a quantity from the dependency parse."""
+    if cand.kind == "age":
+        return _Syntax(cand.counted, None, True)  # a measure of a person, never a count
     span_ids = range(cand.start, cand.end)
     noun, np_head = _counted_noun(doc, cand, lex)
     if _is_magnitude(cand, noun, sent, lex):
         cand.unit, noun = "magnitude", None
     counted = None if noun is None else _noun_phrase(noun, span_ids, lex)
+    label = _colon_label(doc, cand, sent, lex) if cand.unit is None else None
+    if label is not None:
+        counted = label  # "Engines: 27"
+    elif cand.counted is not None:
+        counted = cand.counted  # "$45-a-share" is a price per share
+    elif counted is None and cand.unit is not None and cand.kind != "clock":
+        counted = _measured_noun(doc, cand, np_head, sent, lex)
     anchor = _head_of(doc, cand.numbers[0].start, cand.numbers[-1].end)
     if counted is None and cand.unit is None and anchor.dep_ == "pobj":
         total = anchor.head.head
         if anchor.head.lower_ == "of" and total.lemma_.lower() in lex.total_nouns:
             counted = _noun_phrase(total, span_ids, lex)  # "a population of 12 million"
+        elif anchor.head.lower_ == "to":
+            counted = _number_of(doc, cand, sent, lex)
     verb = _adjective_after(doc, cand, sent, lex) if noun is None and cand.unit is None else None
     if verb is None:
         verb = _predicate_verb(doc, cand, np_head, lex)
@@ -991,7 +1470,107 @@ def _analyse(doc: Doc, cand: _Candidate, sent: Span, lex: _Lexicon) -> _Syntax:
         if rule is not None and np_head.dep_ == "dobj" and cand.rule == "exact":
             cand.rule = rule  # "the death toll exceeded 7,000"
     has_noun = noun is not None or cand.unit is not None or counted is not None
+    if cand.unit is None and cand.kind == "count":
+        counted, predicate, has_noun = _people(doc, cand, counted, predicate, has_noun, lex)
+    if cand.unit is None and _is_increment(doc, cand, lex):
+        # "an additional 2.5 million Americans", "some 2.5 million more": an increment is a
+        # fact of its own, never the total, and takes no noun from the number before it.
+        counted = None if counted is None else f"{lex.increment_word} {counted}"
+        has_noun = True
     return _Syntax(counted, predicate, has_noun)
+
+
+def _is_increment(doc: Doc, cand: _Candidate, lex: _Lexicon) -> bool:
+    """True for a number that counts an increment: an increment word right before it
+    ("an additional 2.5 million", "another 40") or right after it ("2.5 million more")."""
+    before = doc[cand.start - 1].lower_ if cand.start > 0 else ""
+    after = doc[cand.end].lower_ if cand.end < len(doc) else ""
+    return before in lex.increment_before or after in lex.increment_after
+
+
+def _number_of(doc: Doc, cand: _Candidate, sent: Span, lex: _Lexicon) -> str | None:
+    """"raised its estimate of the number of Americans affected to 145.5 million": a figure
+    that a total ("the number of X") is brought "to" counts X."""
+    for tok in reversed(doc[sent.start : cand.start]):
+        if tok.lemma_.lower() in lex.total_nouns:
+            obj = _of_object([tok])
+            if obj is not None and obj.tag_ in ("NNS", "NNPS"):
+                return _noun_phrase(obj, range(cand.start, cand.end), lex)
+    return None
+
+
+def _measured_noun(
+    doc: Doc, cand: _Candidate, np_head: Token, sent: Span, lex: _Lexicon
+) -> str | None:
+    """What a measure measures, where the sentence says it: "a depth of 250 feet" (depth),
+    "40 to 55 meters of water" (water), "the 20th day of the strike" (strike), "40 minutes
+    into the flight" (flight time), "Payload to orbit: 63,800 kg" (payload)."""
+    span_ids = range(cand.start, cand.end)
+    unit_token = doc[cand.unit_tokens[0]] if cand.unit_tokens is not None else np_head
+    if cand.unit in lex.time_units and cand.end + 1 < sent.end and doc[cand.end].lower_ == "into":
+        obj = next((c for c in doc[cand.end].children if c.dep_ == "pobj"), None)
+        if obj is not None and obj.pos_ == "NOUN":
+            return f"{obj.lemma_.lower()} time"  # "40 minutes into the flight"
+        return None
+    if cand.unit in lex.time_units and cand.kind != "duration":
+        return None  # "lasted 45 seconds", "two days after the quake": the time is the unit
+    if np_head.dep_ == "pobj" and np_head.head.lower_ == "of":
+        owner = np_head.head.head
+        if (
+            owner.pos_ == "NOUN"
+            and owner.i < cand.start
+            and owner.lower_ not in lex.fraction_values
+            and owner.lower_ not in lex.majority_words
+        ):
+            return _noun_phrase(owner, span_ids, lex)  # "a depth of 250 feet"
+    if cand.unit not in _SHARE_UNITS:
+        obj = _of_object([unit_token, np_head])
+        if obj is not None and obj.pos_ == "NOUN" and obj.i >= cand.end:
+            return _noun_phrase(obj, span_ids, lex)  # "55 meters of water", "day of the strike"
+    return _colon_label(doc, cand, sent, lex)
+
+
+def _colon_label(doc: Doc, cand: _Candidate, sent: Span, lex: _Lexicon) -> str | None:
+    """The label of a table row: "Height: 70 meters (229.6 feet) Engines: 27 Payload to orbit:
+    63,800 kg" gives "height", "engine", "payload"; the label runs back from the colon before
+    the figure to the figure or bracket before it."""
+    colon = cand.start - 1
+    if colon <= sent.start or doc[colon].text != ":":
+        return None
+    first = colon
+    while first > sent.start and not (doc[first - 1].like_num or doc[first - 1].text == ")"):
+        first -= 1
+    if first == colon:
+        return None
+    label = _head_of(doc, first, colon)
+    if label.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return _noun_phrase(label, range(label.i + 1, colon), lex)
+
+
+def _people(
+    doc: Doc,
+    cand: _Candidate,
+    counted: str | None,
+    predicate: str | None,
+    has_noun: bool,
+    lex: _Lexicon,
+) -> tuple[str | None, str | None, bool]:
+    """Counts of people written without "people" (see ``_people`` in quantities.json):
+    "3,046 deaths" and "the death toll rose to 7,085" count people who died; "all 217 aboard",
+    "4,179 dead", "35,000 missing" count people. A noun left out stays open to the noun of a
+    coordinated number before it (`has_noun` unchanged): "18 guards dead and 748 injured"."""
+    if counted is not None:
+        words = counted.split()
+        event = next((w for w in words if w in lex.person_events), None)
+        if event is not None and (words[-1] == event or words[-1] in lex.total_nouns):
+            return lex.people_noun, lex.person_events[event], True
+        return counted, predicate, has_noun
+    if _match_at(doc, cand.end, min(len(doc), cand.end + 2), lex.people_after) is not None:
+        return lex.people_noun, predicate, has_noun  # "killing all 217 aboard"
+    if predicate is not None and predicate in lex.person_predicates:
+        return lex.people_noun, predicate, has_noun
+    return counted, predicate, has_noun
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1005,11 +1584,13 @@ def _build(doc: Doc, cand: _Candidate, syntax: _Syntax, lex: _Lexicon) -> Quanti
         # Ranges and vague words keep the interval they were read with ("a dozen" = [12, 12]).
         low, high, value = cand.low, cand.high, cand.value
         qualifier = Qualifier.RANGE if cand.rule == "range" else Qualifier.VAGUE
+        low_inc = not cand.low_open  # "the majority of" = (50, 100]
     else:
         value = cand.value
         low, high, low_inc, high_inc, qualifier = _interval(cand.rule, value, lex)
     first, last = doc[cand.start], doc[cand.end - 1]
     start, end = first.idx, last.idx + len(last.text)
+    base = to_base(cand.unit, value, low, high)
     return Quantity(
         raw=doc_text(doc)[start:end],
         value=value,
@@ -1025,7 +1606,65 @@ def _build(doc: Doc, cand: _Candidate, syntax: _Syntax, lex: _Lexicon) -> Quanti
         end=end,
         token_start=cand.start,
         token_end=cand.end,
+        base_value=None if base is None else base.value,
+        base_low=None if base is None else base.low,
+        base_high=None if base is None else base.high,
+        base_unit=None if base is None else base.unit,
     )
+
+
+def _heading_word(sent: Span) -> str | None:
+    """The word of a short heading line that ends in a colon right before the sentence
+    ("*DEAD:" on its own line before "At least 12,018"), lower case; None when there is none."""
+    doc = sent.doc
+    k = sent.start - 1
+    while k >= 0 and doc[k].is_space:
+        k -= 1
+    if k < 0 or doc[k].text != ":" or k == sent.start - 1:
+        return None  # no colon, or the colon is not followed by a line break
+    words = [t for t in doc[k].sent if t.is_alpha]
+    return str(words[-1].lower_) if 1 <= len(words) <= 3 else None
+
+
+def _merge_stated_ranges(
+    doc: Doc, found: list[tuple[_Candidate, _Syntax]], lex: _Lexicon
+) -> list[tuple[_Candidate, _Syntax]]:
+    """"Estimates range from $4.5 billion, for lost output, to about $17 billion": two figures
+    that a verb of ranging ties with "from ... to" are the ends of one range [4.5, 17]."""
+    merged: list[tuple[_Candidate, _Syntax]] = []
+    for cand, syntax in found:
+        if merged:
+            first = merged[-1][0]
+            low_prep, high_prep = doc[first.start - 1], doc[cand.start - 1]
+            if (
+                first.start > 0
+                and cand.start > 0
+                and low_prep.lower_ == "from"
+                and high_prep.lower_ == "to"
+                and low_prep.head.i == high_prep.head.i
+                and (  # the parser may tag "range" a noun: look right before "from" too
+                    low_prep.head.lemma_.lower() in lex.range_verbs
+                    or doc[low_prep.i - 1].lemma_.lower() in lex.range_verbs
+                )
+                and first.unit == cand.unit
+                and first.value is not None
+                and cand.value is not None
+                and first.value < cand.value
+            ):
+                first.numbers.extend(cand.numbers)
+                first.end = cand.end
+                first.low, first.high = first.value, cand.value
+                first.value, first.rule = None, "range"
+                continue
+        merged.append((cand, syntax))
+    return merged
+
+
+def _same_dimension(a: _Candidate, b: _Candidate) -> bool:
+    """True when two measures convert to the same base unit (metric tons and pounds)."""
+    base_a = to_base(a.unit, a.value, a.low, a.high)
+    base_b = to_base(b.unit, b.value, b.low, b.high)
+    return base_a is not None and base_b is not None and base_a.unit == base_b.unit
 
 
 def extract_quantities(sent: Span) -> list[Quantity]:
@@ -1055,12 +1694,45 @@ def extract_quantities(sent: Span) -> list[Quantity]:
         joined = any(t.lower_ in _CONJUNCTIONS for t in between) or (
             len(between) > 0 and between[-1].text == ","
         )
+        # "ranked second with 3,046 deaths, followed by Yalova with 2,400": the same
+        # preposition before both numbers makes them parallel.
+        before, earlier_before = doc[cand.start - 1], doc[earlier_cand.start - 1]
+        parallel = (
+            cand.start > sent.start
+            and earlier_cand.start > sent.start
+            and before.pos_ == "ADP"
+            and before.lower_ == earlier_before.lower_
+        )
         if (
-            joined
+            (joined or parallel)
             and not syntax.has_noun
             and earlier.counted
             and earlier_cand.unit is None
             and earlier_cand.hyphen_noun is None  # "a 120-staff team ... injuring over 1,500"
         ):
-            syntax.counted = earlier.counted
+            # "Thousands more are missing and hundreds of thousands are homeless": only the
+            # first is an increment; the noun is shared, the increment is not.
+            syntax.counted = earlier.counted.removeprefix(f"{lex.increment_word} ")
+            if parallel and syntax.predicate is None:
+                syntax.predicate = earlier.predicate
+            elif (
+                earlier.predicate in lex.person_events.values()
+                and syntax.predicate not in lex.person_predicates
+            ):
+                # "the death toll rose to 17,997, but was revised down to 12,514": the revised
+                # figure is the same toll of people who died.
+                syntax.predicate = earlier.predicate
+        if [t.text for t in between] == ["("] and _same_dimension(earlier_cand, cand):
+            # "a payload of nearly 64 metric tons (141,000 lb)": the conversion measures the
+            # same thing, as nearly.
+            syntax.counted = syntax.counted or earlier.counted
+            syntax.predicate = syntax.predicate or earlier.predicate
+            if cand.rule == "exact" and not cand.has_qualifier:
+                cand.rule = earlier_cand.rule
+    found = _merge_stated_ranges(doc, found, lex)
+    heading = _heading_word(sent)
+    for cand, syntax in found:
+        if heading in lex.person_predicates and syntax.counted is None and cand.unit is None:
+            # A fact sheet: "*DEAD:" on its own line, then "At least 12,018".
+            syntax.counted, syntax.predicate = lex.people_noun, heading
     return [_build(doc, cand, syntax, lex) for cand, syntax in found]

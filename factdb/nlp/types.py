@@ -48,6 +48,10 @@ class Quantity:
     `unit` is None for plain counts; otherwise a normalized unit code such as ``USD``,
     ``percent``, ``basis_point``, ``km``. `counted` is the lemmatized counted noun phrase
     (``security guard``), `predicate` the lemma of the governing predicate (``kill``).
+    `base_value`/`base_low`/`base_high` restate the value and interval in `base_unit`, the
+    base unit of the quantity's dimension (``meter``, ``kilogram``, ``second``; money in its
+    currency code, ``percent`` as is), so measures written in different units compare; all
+    four are None for plain counts and for units that do not convert.
     """
 
     raw: str
@@ -64,6 +68,10 @@ class Quantity:
     end: int = 0
     token_start: int = 0
     token_end: int = 0
+    base_value: float | None = None
+    base_low: float | None = None
+    base_high: float | None = None
+    base_unit: str | None = None
 
     def overlaps(self, other: Quantity) -> bool:
         """True when both intervals can hold the same true value (units must already match)."""
