@@ -88,7 +88,7 @@ def number_relation(
 
     `cumulative` says whether the slot only grows; by default the numbers' predicate says.
     """
-    if qa.interval.overlaps(qb.interval):
+    if qa.compared.overlaps(qb.compared):
         return "agree"
     if cumulative is None:
         cumulative = qa.predicate in lexicon().cumulative_predicates
@@ -97,8 +97,8 @@ def number_relation(
         return "number"
     first, second = (qa, qb) if ta < tb else (qb, qa)
     if cumulative:
-        rose = first.interval.high is not None and (second.interval.low or 0) >= first.interval.high
-        low, high = first.interval.low, second.interval.high
+        rose = first.compared.high is not None and (second.compared.low or 0) >= first.compared.high
+        low, high = first.compared.low, second.compared.high
         if not rose and low is not None and high is not None and high < low / 2:
             # A toll is revised down (17,997 to 12,514) but does not fall from 12,000 to 1:
             # such a figure counts something narrower (one town, an aftershock).
@@ -174,7 +174,7 @@ def _numbers(link: Link) -> list[Finding]:
             a, b, first, second = b, a, qb, qa
         what = link.slot.describe() if link.slot else (qa.counted or qa.unit or "the value")
         if relation == "update":
-            rose = (second.interval.low or 0) >= (first.interval.high or 0)
+            rose = (second.compared.low or 0) >= (first.compared.high or 0)
             why = (
                 f"{what}: {'rose' if rose else 'fell'} from {first.raw!r} "
                 f"{interval_text(first.interval)} (as of {report_time(a, first)}) to "

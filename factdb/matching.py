@@ -145,9 +145,17 @@ class QuantityFeatures:
     interval: Interval
     start: int
     end: int
+    base_unit: str | None = None
+    base: Interval | None = None
     # The claim's own predicate when it means something ("arrive" in "about 90 people will
     # arrive"); it vetoes a match when the number has no predicate of its own.
     clause_predicate: str | None = None
+
+    @property
+    def compared(self) -> Interval:
+        """The interval to compare with other numbers: in the base unit of its dimension when
+        it has one (feet and meters meet in meters), else as stated."""
+        return self.base or self.interval
 
     @property
     def vague(self) -> bool:
@@ -188,6 +196,7 @@ class ClaimFeatures:
     entities: frozenset[str]
     locations: frozenset[str]
     quantities: tuple[QuantityFeatures, ...]
+    people: frozenset[str] = frozenset()
     story_id: int | None = None
 
     def order_key(self) -> tuple[date, str, int, int]:
@@ -385,6 +394,7 @@ def load_claim_features(
             normalized=row.normalized,
             entities=frozenset(m.key for m in own),
             locations=frozenset(m.key for m in own if m.label in lex.location_labels),
+            people=frozenset(m.key for m in in_sentence if m.label == "PERSON"),
             quantities=tuple(
                 _quantity_features(q, predicate, row.sentence_start, sentence_text or "", places)
                 for q in quantities[row.id]
@@ -430,6 +440,18 @@ def _quantity_features(
         ),
         start=quantity.start,
         end=quantity.end,
+        base_unit=quantity.base_unit,
+        base=None
+        if quantity.base_unit is None or quantity.base_unit == quantity.unit
+        else Interval(
+            raw=quantity.raw,
+            value=quantity.base_value,
+            low=quantity.base_low,
+            high=quantity.base_high,
+            qualifier=Qualifier(quantity.qualifier),
+            low_inclusive=quantity.low_inclusive,
+            high_inclusive=quantity.high_inclusive,
+        ),
         clause_predicate=None if claim_predicate in lex.light_predicates else claim_predicate,
     )
 
@@ -549,7 +571,7 @@ def _number_slot(
     scope = scope_words(
         claim.sentence, number.start - claim.sentence_start, number.end - claim.sentence_start
     )
-    dimension = unit_dimension(unit, lex.currencies, dict(lex.dimensions))
+    dimension = unit_dimension(number.base_unit or unit, lex.currencies, dict(lex.dimensions))
     what = measure(
         MeasureInput(
             counted=counted,
@@ -567,6 +589,10 @@ def _number_slot(
     if what is None:
         return None
     owner = head_word(claim.subject, stop_words())
+    if counted == "age":
+        # An age is a measure of one person, compared only with that person's age.
+        person = owner or next(iter(sorted(claim.people)), None)
+        return Slot("age", (f"of {person}",)) if person else None
     if dimension == "count" or dimension.startswith("money:"):
         # A count or an amount belongs to a place: "984 dead in Istanbul" is a part of the
         # national toll. (A magnitude or an altitude measured "in the United States" is not.)

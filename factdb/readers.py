@@ -283,9 +283,7 @@ def _is_article_name(name: str) -> bool:
     return suffix in ARTICLE_SUFFIXES or suffix == ""
 
 
-def _read_file(
-    path: Path, origin: str, overrides: Overrides
-) -> Iterator[ArticleInput | ReadError]:
+def _read_file(path: Path, origin: str, overrides: Overrides) -> Iterator[ArticleInput | ReadError]:
     try:
         data = path.read_bytes()
     except PermissionError:
@@ -518,9 +516,7 @@ def _publication_date(
         hint = ""
         if _AMBIGUOUS_NUMERIC_DATE.fullmatch(published_text.strip()):
             hint = " (day and month could swap: say which comes first with --date-order)"
-        warnings.append(
-            f"cannot read the publication date {published_text!r}{hint}; {unresolved}"
-        )
+        warnings.append(f"cannot read the publication date {published_text!r}{hint}; {unresolved}")
     elif published > today:
         warnings.append(f"publication date {published} is in the future; check it")
     return published

@@ -180,9 +180,8 @@ def measure(
         return f"count{SLOT_SEPARATOR}{counted}"
     if dimension == "magnitude":
         return "magnitude"
-    if dimension == "duration" and number.elapsed and number.unit:
-        # Without a conversion of units, minutes are only compared with minutes.
-        return f"duration:{number.unit}{SLOT_SEPARATOR}elapsed"
+    if dimension == "duration" and number.elapsed:
+        return f"duration{SLOT_SEPARATOR}elapsed"
     thing = number.counted or predicate
     if thing is None:
         return None

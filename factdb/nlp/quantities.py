@@ -655,7 +655,7 @@ def _ordinal_value(token: Token, lex: _Lexicon) -> int | None:
 
 
 def _read_ordinal_duration(doc: Doc, i: int, sent: Span, lex: _Lexicon) -> _Candidate | None:
-    """"the 20th day of the strike": 20 days of it. A position without "the ... of" stays a
+    """ "the 20th day of the strike": 20 days of it. A position without "the ... of" stays a
     position ("fell for a second day")."""
     value = _ordinal_value(doc[i], lex)
     if value is None or i == sent.start or doc[i - 1].lower_ != "the":
@@ -705,7 +705,7 @@ def _read_share(doc: Doc, i: int, sent: Span, lex: _Lexicon) -> _Candidate | Non
 
 
 def _read_one_unit(doc: Doc, i: int, sent: Span, lex: _Lexicon) -> _Candidate | None:
-    """"more than a mile", "for almost an hour": "a" stands for one unit after a qualifier."""
+    """ "more than a mile", "for almost an hour": "a" stands for one unit after a qualifier."""
     if doc[i].lower_ not in ("a", "an"):
         return None
     unit = _match_at(doc, i + 1, sent.end, lex.units)
@@ -720,7 +720,7 @@ def _read_one_unit(doc: Doc, i: int, sent: Span, lex: _Lexicon) -> _Candidate | 
 
 
 def _read_below(doc: Doc, i: int, sent: Span, lex: _Lexicon) -> _Candidate | None:
-    """"sub-9000": below 9,000."""
+    """ "sub-9000": below 9,000."""
     match = _BELOW.match(doc[i].text)
     if match is None or match.group(1).lower() not in lex.below_prefixes:
         return None
@@ -772,7 +772,7 @@ def _read_unit_range(doc: Doc, cand: _Candidate, sent: Span, lex: _Lexicon) -> N
 
 
 def _read_ratio(doc: Doc, cand: _Candidate, sent: Span, lex: _Lexicon) -> None:
-    """"one in five adults", "nine out of 10": a share in percent (20, 90)."""
+    """ "one in five adults", "nine out of 10": a share in percent (20, 90)."""
     if cand.unit is not None or cand.rule != "exact" or cand.value is None:
         return
     words = _match_at(doc, cand.end, sent.end, lex.ratio_words)
@@ -1489,7 +1489,7 @@ def _is_increment(doc: Doc, cand: _Candidate, lex: _Lexicon) -> bool:
 
 
 def _number_of(doc: Doc, cand: _Candidate, sent: Span, lex: _Lexicon) -> str | None:
-    """"raised its estimate of the number of Americans affected to 145.5 million": a figure
+    """ "raised its estimate of the number of Americans affected to 145.5 million": a figure
     that a total ("the number of X") is brought "to" counts X."""
     for tok in reversed(doc[sent.start : cand.start]):
         if tok.lemma_.lower() in lex.total_nouns:
@@ -1629,7 +1629,7 @@ def _heading_word(sent: Span) -> str | None:
 def _merge_stated_ranges(
     doc: Doc, found: list[tuple[_Candidate, _Syntax]], lex: _Lexicon
 ) -> list[tuple[_Candidate, _Syntax]]:
-    """"Estimates range from $4.5 billion, for lost output, to about $17 billion": two figures
+    """ "Estimates range from $4.5 billion, for lost output, to about $17 billion": two figures
     that a verb of ranging ties with "from ... to" are the ends of one range [4.5, 17]."""
     merged: list[tuple[_Candidate, _Syntax]] = []
     for cand, syntax in found:
