@@ -101,7 +101,23 @@ def summary(found: list[TimeMention]) -> list[tuple[str, str, str]]:
         ("Losses reached $40 million a day.", [("a day", "SET", "P1D")]),
         ("The survey is published monthly.", [("monthly", "SET", "P1M")]),
         ("Elections are held every four years.", [("every four years", "SET", "P4Y")]),
+        # numeric dates, read by dateparser; day and month that could swap keep the year
+        ("The deal was signed on 12/25/2012.", [("12/25/2012", "DATE", "2012-12-25")]),
+        ("Payments resumed 2013/03/04.", [("2013/03/04", "DATE", "2013-03-04")]),
+        ("The form is dated 08/01/2012.", [("08/01/2012", "DATE", "2012-XX-XX")]),
+        # seasons without a year, and words that only look like seasons
+        (
+            "Tents must be replaced before the start of winter.",
+            [("the start of winter", "DATE", "2013-WI")],
+        ),
+        ("Prices fall when demand drops.", []),
+        ("The town has a hot spring.", []),
+        # a clock word that colours a name is no time
+        ("He drove the midnight cherry red Tesla Roadster.", []),
+        ("The union rejected a noon deadline.", [("noon", "TIME", "XXXX-XX-XXT12:00")]),
         # counted from a date the sentence names
+        ("He was to go back the next day.", [("the next day", "DATE", "XXXX-XX-XX")]),
+        ("Talks will go on over the next week.", [("the next week", "DURATION", "P1W")]),
         (
             "Traffic fell in October from a year earlier.",
             [("October", "DATE", "2012-10"), ("a year earlier", "DATE", "2011-10")],

@@ -33,6 +33,7 @@ from importlib.resources import files
 from typing import Any, Literal, cast
 
 import dateparser
+from dateparser.date import DateDataParser
 from spacy.tokens import Doc, Span, Token
 
 from factdb.nlp.types import DateMention, TimeMention
@@ -501,6 +502,29 @@ def _season_of_year(m: re.Match[str], ctx: _Context) -> _Reading:
     return _Reading("month", _season_span(name, int(m["year"])))
 
 
+def _bare_season(m: re.Match[str], ctx: _Context) -> _Reading | None:
+    """A season without a year, "in winter", "the start of winter": the one the tense points
+    to, as for a bare month. Needs a preposition, an edge or spaCy's DATE label: "prices
+    fall" and "a hot spring" are no seasons."""
+    if not m["edge"] and not ctx.supported:
+        return None
+    name = m["season"].lower()
+    if ctx.published is None:
+        return _Reading("month", None, timex=f"XXXX-{_SEASON_CODES[name]}", calendar=False)
+    published = ctx.published
+    seasons = {
+        _season_span(name, y).start.toordinal(): _season_span(name, y)
+        for y in range(published.year - 1, published.year + 2)
+    }
+    current = next((p for p in seasons.values() if p.start <= published <= p.end), None)
+    if current is not None:
+        return _Reading("month", current, calendar=False)
+    # Out of season, the present looks ahead: "tents must be replaced before winter".
+    tense = Tense.FUTURE if ctx.tense is Tense.PRESENT else ctx.tense
+    chosen = _pick_by_tense(seasons, published.toordinal(), tense)
+    return _Reading("month", seasons[chosen], calendar=False)
+
+
 def _relative_season(m: re.Match[str], ctx: _Context) -> _Reading:
     """A season named from the story's: "last summer", "this spring", "next winter".
 
@@ -814,6 +838,8 @@ def _clock(m: re.Match[str], ctx: _Context) -> _Reading | None:
     """
     groups = m.groupdict()
     if groups.get("word"):
+        if ctx.names_something:
+            return None  # "the midnight cherry red Tesla Roadster" is a colour of a name
         clock = "12:00" if m["word"].lower() in ("noon", "midday") else "24:00"
         return _Reading(None, None, kind="TIME", clock=clock)
     hour, minute = int(m["h"]), int(m["mi"] or 0)
@@ -1206,6 +1232,13 @@ def _time_rules() -> tuple[_Rule, ...]:
     times = _alternatives(lex.times_words)
     rule = _rule
     return (
+        # "12/25/2013", "2013/03/22", "25.12.2013": dateparser reads the numeric forms
+        rule(
+            r"(?<![\w/.,-])(?:\d{4}([/.-])\d{1,2}\1\d{1,2}|\d{1,2}([/.-])\d{1,2}\2\d{4}"
+            r"|\d{1,2}/\d{1,2}/\d\d)(?![\w/-]|[.,]\d)",
+            _numeric_date,
+            False,
+        ),
         # "$5 a day", "3% a year": before the durations, which would read "a day" as P1D
         rule(rf"\b(?i:a|an|per)\s+{unit}", _rate, False),
         # "every week", "twice a year", "every other Monday", "annually"
@@ -1228,6 +1261,14 @@ def _time_rules() -> tuple[_Rule, ...]:
         ),
         # "half an hour", "a half-hour"
         rule(rf"\b(?i:half\s+an?|an?\s+half)[\s-]{unit}", _half_unit, False),
+        # "the following day", "earlier in the week", "on the day", "the current year"
+        rule(
+            r"(?:\b(?P<crel0>(?i:earlier|later))\s+(?i:in)\s+)?\b(?i:the)\s+"
+            r"(?:(?P<crel>(?i:current|present|previous|prior|following|next|same))\s+)?"
+            r"(?P<unit>(?i:day|week|month|year))\b",
+            _current_unit,
+            False,
+        ),
         # "the past three days", "the last 20 years", "the next week"
         rule(
             rf"\b(?i:the)\s+(?i:past|last|next|coming|previous)\s+(?:{counted}\s+)?{unit}",
@@ -1310,19 +1351,18 @@ def _time_rules() -> tuple[_Rule, ...]:
         ),
         # "over the weekend"
         rule(r"\b(?i:the)\s+(?i:weekend)\b", _weekend, False),
-        # "the following day", "earlier in the week", "on the day", "the current year"
-        rule(
-            r"(?:\b(?P<crel0>(?i:earlier|later))\s+(?i:in)\s+)?\b(?i:the)\s+"
-            r"(?:(?P<crel>(?i:current|present|previous|prior|following|next|same))\s+)?"
-            r"(?P<unit>(?i:day|week|month|year))\b",
-            _current_unit,
-            False,
-        ),
         # "two weeks from now", "a year earlier", "three days later"
         rule(
             rf"(?<![\w,.])(?:(?i:{modifiers})\s+)?{count}\s+{unit}\s+"
             r"(?P<dir>(?i:from\s+now|earlier|later))\b",
             _from_now,
+            False,
+        ),
+        # "in winter", "during the summer", "the start of winter"
+        rule(
+            rf"(?:\b(?P<edge>(?i:{_alternatives(lex.edges)}))\s+)?(?:\b(?i:the)\s+)?"
+            rf"\b(?P<season>(?i:{_alternatives(lex.seasons)}))\b(?!\s+of\b|-)",
+            _bare_season,
             False,
         ),
         # "the '90s", "the nineties"
@@ -1762,8 +1802,8 @@ def _time_words() -> frozenset[str]:
 def _entity_times(sent: Span, chosen: Sequence[_Candidate]) -> list[TimeMention]:
     """spaCy DATE and TIME entities that no rule read, kept as unresolved times.
 
-    The grammar resolves what it knows; an entity it does not know ("Christmas Eve",
-    "the holiday season", "dawn") is still a time of the story, kept with its words and an
+    The grammar resolves what it knows; an entity it does not know ("Christmas Eve", "the
+    holiday season", "dawn") is still a time of the story, kept with its words and an
     unknown value rather than dropped. Entities without a time word are ages and amounts
     spaCy mislabels.
     """
@@ -1791,3 +1831,49 @@ def _entity_times(sent: Span, chosen: Sequence[_Candidate]) -> list[TimeMention]
             )
         )
     return extra
+
+
+@cache
+def _date_data_parser(published: date | None) -> DateDataParser:
+    """dateparser for absolute dates in running text, missing parts taken from `published`."""
+    settings: dict[str, Any] = {
+        "PARSERS": ["absolute-time"],
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "PREFER_DAY_OF_MONTH": "first",
+    }
+    if published is None:
+        settings["REQUIRE_PARTS"] = ["year"]  # nothing is filled in from today
+    else:
+        settings["RELATIVE_BASE"] = datetime(published.year, published.month, published.day)
+    return DateDataParser(languages=["en"], settings=settings)
+
+
+def _numeric_date(m: re.Match[str], ctx: _Context) -> _Reading | None:
+    """A numeric date, "12/25/2013", "2013/03/22", "25.12.2013", read by dateparser."""
+    value = _dateparser_value(m[0], ctx.published)
+    return None if value is None else _Reading(None, None, timex=value)
+
+
+def _dateparser_value(text: str, published: date | None) -> str | None:
+    """The TIMEX3 value dateparser reads in an absolute date ("12/25/2013" -> "2013-12-25",
+    "22 Mar 2013 at 5pm" -> "2013-03-22T17:00"); None when it reads none. When day and
+    month could be swapped ("08/01/2022", as in `parse_publication_date`) only the year is
+    kept: "2022-XX-XX"."""
+    numeric = _NUMERIC_DATE.fullmatch(text)
+    if numeric:
+        first, second = int(numeric[1]), int(numeric[2])
+        if first != second and max(first, second) <= 12:
+            year = numeric[3]
+            return f"{year}-XX-XX" if len(year) == 4 else "XXXX-XX-XX"
+    data = _date_data_parser(published).get_date_data(text)
+    parsed: datetime | None = data.date_obj
+    if parsed is None:
+        return None
+    if data.period == "year":
+        return str(parsed.year)
+    if data.period == "month":
+        return f"{parsed.year}-{parsed.month:02d}"
+    day: str = parsed.date().isoformat()
+    if parsed.hour or parsed.minute:
+        return f"{day}T{parsed.hour:02d}:{parsed.minute:02d}"
+    return day
