@@ -36,6 +36,7 @@ import dateparser
 from dateparser.date import DateDataParser
 from spacy.tokens import Doc, Span, Token
 
+from factdb.nlp.pipeline import doc_text
 from factdb.nlp.types import DateMention, TimeMention
 
 Granularity = Literal["day", "week", "month", "year"]
@@ -380,12 +381,15 @@ _Resolver = Callable[[re.Match[str], _Context], _Reading | None]
 class _Rule:
     """One form of date expression: a pattern and the function that resolves its matches.
 
-    The resolver returns None to reject a match that is not a date in its context.
+    The resolver returns None to reject a match that is not a date in its context. A
+    `trigger` is a word every match contains: a sentence without it skips the rule, which
+    keeps the many time rules from costing a scan of every sentence each.
     """
 
     pattern: re.Pattern[str]
     resolve: _Resolver
     calendar: bool = True
+    trigger: re.Pattern[str] | None = None
 
 
 def _alternatives(words: Iterable[str]) -> str:
@@ -1230,6 +1234,60 @@ def _time_rules() -> tuple[_Rule, ...]:
     )
     adverbs = _alternatives(lex.frequency_adverbs)
     times = _alternatives(lex.times_words)
+    rules = _time_rule_patterns(
+        unit,
+        plural_units,
+        count,
+        counted,
+        modifiers,
+        not_an_age,
+        zones,
+        ordinals,
+        set_units,
+        adverbs,
+        times,
+    )
+    unit_words = "second|minute|hour|day|week|fortnight|month|year|decade|centur"
+    triggers: dict[_Resolver, str] = {
+        _numeric_date: r"\d[/.-]\d",
+        _rate: unit_words,
+        _set: rf"every|each|per|times|once|twice|thrice|{adverbs}",
+        _duration: unit_words,
+        _half_unit: "half",
+        _current_unit: "day|week|month|year",
+        _past_span: unit_words,
+        _bare_units: unit_words,
+        _nth_unit: "day|week|month|year",
+        _present: _alternatives(lex.present_words),
+        _recent: "recent|coming",
+        _clock: r"\d|noon|midday|midnight",
+        _day_part: _alternatives(lex.day_parts),
+        _quarter: r"quarter|half|q[1-4]",
+        _fiscal_year: "fiscal|financial|fy",
+        _weekend: "weekend",
+        _from_now: "earlier|later|from now",
+        _bare_season: _alternatives(lex.seasons),
+        _decade_word: rf"'|\u2019|{_alternatives(lex.decade_words)}",
+        _century: "century",
+    }
+    return tuple(replace(r, trigger=re.compile(triggers[r.resolve], re.IGNORECASE)) for r in rules)
+
+
+def _time_rule_patterns(
+    unit: str,
+    plural_units: str,
+    count: str,
+    counted: str,
+    modifiers: str,
+    not_an_age: str,
+    zones: str,
+    ordinals: str,
+    set_units: str,
+    adverbs: str,
+    times: str,
+) -> tuple[_Rule, ...]:
+    """The time rules' patterns, built from the word-list alternations `_time_rules` makes."""
+    lex = _lexicon()
     rule = _rule
     return (
         # "12/25/2013", "2013/03/22", "25.12.2013": dateparser reads the numeric forms
@@ -1386,11 +1444,23 @@ def _time_rules() -> tuple[_Rule, ...]:
 # Extraction
 
 
+_ENTS_KEY = "factdb.ents"
+
+
+def _entities(doc: Doc) -> tuple[Span, ...]:
+    """The doc's entities, built once: `Doc.ents` makes new spans on every access, and the
+    rules ask for them at every match."""
+    ents = doc.user_data.get(_ENTS_KEY)
+    if ents is None:
+        ents = doc.user_data[_ENTS_KEY] = tuple(doc.ents)
+    return tuple(ents)
+
+
 def _inside_date_entity(span: Span) -> bool:
     """True when spaCy's NER labels the expression (or more around it) DATE."""
     return any(
         ent.label_ == "DATE" and ent.start <= span.start and span.end <= ent.end
-        for ent in span.doc.ents
+        for ent in _entities(span.doc)
     )
 
 
@@ -1405,8 +1475,8 @@ def _inside_larger_name(span: Span) -> bool:
         and ent.start <= span.start
         and span.end <= ent.end
         and (ent.start, ent.end) != (span.start, span.end)
-        and not (span.end == ent.end and span.text[:1].islower())
-        for ent in span.doc.ents
+        and not (span.end == ent.end and span[0].text[:1].islower())
+        for ent in _entities(span.doc)
     )
 
 
@@ -1468,8 +1538,11 @@ def _candidates(sent: Span, published: date | None) -> list[_Candidate]:
     doc = sent.doc
     lex = _lexicon()
     found: list[_Candidate] = []
+    text = doc_text(doc)[sent.start_char : sent.end_char]  # Span.text rebuilds it per access
     for rule in _grammar():
-        for m in rule.pattern.finditer(sent.text):
+        if rule.trigger is not None and rule.trigger.search(text) is None:
+            continue
+        for m in rule.pattern.finditer(text):
             start, end = sent.start_char + m.start(), sent.start_char + m.end()
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is None or _inside_larger_name(span):
@@ -1775,6 +1848,7 @@ def _role(span: Span) -> str:
 
 # Words spaCy tags DATE or TIME that name a time; an entity with none of them ("81", "34-year")
 # is an age or a number, not a time.
+@cache
 def _time_words() -> frozenset[str]:
     lex = _lexicon()
     return frozenset(
@@ -1809,8 +1883,8 @@ def _entity_times(sent: Span, chosen: Sequence[_Candidate]) -> list[TimeMention]
     """
     words = _time_words()
     extra: list[TimeMention] = []
-    for ent in sent.ents:
-        if ent.label_ not in ("DATE", "TIME"):
+    for ent in _entities(sent.doc):
+        if ent.label_ not in ("DATE", "TIME") or ent.start < sent.start or ent.end > sent.end:
             continue
         if any(c.start < ent.end_char and ent.start_char < c.end for c in chosen):
             continue
