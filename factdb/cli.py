@@ -655,9 +655,13 @@ def db_backfill_times(database: DbOption = None) -> None:
     Example: factdb db backfill-times
     """
     from factdb.ingest import backfill_times  # loads spaCy: only for commands that parse
+    from factdb.nlp.pipeline import ModelNotInstalledError
 
     with _database(database) as engine:
-        filled = backfill_times(engine)
+        try:
+            filled = backfill_times(engine)
+        except ModelNotInstalledError as exc:
+            fail(str(exc))
     typer.echo(f"{filled} claim(s) given their times.")
 
 

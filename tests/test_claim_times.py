@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
@@ -95,3 +96,17 @@ def test_backfill_times_fills_claims_stored_before_the_table(
     assert _claims(runner, db_url, "claims") == before
     again = runner.invoke(app, ["db", "backfill-times", "--db", db_url])
     assert again.stdout.strip() == "0 claim(s) given their times."
+
+
+def test_backfill_times_without_the_model_is_one_error_line(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = f"sqlite:///{tmp_path / 'f.db'}"
+    _ingest(runner, tmp_path, db)
+    with create_engine(db).begin() as connection:
+        connection.execute(text("DELETE FROM claim_time"))
+    monkeypatch.setenv("FACTDB_SPACY_MODEL", "no_such_pipeline_installed")
+    result = runner.invoke(app, ["db", "backfill-times", "--db", db])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: spaCy pipeline 'no_such_pipeline_installed'")
+    assert "Traceback" not in result.output
