@@ -26,7 +26,7 @@ from factdb.conflicts import record_conflicts
 from factdb.copies import detect_copies
 from factdb.matching import match_article
 from factdb.nlp.extract import ArticleText, ParallelExtractor, extract_batch
-from factdb.nlp.pipeline import load_nlp
+from factdb.nlp.pipeline import load_nlp, model_name
 from factdb.nlp.types import ClaimDraft
 from factdb.readers import ArticleInput, Overrides, ReadError, iter_articles
 from factdb.synonyms import Synonyms, load_synonyms
@@ -301,7 +301,7 @@ def backfill_times(engine: Engine, nlp: Language | None = None) -> int:
     offsets (extraction is deterministic for one model) and stores only their times: claims,
     quantities, facts and conflicts stay as they are. Running it again adds nothing new.
     """
-    pipeline = nlp or load_nlp()
+    pipeline = nlp or load_nlp(model_name())
     filled = 0
     with Session(engine) as session:
         article_ids = store.articles_with_timeless_claims(session)
