@@ -2,7 +2,8 @@
 
 A gold file is a TimeML document: a ``DCT`` holding the publication date as a TIMEX3, and a
 ``TEXT`` whose TIMEX3 elements mark every temporal expression with its ``type`` and
-``value``. The scorer strips the tags, parses the plain text once with the factdb pipeline,
+``value`` (TempEval-3's files, with their EVENT and SIGNAL tags, read the same). The scorer
+strips the tags, parses the plain text once with the factdb pipeline,
 runs `factdb.nlp.dates.extract_times` on each sentence against the DCT (the way ingest runs
 it against an article's publication date), and pairs found expressions with gold ones.
 
@@ -61,7 +62,11 @@ class TimexDocument:
 
 
 def load_timeml(path: Path) -> TimexDocument:
-    """Read a TimeML file; the text keeps exactly the characters between the tags."""
+    """Read a TimeML file; the text keeps exactly the characters between the tags.
+
+    Other TimeML elements inside the text (TempEval's EVENT and SIGNAL) keep their words and
+    are otherwise ignored, so TempEval-3 files score as they are; the DCT may carry a time.
+    """
     try:
         root = ET.parse(path).getroot()
     except (OSError, ET.ParseError) as exc:
@@ -71,25 +76,31 @@ def load_timeml(path: Path) -> TimexDocument:
     if dct is None or body is None:
         raise TimexGoldError(f"{path}: needs a DCT with a TIMEX3 and a TEXT element")
     try:
-        published = date.fromisoformat(dct.get("value", ""))
+        published = date.fromisoformat(dct.get("value", "")[:10])
     except ValueError as exc:
         raise TimexGoldError(f"{path}: the DCT value is not a YYYY-MM-DD date") from exc
-    parts: list[str] = [body.text or ""]
+    parts: list[str] = []
     gold: list[GoldTimex] = []
-    offset = len(parts[0])
-    for element in body:
-        if element.tag != "TIMEX3":
-            raise TimexGoldError(f"{path}: unexpected <{element.tag}> inside TEXT")
-        words = element.text or ""
-        kind, value = element.get("type"), element.get("value")
-        if kind not in TYPES or not value:
-            raise TimexGoldError(
-                f"{path}: TIMEX3 {element.get('tid')!r} needs a type of {TYPES} and a value"
-            )
-        gold.append(GoldTimex(words, offset, offset + len(words), kind, value))
-        tail = element.tail or ""
-        parts += [words, tail]
-        offset += len(words) + len(tail)
+
+    def walk(element: ET.Element) -> None:
+        parts.append(element.text or "")
+        for child in element:
+            start = sum(map(len, parts))
+            if child.tag == "TIMEX3":
+                words = "".join(child.itertext())
+                kind, value = child.get("type"), child.get("value")
+                if kind not in TYPES or not value:
+                    raise TimexGoldError(
+                        f"{path}: TIMEX3 {child.get('tid')!r} needs a type of {TYPES} and a value"
+                    )
+                parts.append(words)
+                if words:
+                    gold.append(GoldTimex(words, start, start + len(words), kind, value))
+            else:
+                walk(child)
+            parts.append(child.tail or "")
+
+    walk(body)
     return TimexDocument(path.stem, published, "".join(parts), tuple(gold))
 
 

@@ -200,6 +200,21 @@ def test_load_timeml_offsets_point_at_the_words() -> None:
         assert document.text[gold.start : gold.end] == gold.text
 
 
+def test_load_timeml_reads_tempeval_files_with_events_and_signals(tmp_path: Path) -> None:
+    tml = tmp_path / "te3.tml"
+    tml.write_text(
+        '<TimeML xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        '<DCT><TIMEX3 tid="t0" type="DATE" value="1998-03-01T08:00:00">March 1, 1998</TIMEX3>'
+        '</DCT><TEXT>Prices <EVENT eid="e1">rose</EVENT> <SIGNAL sid="s1">on</SIGNAL> '
+        '<TIMEX3 tid="t1" type="DATE" value="1998-02-27">Friday</TIMEX3>.</TEXT>'
+        '<MAKEINSTANCE eventID="e1" eiid="ei1"/></TimeML>'
+    )
+    document = load_timeml(tml)
+    assert document.published == date(1998, 3, 1)
+    assert document.text == "Prices rose on Friday."
+    assert [(g.text, g.start, g.value) for g in document.gold] == [("Friday", 15, "1998-02-27")]
+
+
 def test_load_timeml_names_the_file_of_a_bad_gold(tmp_path: Path) -> None:
     bad = tmp_path / "bad.tml"
     bad.write_text("<TimeML><TEXT>on <TIMEX3 type='DATE'>Friday</TIMEX3></TEXT></TimeML>")
