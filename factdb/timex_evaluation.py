@@ -3,9 +3,10 @@
 A gold file is a TimeML document: a ``DCT`` holding the publication date as a TIMEX3, and a
 ``TEXT`` whose TIMEX3 elements mark every temporal expression with its ``type`` and
 ``value`` (TempEval-3's files, with their EVENT and SIGNAL tags, read the same). The scorer
-strips the tags, parses the plain text once with the factdb pipeline,
-runs `factdb.nlp.dates.extract_times` on each sentence against the DCT (the way ingest runs
-it against an article's publication date), and pairs found expressions with gold ones.
+strips the tags, parses the plain text once with the factdb pipeline, runs
+`factdb.nlp.dates.extract_times` on each sentence against the DCT (the way ingest runs it
+against an article's publication date, each sentence's clock times dated by the last day an
+earlier one named), and pairs found expressions with gold ones.
 
 Pairing: a found and a gold expression pair when their character spans overlap; pairs are
 one-to-one, the larger overlap first (TempEval-3's relaxed match). Per type (the gold's type
