@@ -1025,6 +1025,26 @@ def db_info(fmt: FormatOption = OutputFormat.TABLE, database: DbOption = None) -
     _run_schema_command(database, lambda engine: render_object(vars(db.database_info(engine)), fmt))
 
 
+@db_app.command("backfill-times")
+def db_backfill_times(database: DbOption = None) -> None:
+    """Find the time expressions of claims stored before claim times existed.
+
+    `factdb db upgrade` adds the table but re-extracts nothing; this re-parses the stored
+    articles and adds only the claims' times (claims, facts and conflicts are unchanged).
+
+    Example: factdb db backfill-times
+    """
+    from factdb.ingest import backfill_times  # loads spaCy: only for commands that parse
+    from factdb.nlp.pipeline import ModelNotInstalledError
+
+    with _database(database) as engine:
+        try:
+            filled = backfill_times(engine)
+        except ModelNotInstalledError as exc:
+            fail(str(exc))
+    typer.echo(f"{filled} claim(s) given their times.")
+
+
 @conflicts_app.command("dismiss")
 def conflicts_dismiss(
     conflict_id: Annotated[int, typer.Argument(help="Conflict id.")],

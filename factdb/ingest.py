@@ -21,13 +21,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from factdb import store
+from factdb import models, store
 from factdb.conflicts import record_conflicts
 from factdb.copies import detect_copies
 from factdb.fetch import Fetcher, FetchSettings
 from factdb.matching import match_article
 from factdb.nlp.extract import ArticleText, ParallelExtractor, extract_batch
-from factdb.nlp.pipeline import load_nlp
+from factdb.nlp.pipeline import load_nlp, model_name
 from factdb.nlp.types import ClaimDraft
 from factdb.readers import ArticleInput, Overrides, ReadError, iter_articles
 from factdb.synonyms import Synonyms, load_synonyms
@@ -341,3 +341,27 @@ def ingest(
         )
         store.count_feed_articles(session, dict(per_feed))
     return report
+
+
+def backfill_times(engine: Engine, nlp: Language | None = None) -> int:
+    """Give the claims stored before claim times existed their times; returns how many
+    claims got some.
+
+    `factdb db upgrade` adds the ``claim_time`` table but re-extracts nothing. This re-parses
+    each stored article that has claims without times, finds its claims again by their
+    offsets (extraction is deterministic for one model) and stores only their times: claims,
+    quantities, facts and conflicts stay as they are. Running it again adds nothing new.
+    """
+    pipeline = nlp or load_nlp(model_name())
+    filled = 0
+    with Session(engine) as session:
+        article_ids = store.articles_with_timeless_claims(session)
+    for article_id in article_ids:
+        with Session(engine) as session, session.begin():
+            article = session.get(models.Article, article_id)
+            if article is None:
+                continue
+            text = ArticleText(article.text, article.published, article.title)
+            drafts = extract_batch(pipeline, [text])[0]
+            filled += store.add_missing_times(session, article_id, drafts)
+    return filled

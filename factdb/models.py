@@ -176,6 +176,27 @@ class Quantity(SQLModel, table=True):
     base_unit: str | None = Field(default=None)
 
 
+class ClaimTime(SQLModel, table=True):
+    """A time expression in a claim's evidence, normalised as TIMEX3 (see `TimeMention`).
+
+    `type` is DATE, TIME, DURATION or SET; `value` the TIMEX3 value ("2013-Q1", "P3D",
+    "PRESENT_REF", "XXXX-WXX-5" when unresolved); `role` event, reference, deadline or
+    duration; `start`/`end` offsets into the stored text like the claim's own.
+    """
+
+    __tablename__ = "claim_time"
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    start: int
+    end: int
+    type: str = Field(max_length=10)
+    value: str = Field(max_length=40)
+    role: str = Field(max_length=10)
+    resolved: bool
+
+
 class Entity(SQLModel, table=True):
     """A named entity, unique by its text and NER label."""
 

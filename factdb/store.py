@@ -1,4 +1,5 @@
-"""Writing to the database: articles with their claims, quantities and entities, ingest runs.
+"""Writing to the database: articles with their claims, quantities, times and entities, ingest
+runs.
 
 Functions take an open `Session` and never commit: the caller owns the transaction, so one
 article (with everything extracted from it) is stored all or nothing. Inserts that may race
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, func, select, true
+from sqlalchemy import ColumnElement, Table, exists, func, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col
@@ -142,7 +143,7 @@ def store_article(
     synonyms: Synonyms,
     run_id: int | None = None,
 ) -> StoredArticle:
-    """Insert one article with its claims, quantities and entity links.
+    """Insert one article with its claims, quantities, times and entity links.
 
     Raises `sqlalchemy.exc.IntegrityError` when an article with the same content hash is
     already stored (an overlapping run may have stored it since the caller checked); the caller
@@ -219,6 +220,8 @@ def store_article(
         for quantity in claim.quantities
     ]
     session.add_all(quantity_rows)
+    for claim_id, claim in zip(claim_ids, claims, strict=True):
+        session.add_all(_time_rows(claim_id, claim))
     entity_ids = _entity_ids(session, claims)
     links = {
         (claim_id, entity_ids[(entity.text, entity.label)])
@@ -452,6 +455,7 @@ def delete_article(session: Session, article_id: int) -> DeletedArticle | None:
     session.execute(
         delete(models.ClaimEntity).where(col(models.ClaimEntity.claim_id).in_(claim_ids))
     )
+    session.execute(delete(models.ClaimTime).where(col(models.ClaimTime.claim_id).in_(claim_ids)))
     session.execute(
         delete(models.Conflict).where(
             or_(
@@ -524,3 +528,53 @@ def merge_sources(session: Session, merged: str, into: str) -> tuple[models.Sour
     session.delete(old)
     session.flush()
     return new, int(moved or 0)
+
+
+def _timeless_claims() -> Any:
+    """SQL condition: the claim has no stored time expression."""
+    return ~exists().where(col(models.ClaimTime.claim_id) == models.Claim.id)
+
+
+def articles_with_timeless_claims(session: Session) -> list[int]:
+    """Ids of articles with a claim that has no times (stored before claim times existed, or
+    with no time in its evidence)."""
+    statement = (
+        select(col(models.Claim.article_id))
+        .where(_timeless_claims())
+        .distinct()
+        .order_by(col(models.Claim.article_id))
+    )
+    return [int(article_id) for article_id in session.execute(statement).scalars()]
+
+
+def add_missing_times(session: Session, article_id: int, drafts: Sequence[ClaimDraft]) -> int:
+    """Store the times of re-extracted `drafts` on the article's claims that have none,
+    pairing each draft with the stored claim at the same place; returns the claims filled."""
+    claims = session.execute(
+        select(models.Claim).where(col(models.Claim.article_id) == article_id, _timeless_claims())
+    ).scalars()
+    by_place = {(c.is_headline, c.sentence_index, c.start, c.end): c.id for c in claims}
+    filled = 0
+    for draft in drafts:
+        claim_id = by_place.get((draft.is_headline, draft.sentence_index, draft.start, draft.end))
+        if claim_id is None or not draft.times:
+            continue
+        session.add_all(_time_rows(claim_id, draft))
+        filled += 1
+    return filled
+
+
+def _time_rows(claim_id: int, claim: ClaimDraft) -> list[models.ClaimTime]:
+    return [
+        models.ClaimTime(
+            claim_id=claim_id,
+            text=time.text,
+            start=time.start,
+            end=time.end,
+            type=time.type,
+            value=time.value,
+            role=time.role,
+            resolved=time.resolved,
+        )
+        for time in claim.times
+    ]

@@ -24,6 +24,7 @@ FACTDB_TABLES = {
     "article",
     "claim",
     "quantity",
+    "claim_time",
     "entity",
     "claim_entity",
     "conflict",

@@ -19,10 +19,10 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from factdb.nlp.claims import ClaimSpan, is_noise, resolve_pronoun_speakers, split_claims
-from factdb.nlp.dates import extract_dates
+from factdb.nlp.dates import day_of, extract_temporal
 from factdb.nlp.pipeline import load_nlp, model_name
 from factdb.nlp.quantities import extract_quantities
-from factdb.nlp.types import ClaimDraft, DateMention
+from factdb.nlp.types import ClaimDraft, DateMention, TimeMention
 
 # Dependency labels a date phrase climbs through on its way to the word it modifies.
 _DATE_ATTACHMENT = {
@@ -140,8 +140,11 @@ def extract_claims(doc: Doc, published: date | None) -> list[ClaimDraft]:
     describes (`_date_of_the_event_named`). A date outside every claim's tokens belongs to the
     reporting clause ("…, the Interior Ministry reported on Friday"): it becomes the event date
     of the sentence's claims that still have none, since the reported event happened by then.
+
+    A claim's `times` are every time expression in its evidence (`_claim_times`).
     """
     drafts: list[ClaimDraft] = []
+    anchor: date | None = None  # the last day named so far: dates "at 1:19 a.m." below it
     for sentence_index, sent in enumerate(doc.sents):
         if is_noise(sent):
             continue
@@ -153,7 +156,8 @@ def extract_claims(doc: Doc, published: date | None) -> list[ClaimDraft]:
             if owner is not None:
                 owner.draft.quantities.append(quantity)
         reporting_dates = []
-        mentions = extract_dates(sent, published)
+        mentions, times = extract_temporal(sent, published, anchor)
+        anchor = next((d for d in map(day_of, reversed(times)) if d is not None), anchor)
         for mention in mentions:
             holder = next((c for c in claims if mention.token_start in c.tokens), None)
             if holder is None:
@@ -165,9 +169,22 @@ def extract_claims(doc: Doc, published: date | None) -> list[ClaimDraft]:
                 claim.draft.event_date = _date_of_the_event_named(doc, mentions, claim)
             if claim.draft.event_date is None and reporting_dates:
                 claim.draft.event_date = reporting_dates[0]
+            claim.draft.times = _claim_times(claim, times)
             drafts.append(claim.draft)
     resolve_pronoun_speakers(drafts)
     return drafts
+
+
+def _claim_times(claim: ClaimSpan, times: Sequence[TimeMention]) -> list[TimeMention]:
+    """The times whose first token lies in the claim, plus the one its event date came from
+    when that lies outside it ("…, the ministry reported on Friday")."""
+    event = claim.draft.event_date
+    return [
+        time
+        for time in times
+        if time.token_start in claim.tokens
+        or (event is not None and time.start <= event.start and event.end <= time.end)
+    ]
 
 
 class ArticleText(NamedTuple):

@@ -109,6 +109,34 @@ class DateMention:
 
 
 @dataclass(frozen=True)
+class TimeMention:
+    """A temporal expression of any kind, normalised as a TIMEX3 value (TimeML).
+
+    `type` is ``DATE`` (a calendar period: ``2013-03-22``, ``2012-07``, ``2013-W11``,
+    ``2012-SU``, ``2013-Q1``, ``199`` for the 1990s, ``PRESENT_REF``), ``TIME`` (a clock time
+    or part of a day: ``1999-10-31T01:52``, ``2013-03-20TNI``), ``DURATION`` (``P3D``,
+    ``PT40M``, ``PXY`` for "years") or ``SET`` (a repetition: ``P1W`` for "every week",
+    ``XXXX-WXX-1`` for "every Monday"). Unknown parts of a value are ``X``
+    (``XXXX-XX-XX``); `resolved` is False exactly when the value still has one.
+
+    `role` is what the expression does for its claim: ``event`` (when it happened or
+    happens), ``reference`` (a point it is measured from: "since March 2020", "after
+    Tuesday's quake"), ``deadline`` (a limit: "due 2045", "by 2030", "until Monday") or
+    ``duration`` (how long: every DURATION).
+    """
+
+    text: str
+    type: str
+    value: str
+    role: str
+    resolved: bool
+    start: int = 0
+    end: int = 0
+    token_start: int = 0
+    token_end: int = 0
+
+
+@dataclass(frozen=True)
 class Entity:
     """A named entity mentioned in a claim (spaCy NER label such as ``GPE``, ``ORG``)."""
 
@@ -142,5 +170,6 @@ class ClaimDraft:
     hedged: bool = False
     is_headline: bool = False
     event_date: DateMention | None = None
+    times: list[TimeMention] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
