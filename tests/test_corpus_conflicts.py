@@ -4,7 +4,10 @@ five real news events. Ingested once for the module."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -153,3 +156,56 @@ def test_matched_facts_span_outlets_in_every_event_with_coverage(corpus: Corpus)
     assert {IZMIT, EGYPTAIR, EQUIFAX} <= set(events)
     for fact in shared:
         assert len({corpus.event(c) for c in fact["claims"]}) == 1
+
+
+# --- the real-news scorer's measures, with floors a little under what factdb reaches ---------
+
+SCORER = CORPUS.parent / "score_news.py"
+FLOORS = {
+    "counts recall": 0.97,
+    "counts with counted": 0.92,
+    "pairs sharing a fact": 0.38,
+    "update/conflict pairs flagged": 0.40,
+    "kind right": 0.90,
+    "precision": 0.93,
+}
+
+
+def _scores(output: str) -> dict[str, float]:
+    def ratio(pattern: str) -> float:
+        found = re.search(pattern + r"=([0-9.]+)", output)
+        assert found, f"{pattern!r} not in the scorer's output:\n{output}"
+        return float(found.group(1))
+
+    counts = {name: int(n) for name, n in re.findall(r"([a-z-]+)=(\d+)/\d+\b", output)}
+    return {
+        "counts recall": ratio(r"counts:\s+recall"),
+        "counts with counted": ratio("with-counted"),
+        "pairs sharing a fact": ratio("gold pairs whose claims share a fact"),
+        "update/conflict pairs flagged": ratio(r"conflicts: recall"),
+        "kind right": ratio("kind-right"),
+        "precision": ratio("precision-on-annotated"),
+        "agree pairs flagged": ratio("agree-pairs-flagged"),
+        "distractors flagged": counts["distractors-flagged"],
+        "cross-event flags": ratio("cross-event"),
+    }
+
+
+@pytest.mark.skipif(not SCORER.is_file(), reason=f"no scorer at {SCORER}")
+def test_the_real_news_scorer_keeps_its_floors(tmp_path: Path) -> None:
+    """`score_news.py` ingests the five events through the CLI into one database and judges
+    the numbers, the links and every flag against the hand-made gold."""
+    factdb = Path(sys.executable).with_name("factdb")
+    result = subprocess.run(
+        [sys.executable, str(SCORER), "--factdb", str(factdb), "--show", "0"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+    )
+    scores = _scores(result.stdout)
+    for name, floor in FLOORS.items():
+        assert scores[name] >= floor, (name, scores)
+    assert scores["agree pairs flagged"] <= 0.02, scores
+    assert scores["distractors flagged"] == 0, scores
+    assert scores["cross-event flags"] == 0, scores
