@@ -18,14 +18,21 @@ from typing import BinaryIO, TextIO, TypeVar
 
 from spacy.language import Language
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from factdb import store
 from factdb.conflicts import record_conflicts
 from factdb.copies import detect_copies
+from factdb.db import mask_secrets
 from factdb.matching import match_article
-from factdb.nlp.extract import ArticleText, ParallelExtractor, extract_batch
+from factdb.nlp.extract import (
+    ArticleText,
+    Extracted,
+    ExtractionFailed,
+    ParallelExtractor,
+    extract_batch,
+)
 from factdb.nlp.pipeline import load_nlp
 from factdb.nlp.types import ClaimDraft
 from factdb.readers import ArticleInput, Overrides, ReadError, iter_articles
@@ -87,6 +94,7 @@ class IngestReport:
     duplicate_origins: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    stopped: bool = False  # the database failed and the remaining inputs were not read
 
     def summary(self) -> str:
         """One line for the end of a run: what was added, skipped and rejected."""
@@ -171,11 +179,6 @@ class _Ingester:
         for item in batch:
             if isinstance(item, ReadError):
                 self.report.errors.append(format_read_error(item))
-            elif len(item.text) > self.nlp.max_length:
-                self.report.errors.append(
-                    f"{item.origin}: article is {len(item.text):,} characters, more than the "
-                    f"{self.nlp.max_length:,} the NLP pipeline accepts; split it into parts"
-                )
             else:
                 self.report.warnings.extend(f"{item.origin}: {w}" for w in item.warnings)
                 articles.append(item)
@@ -195,39 +198,63 @@ class _Ingester:
         self.report.duplicates += 1
         self.report.duplicate_origins.append(article.origin)
 
-    def store_all(
-        self, articles: Sequence[ArticleInput], claims: Sequence[Sequence[ClaimDraft]]
-    ) -> None:
-        """Store each extracted article in its own transaction and count what it added."""
-        for article, article_claims in zip(articles, claims, strict=True):
-            result = store_extracted(
-                self.engine, article, article_claims, self.synonyms, self.report.run_id
-            )
+    def store_all(self, articles: Sequence[ArticleInput], results: Sequence[Extracted]) -> None:
+        """Store each extracted article in its own transaction and count what it added.
+
+        An article whose extraction failed, or whose storing fails for a reason of its own
+        (a value the database refuses), is rejected with one error line; the others go on. A
+        database that cannot be written at all (disk full, read-only, connection lost) raises
+        `sqlalchemy.exc.OperationalError`: nothing after it could be stored either.
+        """
+        for article, result in zip(articles, results, strict=True):
+            self._store_one(article, result)
             self._progress(1)
-            if result is None:
-                self._duplicate(article)
-                continue
-            stored = result.stored
-            self.report.articles_added += 1
-            self.report.claims_added += len(stored.claim_ids)
-            self.report.quantities_added += stored.quantity_count
-            self.report.conflicts_added += result.conflicts
-            self.report.claim_matches += result.matches
-            self.report.copies_found += result.copies
-            self.report.added.append(
-                AddedArticle(
-                    stored.article_id, article.origin, len(stored.claim_ids), stored.quantity_count
-                )
+
+    def _store_one(self, article: ArticleInput, extracted: Extracted) -> None:
+        if isinstance(extracted, ExtractionFailed):
+            self.report.errors.append(f"{article.origin}: {extracted.message}")
+            return
+        try:
+            result = store_extracted(
+                self.engine, article, extracted, self.synonyms, self.report.run_id
             )
+        except OperationalError:
+            raise
+        except SQLAlchemyError as exc:
+            reason = mask_secrets(str(getattr(exc, "orig", None) or exc)).splitlines()[0]
+            self.report.errors.append(f"{article.origin}: the database refused it ({reason})")
+            return
+        except Exception as exc:  # a bug in matching or storing: this article only
+            self.report.errors.append(
+                f"{article.origin}: storing it failed ({type(exc).__name__}: {exc}); this is a "
+                "factdb bug, please report it with the file"
+            )
+            return
+        if result is None:
+            self._duplicate(article)
+            return
+        stored = result.stored
+        self.report.articles_added += 1
+        self.report.claims_added += len(stored.claim_ids)
+        self.report.quantities_added += stored.quantity_count
+        self.report.conflicts_added += result.conflicts
+        self.report.claim_matches += result.matches
+        self.report.copies_found += result.copies
+        self.report.added.append(
+            AddedArticle(
+                stored.article_id, article.origin, len(stored.claim_ids), stored.quantity_count
+            )
+        )
 
 
 def _ingest_in_parallel(
     ingester: _Ingester,
     batches: Iterable[list[ArticleInput | ReadError]],
     workers: int,
+    timeout: float | None,
 ) -> None:
     """Keep every worker busy with the next batches while finished ones are stored in order."""
-    extractor = ParallelExtractor(workers)
+    extractor = ParallelExtractor(workers, timeout=timeout)
     in_flight: deque[list[ArticleInput]] = deque()
 
     def store_oldest() -> None:
@@ -257,12 +284,16 @@ def ingest(
     batch_size: int = DEFAULT_BATCH_SIZE,
     workers: int = 1,
     on_progress: Callable[[int], None] | None = None,
+    article_timeout: float | None = None,
 ) -> IngestReport:
     """Ingest files, directories (recursively) and ``-`` (standard input) into the database.
 
     With `workers` > 1, parsing and extraction run in that many worker processes while this
     process stores; storing stays in one process, in input order, one transaction per article.
     Returns the run's report; rejected inputs are listed in `errors` and never stop the run.
+    An article whose parsing and extraction take longer than `article_timeout` seconds is
+    rejected. A database that stops accepting writes (disk full, connection lost) ends the
+    run: the error is the report's last, and what was stored before stays stored.
     """
     started = perf_counter()
     with Session(engine) as session, session.begin():
@@ -271,22 +302,35 @@ def ingest(
         engine, nlp or load_nlp(), synonyms or load_synonyms(), report, on_progress
     )
     batches = _batched(iter_articles(paths, overrides or Overrides(), stdin), batch_size)
-    if workers > 1:
-        _ingest_in_parallel(ingester, batches, workers)
-    else:
-        for batch in batches:
-            fresh = ingester.split(batch)
-            claims = extract_batch(ingester.nlp, [_extraction_input(a) for a in fresh])
-            ingester.store_all(fresh, claims)
-    report.seconds = perf_counter() - started
-    with Session(engine) as session, session.begin():
-        store.finish_run(
-            session,
-            report.run_id,
-            files_seen=report.files_seen,
-            articles_added=report.articles_added,
-            duplicates=report.duplicates,
-            claims_added=report.claims_added,
-            errors=report.errors,
+    try:
+        if workers > 1:
+            _ingest_in_parallel(ingester, batches, workers, article_timeout)
+        else:
+            for batch in batches:
+                fresh = ingester.split(batch)
+                results = extract_batch(
+                    ingester.nlp, [_extraction_input(a) for a in fresh], article_timeout
+                )
+                ingester.store_all(fresh, results)
+    except OperationalError as exc:
+        report.errors.append(
+            f"database error, the run stopped: {mask_secrets(str(exc.orig)).strip()}; "
+            "what was stored before is complete, run the same command again once it is fixed"
         )
+        report.stopped = True
+    report.seconds = perf_counter() - started
+    try:
+        with Session(engine) as session, session.begin():
+            store.finish_run(
+                session,
+                report.run_id,
+                files_seen=report.files_seen,
+                articles_added=report.articles_added,
+                duplicates=report.duplicates,
+                claims_added=report.claims_added,
+                errors=report.errors,
+            )
+    except OperationalError:
+        if not report.stopped:
+            raise
     return report

@@ -233,7 +233,25 @@ def _read_file(path: Path, origin: str, overrides: Overrides) -> ArticleInput | 
         return ReadError(origin, "permission denied; make the file readable or leave it out")
     except OSError as exc:
         return ReadError(origin, f"cannot read the file ({exc.strerror})")
-    return _parse_bytes(data, origin, overrides)
+    return _parse_safely(data, origin, overrides)
+
+
+def _parse_safely(
+    data: bytes | str, origin: str, overrides: Overrides
+) -> ArticleInput | ReadError:
+    """Parse one input; a bug met by this input rejects it alone instead of ending the run."""
+    try:
+        if isinstance(data, str):
+            return parse_article(data, origin, overrides)
+        return _parse_bytes(data, origin, overrides)
+    except MemoryError:
+        return ReadError(origin, "too large to read into memory; split it")
+    except Exception as exc:
+        return ReadError(
+            origin,
+            f"reading it failed ({type(exc).__name__}: {exc}); this is a factdb bug, please "
+            "report it with the file",
+        )
 
 
 def _read_stream(stream: TextIO | BinaryIO, overrides: Overrides) -> ArticleInput | ReadError:
@@ -243,9 +261,7 @@ def _read_stream(stream: TextIO | BinaryIO, overrides: Overrides) -> ArticleInpu
         return ReadError(STDIN_ORIGIN, _not_utf8_message(exc.object[exc.start], None))
     except OSError as exc:
         return ReadError(STDIN_ORIGIN, f"cannot read standard input ({exc.strerror})")
-    if isinstance(data, str):
-        return parse_article(data, STDIN_ORIGIN, overrides)
-    return _parse_bytes(data, STDIN_ORIGIN, overrides)
+    return _parse_safely(data, STDIN_ORIGIN, overrides)
 
 
 def _parse_bytes(data: bytes, origin: str, overrides: Overrides) -> ArticleInput | ReadError:
@@ -304,6 +320,8 @@ def parse_article(
     See the module docstring for the layouts and the source/distributor rule.
     """
     reason = _binary_reason(raw[:8192])
+    if reason is None and "\x00" in raw:  # a NUL past the sample: no database stores it
+        reason = f"binary file (contains NUL bytes), not text; {_BINARY_ADVICE}"
     if reason is not None:
         return ReadError(origin, reason)
     text = raw.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
@@ -363,6 +381,16 @@ class _Head:
     warnings: list[str] = field(default_factory=list)
 
 
+# A publication date outside these years is a typo or garbage ("0001-01-01", "9999-12-31"),
+# not a news date; relative dates resolved against it ran off the calendar.
+PUBLICATION_YEARS = range(1800, 2201)
+
+
+def plausible_publication_date(published: date) -> bool:
+    """True for a date within `PUBLICATION_YEARS`."""
+    return published.year in PUBLICATION_YEARS
+
+
 def _publication_date(head: _Head, warnings: list[str]) -> date | None:
     """Parse the header's date, adding a warning when there is none or it cannot be read."""
     unresolved = "relative dates stay unresolved; set one with --date"
@@ -379,6 +407,13 @@ def _publication_date(head: _Head, warnings: list[str]) -> date | None:
     published = parse_publication_date(head.published_text)
     if published is None:
         warnings.append(f"cannot read the publication date {head.published_text!r}; {unresolved}")
+    elif not plausible_publication_date(published):
+        warnings.append(
+            f"publication date {head.published_text!r} is not between "
+            f"{PUBLICATION_YEARS.start} and {PUBLICATION_YEARS.stop - 1}, so it is ignored; "
+            f"{unresolved}"
+        )
+        return None
     return published
 
 
