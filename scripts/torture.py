@@ -327,6 +327,11 @@ def kill_trials(
         if "Traceback" in result.stderr:
             tally.add("tracebacks", 1, f"trial {trial}: {result.stderr[-300:]}")
         tally.merge(consistency(url, ref.claims), f"trial {trial}")
+        print(
+            f"  kill trial {trial + 1}/{trials} ({backend.name}): exit {result.returncode} after "
+            f"{result.seconds:.1f} s, problems so far {sum(tally.figures.values())}",
+            flush=True,
+        )
         if (trial + 1) % 10 == 0 or trial == trials - 1:
             done = run(factdb("ingest", *inputs, "--quiet", "--workers", "1", "--db", url), out)
             completing += 1
@@ -368,6 +373,11 @@ def overlap_rounds(
         tally.merge(problems, f"round {round_number}")
         diff = differences(table_counts(url), ref.counts)
         tally.add("count mismatches", len(diff), f"round {round_number}: " + "; ".join(diff))
+        print(
+            f"  overlap round {round_number + 1}/{rounds} ({backend.name}): "
+            f"problems so far {sum(tally.figures.values())}",
+            flush=True,
+        )
     return tally.print(f"{rounds} rounds of {processes} processes on the same inputs")
 
 
@@ -653,8 +663,9 @@ def fuzz(
         batches += 1
         shutil.rmtree(directory, ignore_errors=True)
         print(
-            f"  fuzz batch {batches}: {made}/{count} inputs, {result.seconds:.0f} s, "
-            f"peak {result.peak_mb:,.0f} MB, exit {result.returncode}",
+            f"  fuzz batch {batches} ({name}): {made}/{count} inputs, {result.seconds:.0f} s, "
+            f"peak {result.peak_mb:,.0f} MB, exit {result.returncode}, {len(lines)} rejected, "
+            f"problems so far {sum(tally.figures.values())}",
             flush=True,
         )
     mix = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
@@ -791,6 +802,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hostile-values", type=int, default=len(HOSTILE))
     parser.add_argument("--no-disk-full", action="store_true", help="skip the tmpfs part")
     parser.add_argument("--postgres", default=os.environ.get("FACTDB_TEST_POSTGRES_URL"))
+    parser.add_argument(
+        "--sqlite-only", action="store_true", help="leave PostgreSQL out even when it is set"
+    )
+    parser.add_argument("--postgres-only", action="store_true", help="leave SQLite out")
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument(
         "--sections",
@@ -810,25 +825,30 @@ def main(argv: list[str] | None = None) -> int:
         out = Path(tmp)
         sqlite = Backend("sqlite", None, out)
         backends = [sqlite]
-        if args.postgres:
+        if args.postgres and not args.sqlite_only:
             backends.append(Backend("postgresql", args.postgres, out))
         else:
             print("PostgreSQL: skipped (set FACTDB_TEST_POSTGRES_URL)", flush=True)
+        tested = backends[1:] if args.postgres_only and len(backends) > 1 else backends
         try:
-            refs = {b.name: clean_reference(b, args.inputs, out) for b in backends}
-            ref = refs["sqlite"]
-            print(
-                f"inputs: {', '.join(args.inputs)}; a clean ingest stores "
-                + ", ".join(f"{v} {k}" for k, v in ref.counts.items() if k in _SHOWN)
-                + f" in {ref.seconds:.1f} s",
-                flush=True,
-            )
+            if sections == {"fuzz"}:  # fuzzed inputs are compared with nothing
+                total += fuzz(backends, args.fuzz, args.fuzz_batch, {}, out, args.seed)
+                sections = set()
+            refs = {b.name: clean_reference(b, args.inputs, out) for b in backends if sections}
+            ref = refs.get("sqlite", Reference({}, {}, 0.0))
+            if sections:
+                print(
+                    f"inputs: {', '.join(args.inputs)}; a clean ingest stores "
+                    + ", ".join(f"{v} {k}" for k, v in ref.counts.items() if k in _SHOWN)
+                    + f" in {ref.seconds:.1f} s",
+                    flush=True,
+                )
             trials = {"sqlite": args.kill_sqlite, "postgresql": args.kill_postgres}
-            for backend in backends if "kill" in sections else []:
+            for backend in tested if "kill" in sections else []:
                 total += kill_trials(
                     backend, args.inputs, trials[backend.name], refs[backend.name], out, rng
                 )
-            for backend in backends if "overlap" in sections else []:
+            for backend in tested if "overlap" in sections else []:
                 total += overlap_rounds(
                     backend,
                     args.inputs,
