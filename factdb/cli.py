@@ -17,6 +17,7 @@ from datetime import date
 from time import perf_counter
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
+import click
 import typer
 from alembic.util.exc import CommandError
 from rich.console import Console
@@ -45,7 +46,7 @@ from factdb.output import (
     render,
     render_object,
 )
-from factdb.readers import Overrides, count_inputs
+from factdb.readers import Overrides, count_inputs, plausible_publication_date
 
 if TYPE_CHECKING:
     from factdb.nlp.dates import DateOrder
@@ -130,6 +131,11 @@ def parse_date_option(value: str | None, order: DateOrder | None = None) -> date
 
 # --- shared options (defined once, used by every command) -------------------------------
 
+# The largest id or count a database column holds (64-bit); a bigger value is a usage error,
+# not an overflow inside the database driver.
+MAX_INT = 2**63 - 1
+MAX_TIMEOUT_S = 7 * 24 * 3600.0
+
 DbOption = Annotated[
     str | None,
     typer.Option(
@@ -144,7 +150,7 @@ FormatOption = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
 ]
 LimitOption = Annotated[
-    int | None, typer.Option("--limit", "-n", min=1, help="At most this many rows.")
+    int | None, typer.Option("--limit", "-n", min=1, max=MAX_INT, help="At most this many rows.")
 ]
 SourceOption = Annotated[
     str | None, typer.Option("--source", help="Only sources whose name contains this text.")
@@ -210,21 +216,38 @@ def _usage_date(option: str, value: str | None) -> date | None:
     return _date_option(option, value, _date_order(os.environ.get("FACTDB_DATE_ORDER")))
 
 
+def _driver_message(exc: SQLAlchemyError) -> str:
+    """The driver's own words for a database error, on one line, passwords masked."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip()
+    return db.mask_secrets(text.splitlines()[0] if text else type(exc).__name__)
+
+
 @contextmanager
-def _database(url: str | None) -> Iterator[Engine]:
-    """Open (and if needed migrate) the database, turning failures into one-line errors."""
+def _database(url: str | None, *, create: bool = False, write: bool = False) -> Iterator[Engine]:
+    """Open (and if needed migrate) the database, turning failures into one-line errors.
+
+    Only `create` commands (ingest) make a database or its schema where there is none; a
+    query on a missing database says so instead.
+    """
     try:
-        engine = db.open_engine(url)
-    except db.DatabaseURLError as exc:
-        fail(f"{exc}. Give --db a URL such as sqlite:///factdb.db or a file path.", code=2)
-    except OperationalError as exc:
-        fail(f"cannot open the database {url or ''}: {exc.orig}".replace("  ", " "))
+        engine = db.open_engine(url, create=create, write=write)
+    except db.DatabaseError as exc:
+        fail(str(exc))
+    except SQLAlchemyError as exc:
+        fail(f"cannot open the database {_shown(url)}: {_driver_message(exc)}")
     try:
         yield engine
-    except OperationalError as exc:
-        fail(f"database error: {exc.orig}")
+    except SQLAlchemyError as exc:
+        fail(f"database error on {db.where(engine)}: {_driver_message(exc)}")
     finally:
         engine.dispose()
+
+
+def _shown(url: str | None) -> str:
+    from factdb.config import database_url
+
+    return db.describe_url(database_url(url))
 
 
 def _query(url: str | None, action: Callable[[Session], Any]) -> Any:
@@ -360,6 +383,16 @@ def ingest(
             "60 or more inputs, else 1.",
         ),
     ] = None,
+    article_timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--article-timeout",
+            min=0.001,
+            max=MAX_TIMEOUT_S,
+            help="Reject an article whose parsing takes longer than this many seconds (the "
+            "run goes on with the next one); for cron jobs that must finish.",
+        ),
+    ] = None,
     synonyms: SynonymsOption = None,
     database: DbOption = None,
 ) -> None:
@@ -380,6 +413,8 @@ def ingest(
         fail("name files, directories, URLs or - to ingest, or give --feeds", code=2)
     order = _date_order(date_order)
     when = _date_option("--date", published, order)
+    if when is not None and not plausible_publication_date(when):
+        fail(f"--date: {published!r} is not a publication date between 1800 and 2200", code=2)
     if when is not None and when > date.today() and not quiet:
         warn(f"--date {when} is in the future; check it")
     overrides = Overrides(
@@ -392,7 +427,10 @@ def ingest(
     )
     files = [p for p in paths if not is_url(p)]
     inputs = count_inputs(files) + (len(paths) - len(files))
-    with _database(database) as engine, ingest_lock(engine, wait=wait) as held:
+    with (
+        _database(database, create=True, write=True) as engine,
+        ingest_lock(engine, wait=wait) as held,
+    ):
         if not held:  # checked before loading spaCy: a run that steps aside costs nothing
             message = "another ingest is running on this database; nothing done (--wait queues)"
             if as_json:
@@ -433,6 +471,7 @@ def ingest(
                     feeds=feeds,
                     fetch_settings=settings,
                     follow_links=follow_links,
+                    article_timeout=article_timeout,
                 )
         except ModelNotInstalledError as exc:
             fail(str(exc))
@@ -468,7 +507,7 @@ def rematch(
     from factdb.rematch import rematch as run_rematch
 
     synonym_table = _synonyms(synonyms)
-    with _database(database) as engine:
+    with _database(database, write=True) as engine:
         report = run_rematch(engine, synonym_table)
     typer.echo(report.summary())
 
@@ -709,7 +748,9 @@ def claims(
     search: SearchOption = None,
     entity: EntityOption = None,
     limit: LimitOption = None,
-    article: Annotated[int | None, typer.Option(help="Only claims of this article id.")] = None,
+    article: Annotated[
+        int | None, typer.Option(min=1, max=MAX_INT, help="Only claims of this article id.")
+    ] = None,
     speaker: Annotated[str | None, typer.Option(help="Only claims by this speaker.")] = None,
     counted: CountedOption = None,
     numbers: Annotated[
@@ -803,7 +844,10 @@ def facts(
         typer.Option(help="Only facts in this state: agree, conflict, update or single."),
     ] = None,
     min_sources: Annotated[
-        int, typer.Option(min=1, help="Only facts told by at least this many independent sources.")
+        int,
+        typer.Option(
+            min=1, max=MAX_INT, help="Only facts told by at least this many independent sources."
+        ),
     ] = 1,
     source: SourceOption = None,
     since: SinceOption = None,
@@ -920,7 +964,9 @@ def _fact_table(fact: dict[str, Any]) -> None:
 
 @show_app.command("claim")
 def show_claim(
-    claim_id: Annotated[int, typer.Argument(help="Claim id (see `factdb claims`).")],
+    claim_id: Annotated[
+        int, typer.Argument(min=1, max=MAX_INT, help="Claim id (see `factdb claims`).")
+    ],
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
 ) -> None:
@@ -933,7 +979,9 @@ def show_claim(
 
 @show_app.command("article")
 def show_article(
-    article_id: Annotated[int, typer.Argument(help="Article id (see `factdb articles`).")],
+    article_id: Annotated[
+        int, typer.Argument(min=1, max=MAX_INT, help="Article id (see `factdb articles`).")
+    ],
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
 ) -> None:
@@ -946,7 +994,9 @@ def show_article(
 
 @show_app.command("fact")
 def show_fact(
-    fact_id: Annotated[int, typer.Argument(help="Fact id (see `factdb facts`).")],
+    fact_id: Annotated[
+        int, typer.Argument(min=1, max=MAX_INT, help="Fact id (see `factdb facts`).")
+    ],
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
 ) -> None:
@@ -960,23 +1010,28 @@ def show_fact(
 # --- database -----------------------------------------------------------------------------
 
 
-def _engine_without_migrating(url: str | None) -> Engine:
+def _engine_without_migrating(url: str | None, create: bool = False) -> Engine:
     try:
-        return db.create_db_engine(url)
-    except db.DatabaseURLError as exc:
-        fail(str(exc), code=2)
+        return db.create_db_engine(url, create=create)
+    except db.DatabaseError as exc:
+        fail(str(exc))
 
 
-def _run_schema_command(url: str | None, action: Callable[[Engine], None]) -> None:
-    engine = _engine_without_migrating(url)
+def _run_schema_command(
+    url: str | None, action: Callable[[Engine], None], create: bool = False
+) -> None:
+    engine = _engine_without_migrating(url, create)
     try:
+        db.probe(engine)
         action(engine)
     except CommandError as exc:  # an unknown or ambiguous revision
         fail(f"{exc}; `factdb db current` shows where the database is", code=2)
+    except db.DatabaseError as exc:
+        fail(str(exc))
     except OperationalError as exc:
-        fail(f"cannot use the database: {exc.orig}")
+        fail(f"cannot use the database {db.where(engine)}: {_driver_message(exc)}")
     except SQLAlchemyError as exc:
-        fail(f"migration failed: {exc}")
+        fail(f"migration failed on {db.where(engine)}: {_driver_message(exc)}")
     finally:
         engine.dispose()
 
@@ -990,21 +1045,59 @@ def db_upgrade(
 
     Example: factdb db upgrade
     """
-    _run_schema_command(database, lambda engine: db.upgrade(engine, revision))
+
+    def _upgrade(engine: Engine) -> None:
+        if db.is_read_only(engine):
+            raise db.ReadOnlyDatabaseError(f"{db.where(engine)} is read-only; give write access")
+        db.upgrade(engine, revision)
+
+    _run_schema_command(database, _upgrade, create=True)
     typer.echo(f"Database at revision {revision}.")
 
 
 @db_app.command("downgrade")
 def db_downgrade(
     revision: Annotated[str, typer.Argument(help="Target revision, or base to drop every table.")],
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (for scripts).")
+    ] = False,
     database: DbOption = None,
 ) -> None:
     """Revert migrations down to REVISION (base removes all factdb tables and data).
 
-    Example: factdb db downgrade base
+    A downgrade drops tables or columns and the data in them, so it asks first; --yes skips
+    the question.
+
+    Example: factdb db downgrade base --yes
     """
-    _run_schema_command(database, lambda engine: db.downgrade(engine, revision))
+
+    def _downgrade(engine: Engine) -> None:
+        if db.is_read_only(engine):
+            raise db.ReadOnlyDatabaseError(f"{db.where(engine)} is read-only; give write access")
+        if not yes:
+            _confirm_downgrade(engine, revision)
+        db.downgrade(engine, revision)
+
+    _run_schema_command(database, _downgrade)
     typer.echo(f"Database at revision {revision}.")
+
+
+def _confirm_downgrade(engine: Engine, revision: str) -> None:
+    """Ask before a downgrade; no answer (a script without --yes) changes nothing."""
+    current = db.current_revision(engine)
+    if current is None:
+        return  # nothing to drop
+    stored = db.article_count(engine)
+    question = (
+        f"Downgrade {db.where(engine)} from revision {current} to {revision}? Tables or "
+        f"columns are dropped with their data ({stored} article(s) stored)."
+    )
+    try:
+        confirmed = typer.confirm(question, default=False, err=True)
+    except (typer.Abort, click.exceptions.Abort):  # no answer: end of input, Ctrl-C
+        confirmed = False
+    if not confirmed:
+        fail("downgrade cancelled, nothing changed; pass --yes to downgrade without asking")
 
 
 @db_app.command("current")
@@ -1037,7 +1130,7 @@ def db_backfill_times(database: DbOption = None) -> None:
     from factdb.ingest import backfill_times  # loads spaCy: only for commands that parse
     from factdb.nlp.pipeline import ModelNotInstalledError
 
-    with _database(database) as engine:
+    with _database(database, write=True) as engine:
         try:
             filled = backfill_times(engine)
         except ModelNotInstalledError as exc:
@@ -1047,7 +1140,7 @@ def db_backfill_times(database: DbOption = None) -> None:
 
 @conflicts_app.command("dismiss")
 def conflicts_dismiss(
-    conflict_id: Annotated[int, typer.Argument(help="Conflict id.")],
+    conflict_id: Annotated[int, typer.Argument(min=1, max=MAX_INT, help="Conflict id.")],
     note: Annotated[str, typer.Option(help="Why it is not a real conflict.")],
     database: DbOption = None,
 ) -> None:
@@ -1060,7 +1153,7 @@ def conflicts_dismiss(
 
 @conflicts_app.command("resolve")
 def conflicts_resolve(
-    conflict_id: Annotated[int, typer.Argument(help="Conflict id.")],
+    conflict_id: Annotated[int, typer.Argument(min=1, max=MAX_INT, help="Conflict id.")],
     note: Annotated[str, typer.Option(help="How it was settled.")],
     database: DbOption = None,
 ) -> None:
@@ -1072,7 +1165,11 @@ def conflicts_resolve(
 
 
 def _review(database: str | None, conflict_id: int, status: str, note: str) -> None:
-    with _database(database) as engine, Session(engine) as session, session.begin():
+    with (
+        _database(database, write=True) as engine,
+        Session(engine) as session,
+        session.begin(),
+    ):
         if not set_conflict_status(session, conflict_id, status, note):
             fail(
                 f"no conflict with id {conflict_id}; "
@@ -1112,7 +1209,11 @@ def feeds_add(
 
     if not is_url(url):
         fail(f"{url!r} is not an http:// or https:// URL", code=2)
-    with _database(database) as engine, Session(engine) as session, session.begin():
+    with (
+        _database(database, create=True, write=True) as engine,
+        Session(engine) as session,
+        session.begin(),
+    ):
         try:
             feed = store.add_feed(session, url, source)
         except store.FeedExistsError as exc:
@@ -1141,7 +1242,7 @@ def feeds_remove(
     """
     from factdb import store
 
-    with _database(database) as engine, Session(engine) as session, session.begin():
+    with _database(database, write=True) as engine, Session(engine) as session, session.begin():
         removed = store.remove_feed(session, feed)
         if removed is None:
             fail(f"no feed {feed!r}; list them with `factdb feeds list`", code=2)
@@ -1163,7 +1264,7 @@ def delete_article(
     """
     from factdb import store
 
-    with _database(database) as engine, Session(engine) as session, session.begin():
+    with _database(database, write=True) as engine, Session(engine) as session, session.begin():
         deleted = store.delete_article(session, article_id)
         if deleted is None:
             fail(f"no article with id {article_id}; list them with `factdb articles`", code=2)
@@ -1186,7 +1287,7 @@ def sources_merge(
     """
     from factdb import store
 
-    with _database(database) as engine, Session(engine) as session, session.begin():
+    with _database(database, write=True) as engine, Session(engine) as session, session.begin():
         try:
             kept, moved = store.merge_sources(session, merged, into)
         except store.SourceNotFoundError as exc:

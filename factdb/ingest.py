@@ -18,15 +18,22 @@ from typing import BinaryIO, TextIO, TypeVar
 
 from spacy.language import Language
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from factdb import models, store
 from factdb.conflicts import record_conflicts
 from factdb.copies import detect_copies
+from factdb.db import mask_secrets
 from factdb.fetch import Fetcher, FetchSettings
 from factdb.matching import match_article
-from factdb.nlp.extract import ArticleText, ParallelExtractor, extract_batch
+from factdb.nlp.extract import (
+    ArticleText,
+    Extracted,
+    ExtractionFailed,
+    ParallelExtractor,
+    extract_batch,
+)
 from factdb.nlp.pipeline import load_nlp, model_name
 from factdb.nlp.types import ClaimDraft
 from factdb.readers import ArticleInput, Overrides, ReadError, iter_articles
@@ -92,6 +99,7 @@ class IngestReport:
     duplicate_origins: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    stopped: bool = False  # the database failed and the remaining inputs were not read
 
     def summary(self) -> str:
         """One line for the end of a run: what was added, skipped and rejected."""
@@ -184,11 +192,6 @@ class _Ingester:
                 self.report.unchanged += 1
             elif isinstance(item, ReadError):
                 self.report.errors.append(format_read_error(item))
-            elif len(item.text) > self.nlp.max_length:
-                self.report.errors.append(
-                    f"{item.origin}: article is {len(item.text):,} characters, more than the "
-                    f"{self.nlp.max_length:,} the NLP pipeline accepts; split it into parts"
-                )
             else:
                 articles.append(item)
         with Session(self.engine) as session:
@@ -209,46 +212,70 @@ class _Ingester:
         self.report.duplicates += 1
         self.report.duplicate_origins.append(article.origin)
 
-    def store_all(
-        self, articles: Sequence[ArticleInput], claims: Sequence[Sequence[ClaimDraft]]
-    ) -> None:
-        """Store each extracted article in its own transaction and count what it added."""
-        for article, article_claims in zip(articles, claims, strict=True):
-            result = store_extracted(
-                self.engine, article, article_claims, self.synonyms, self.report.run_id
-            )
+    def store_all(self, articles: Sequence[ArticleInput], results: Sequence[Extracted]) -> None:
+        """Store each extracted article in its own transaction and count what it added.
+
+        An article whose extraction failed, or whose storing fails for a reason of its own
+        (a value the database refuses), is rejected with one error line; the others go on. A
+        database that cannot be written at all (disk full, read-only, connection lost) raises
+        `sqlalchemy.exc.OperationalError`: nothing after it could be stored either.
+        """
+        for article, result in zip(articles, results, strict=True):
+            self._store_one(article, result)
             self._progress(1)
-            if result is None:
-                self._duplicate(article)
-                continue
-            stored = result.stored
-            # Warnings (no date, no source) only for what is stored: a later run that skips
-            # the same file has nothing to say about it.
-            self.report.warnings.extend(f"{article.origin}: {w}" for w in article.warnings)
-            self.report.articles_added += 1
-            self.report.claims_added += len(stored.claim_ids)
-            self.report.quantities_added += stored.quantity_count
-            self.report.conflicts_added += result.conflicts
-            self.report.claim_matches += result.matches
-            self.report.copies_found += result.copies
-            self.report.added.append(
-                AddedArticle(
-                    stored.article_id,
-                    article.origin,
-                    len(stored.claim_ids),
-                    stored.quantity_count,
-                    article.feed_id,
-                )
+
+    def _store_one(self, article: ArticleInput, extracted: Extracted) -> None:
+        if isinstance(extracted, ExtractionFailed):
+            self.report.errors.append(f"{article.origin}: {extracted.message}")
+            return
+        try:
+            result = store_extracted(
+                self.engine, article, extracted, self.synonyms, self.report.run_id
             )
+        except OperationalError:
+            raise
+        except SQLAlchemyError as exc:
+            reason = mask_secrets(str(getattr(exc, "orig", None) or exc)).splitlines()[0]
+            self.report.errors.append(f"{article.origin}: the database refused it ({reason})")
+            return
+        except Exception as exc:  # a bug in matching or storing: this article only
+            self.report.errors.append(
+                f"{article.origin}: storing it failed ({type(exc).__name__}: {exc}); this is a "
+                "factdb bug, please report it with the file"
+            )
+            return
+        if result is None:
+            self._duplicate(article)
+            return
+        stored = result.stored
+        # Warnings (no date, no source) only for what is stored: a later run that skips the
+        # same file has nothing to say about it.
+        self.report.warnings.extend(f"{article.origin}: {w}" for w in article.warnings)
+        self.report.articles_added += 1
+        self.report.claims_added += len(stored.claim_ids)
+        self.report.quantities_added += stored.quantity_count
+        self.report.conflicts_added += result.conflicts
+        self.report.claim_matches += result.matches
+        self.report.copies_found += result.copies
+        self.report.added.append(
+            AddedArticle(
+                stored.article_id,
+                article.origin,
+                len(stored.claim_ids),
+                stored.quantity_count,
+                article.feed_id,
+            )
+        )
 
 
 def _ingest_in_parallel(
     ingester: _Ingester,
     batches: Iterable[list[ArticleInput | ReadError | Unchanged]],
     workers: int,
+    timeout: float | None,
 ) -> None:
     """Keep every worker busy with the next batches while finished ones are stored in order."""
-    extractor = ParallelExtractor(workers)
+    extractor = ParallelExtractor(workers, timeout=timeout)
     in_flight: deque[list[ArticleInput]] = deque()
 
     def store_oldest() -> None:
@@ -282,6 +309,7 @@ def ingest(
     fetch_settings: FetchSettings | None = None,
     follow_links: bool = True,
     on_found: Callable[[int], None] | None = None,
+    article_timeout: float | None = None,
 ) -> IngestReport:
     """Ingest files, directories (recursively), ``-`` (standard input), URLs and, with
     `feeds`, every stored feed into the database.
@@ -291,6 +319,9 @@ def ingest(
     URLs and feeds are fetched as the run goes (see `factdb.web`); `on_found` is told how many
     more records than announced a URL or feed turned out to hold, for a progress total.
     Returns the run's report; rejected inputs are listed in `errors` and never stop the run.
+    An article whose parsing and extraction take longer than `article_timeout` seconds is
+    rejected. A database that stops accepting writes (disk full, connection lost) ends the
+    run: the error is the report's last, and what was stored before stays stored.
     """
     started = perf_counter()
     with Session(engine) as session, session.begin():
@@ -315,31 +346,43 @@ def ingest(
             records = chain(records, web.urls(urls), web.feeds(polled))
         batches = _batched(records, batch_size)
         if workers > 1:
-            _ingest_in_parallel(ingester, batches, workers)
+            _ingest_in_parallel(ingester, batches, workers, article_timeout)
         else:
             for batch in batches:
                 fresh = ingester.split(batch)
-                claims = extract_batch(ingester.nlp, [_extraction_input(a) for a in fresh])
-                ingester.store_all(fresh, claims)
+                results = extract_batch(
+                    ingester.nlp, [_extraction_input(a) for a in fresh], article_timeout
+                )
+                ingester.store_all(fresh, results)
         if web is not None:
             web.save_validators()
+    except OperationalError as exc:
+        report.errors.append(
+            f"database error, the run stopped: {mask_secrets(str(exc.orig)).strip()}; "
+            "what was stored before is complete, run the same command again once it is fixed"
+        )
+        report.stopped = True
     finally:
         if fetcher is not None:
             fetcher.close()
     report.seconds = perf_counter() - started
     per_feed = Counter(a.feed_id for a in report.added if a.feed_id is not None)
-    with Session(engine) as session, session.begin():
-        store.finish_run(
-            session,
-            report.run_id,
-            files_seen=report.files_seen,
-            articles_added=report.articles_added,
-            duplicates=report.duplicates,
-            claims_added=report.claims_added,
-            errors=report.errors,
-            conflicts_added=report.conflicts_added,
-        )
-        store.count_feed_articles(session, dict(per_feed))
+    try:
+        with Session(engine) as session, session.begin():
+            store.finish_run(
+                session,
+                report.run_id,
+                files_seen=report.files_seen,
+                articles_added=report.articles_added,
+                duplicates=report.duplicates,
+                claims_added=report.claims_added,
+                errors=report.errors,
+                conflicts_added=report.conflicts_added,
+            )
+            store.count_feed_articles(session, dict(per_feed))
+    except OperationalError:
+        if not report.stopped:
+            raise
     return report
 
 

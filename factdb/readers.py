@@ -292,7 +292,7 @@ def _read_file(path: Path, origin: str, overrides: Overrides) -> Iterator[Articl
     except OSError as exc:
         yield ReadError(origin, f"cannot read the file ({exc.strerror})")
         return
-    yield from parse_document(data, origin, overrides, name=path.name)
+    yield from _parse_safely(data, origin, overrides, name=path.name)
 
 
 def _read_stream(
@@ -307,7 +307,24 @@ def _read_stream(
         yield ReadError(STDIN_ORIGIN, f"cannot read standard input ({exc.strerror})")
         return
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    yield from parse_document(raw, STDIN_ORIGIN, overrides)
+    yield from _parse_safely(raw, STDIN_ORIGIN, overrides)
+
+
+def _parse_safely(
+    data: bytes, origin: str, overrides: Overrides, *, name: str | None = None
+) -> Iterator[ArticleInput | ReadError]:
+    """Parse one input; a bug met by this input rejects it (or the rest of its records)
+    alone instead of ending the run."""
+    try:
+        yield from parse_document(data, origin, overrides, name=name)
+    except MemoryError:
+        yield ReadError(origin, "too large to read into memory; split it")
+    except Exception as exc:
+        yield ReadError(
+            origin,
+            f"reading it failed ({type(exc).__name__}: {exc}); this is a factdb bug, please "
+            "report it with the file",
+        )
 
 
 def decode_text(data: bytes, origin: str) -> str | ReadError:
@@ -398,6 +415,8 @@ def parse_article(
     See the module docstring for the layouts and the source/distributor rule.
     """
     reason = _binary_reason(raw[:8192])
+    if reason is None and "\x00" in raw:  # a NUL past the sample: no database stores it
+        reason = f"binary file (contains NUL bytes), not text; {_BINARY_ADVICE}"
     if reason is not None:
         return ReadError(origin, reason)
     text = raw.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
@@ -493,6 +512,16 @@ class _Head:
     warnings: list[str] = field(default_factory=list)
 
 
+# A publication date outside these years is a typo or garbage ("0001-01-01", "9999-12-31"),
+# not a news date; relative dates resolved against it ran off the calendar.
+PUBLICATION_YEARS = range(1800, 2201)
+
+
+def plausible_publication_date(published: date) -> bool:
+    """True for a date within `PUBLICATION_YEARS`."""
+    return published.year in PUBLICATION_YEARS
+
+
 def _publication_date(
     published_text: str | None, date_unknown: bool, overrides: Overrides, warnings: list[str]
 ) -> date | None:
@@ -517,6 +546,13 @@ def _publication_date(
         if _AMBIGUOUS_NUMERIC_DATE.fullmatch(published_text.strip()):
             hint = " (day and month could swap: say which comes first with --date-order)"
         warnings.append(f"cannot read the publication date {published_text!r}{hint}; {unresolved}")
+    elif not plausible_publication_date(published):
+        warnings.append(
+            f"publication date {published_text!r} is not between "
+            f"{PUBLICATION_YEARS.start} and {PUBLICATION_YEARS.stop - 1}, so it is ignored; "
+            f"{unresolved}"
+        )
+        return None
     elif published > today:
         warnings.append(f"publication date {published} is in the future; check it")
     return published

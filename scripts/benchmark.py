@@ -4,6 +4,7 @@
     python scripts/benchmark.py seeds                      # seeds/: factdb ingest vs spaCy parse
     python scripts/benchmark.py throughput ../shared/corpus/news-dev --articles 200
     python scripts/benchmark.py scaling ../shared/corpus/news-dev --sizes 1000 20000 --sample 100
+    python scripts/benchmark.py long ../shared/corpus/news-dev --sizes 100000 300000 1000000
 
 Every measured phase runs in a fresh child process, so its peak memory (max RSS) is its own
 and no phase warms a cache for another. The baseline is spaCy alone (`nlp.pipe`, the same
@@ -19,6 +20,10 @@ each size. NLP is left out there: it does not depend on the database. Matching c
 article with the articles of the past `MAX_DAYS_APART` days, so at 25 articles a day (the
 default) that window already holds its steady 750 articles at 1,000 stored, and the ratio
 between sizes shows what the size of the archive alone costs.
+
+`long` ingests one long article (the corpus's bodies joined, paragraph by paragraph, up to each
+size in characters) and sets it beside spaCy alone parsing that whole text in one `nlp(text)`
+call: factdb's cost must grow linearly with an article's length.
 """
 
 from __future__ import annotations
@@ -113,6 +118,18 @@ def factdb_ingest(paths: list[str], url: str, workers: int) -> dict[str, int]:
     }
 
 
+def spacy_whole_text(path: str) -> dict[str, int]:
+    """Baseline for one long article: the whole body in one `nlp(text)` call."""
+    from factdb.nlp.pipeline import load_nlp
+
+    nlp = load_nlp()
+    (article,) = _load_texts([path])
+    nlp.max_length = max(nlp.max_length, len(article.text) + 1)
+    started = time.perf_counter()
+    tokens = len(nlp(article.text))
+    return {"articles": 1, "tokens": tokens, "ms": _ms_since(started)}
+
+
 def _ms_since(started: float) -> int:
     return int((time.perf_counter() - started) * 1000)
 
@@ -169,6 +186,47 @@ def compare(paths: list[str], workers: int, batch_size: int) -> None:
     )
     ratio = baseline.counts["ms"] / factdb.counts["ms"] if factdb.counts["ms"] else float("nan")
     print(f"throughput ratio factdb / spaCy alone: {ratio:.2f}")
+
+
+# --- one long article ---------------------------------------------------------------------
+
+
+def write_long_article(corpus: Path, size: int, target: Path) -> str:
+    """One article of `size` characters: the corpus's bodies joined, cut at a paragraph."""
+    bodies = [a.text for a in _load_texts([str(corpus)])]
+    if not bodies:
+        raise SystemExit(f"no articles under {corpus}")
+    paragraphs: list[str] = []
+    length = 0
+    index = 0
+    while length < size:
+        for paragraph in bodies[index % len(bodies)].split("\n\n"):
+            paragraphs.append(paragraph)
+            length += len(paragraph) + 2
+            if length >= size:
+                break
+        index += 1
+    header = "source: Benchmark Wire\ndate: 2022-01-08\nurl: unknown\ntitle: unknown\n\n"
+    target.write_text(header + "\n\n".join(paragraphs)[:size] + "\n", encoding="utf-8")
+    return str(target)
+
+
+def long_articles(corpus: Path, sizes: list[int]) -> None:
+    """Per size: spaCy alone on the whole text and factdb ingest of it, time and peak memory."""
+    print(f"{'size':>10}  {'spaCy alone':>22}  {'factdb ingest':>22}  time ratio  memory ratio")
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = write_long_article(corpus, size, Path(tmp) / "long.txt")
+            baseline = measure(spacy_whole_text, path)
+            factdb = measure(factdb_ingest, [path], f"sqlite:///{Path(tmp) / 'long.db'}", 1)
+        spacy_s, factdb_s = baseline.counts["ms"] / 1000, factdb.counts["ms"] / 1000
+        print(
+            f"{size:>10,}  {spacy_s:8.1f} s {baseline.peak_mb:7,.0f} MB  "
+            f"{factdb_s:8.1f} s {factdb.peak_mb:7,.0f} MB  "
+            f"{factdb_s / max(spacy_s, 0.001):10.2f}  {factdb.peak_mb / baseline.peak_mb:12.2f}"
+            f"   ({factdb.counts['claims']} claims, {factdb.counts['errors']} rejected)",
+            flush=True,
+        )
 
 
 # --- scaling ------------------------------------------------------------------------------
@@ -294,6 +352,9 @@ def main(argv: list[str] | None = None) -> None:
     scale.add_argument("--sample", type=int, default=100)
     scale.add_argument("--per-day", type=int, default=25, help="articles published a day")
     scale.add_argument("--db", help="database URL (default: a temporary SQLite file)")
+    long = sub.add_parser("long", help="one long article vs spaCy alone on its whole text")
+    long.add_argument("corpus", type=Path)
+    long.add_argument("--sizes", type=int, nargs="+", default=[100_000, 300_000, 1_000_000])
     args = parser.parse_args(argv)
 
     print(f"python {sys.version.split()[0]}, {mp.cpu_count()} CPUs")
@@ -304,6 +365,8 @@ def main(argv: list[str] | None = None) -> None:
             paths = write_variants(args.corpus, args.articles, Path(tmp) / "articles")
             print(f"{len(paths)} articles made from {args.corpus}")
             compare([str(Path(tmp) / "articles")], args.workers, batch_size=32)
+    elif args.command == "long":
+        long_articles(args.corpus, args.sizes)
     else:
         with tempfile.TemporaryDirectory() as tmp:
             url = args.db or f"sqlite:///{Path(tmp) / 'scaling.db'}"

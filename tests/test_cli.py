@@ -206,24 +206,27 @@ def test_every_bad_file_in_a_directory_is_reported_once(
 def test_usage_errors_exit_2_without_traceback(
     args: list[str], tmp_path: Path, runner: CliRunner
 ) -> None:
-    result = runner.invoke(app, [*args, "--db", f"sqlite:///{tmp_path / 'f.db'}"])
+    url = f"sqlite:///{tmp_path / 'f.db'}"
+    assert runner.invoke(app, ["db", "upgrade", "--db", url]).exit_code == 0
+    result = runner.invoke(app, [*args, "--db", url])
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
 @pytest.mark.parametrize(
-    ("url", "message"),
+    ("command", "url", "message"),
     [
-        ("nosuchdriver://x/y", "unsupported database URL"),
-        ("/proc/no-such-dir/factdb.db", "cannot create the directory /proc/no-such-dir"),
+        ("stats", "nosuchdriver://x/y", "unsupported database URL"),
+        ("stats", "/proc/no-such-dir/factdb.db", "no database at /proc/no-such-dir/factdb.db"),
+        ("ingest", "/proc/no-such-dir/factdb.db", "cannot create the directory /proc/no-such-dir"),
     ],
 )
-def test_a_bad_database_location_is_a_clear_usage_error(
-    runner: CliRunner, url: str, message: str
+def test_a_bad_database_location_is_a_clear_error(
+    runner: CliRunner, command: str, url: str, message: str
 ) -> None:
-    result = runner.invoke(app, ["stats", "--db", url])
-    assert result.exit_code == 2
+    result = runner.invoke(app, [command, *(["seeds"] if command == "ingest" else []), "--db", url])
+    assert result.exit_code == 1
     assert f"Error: {message}" in result.stderr
     assert "Traceback" not in result.output
 

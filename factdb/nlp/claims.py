@@ -218,14 +218,24 @@ def _fully_quoted(sent: Span) -> bool:
     return bool(words) and words[0].tag_ in _OPEN_TAGS and words[-1].tag_ in _CLOSE_TAGS
 
 
+# Real news sentences stay well under 100 tokens (the longest of the development corpus has
+# 79). A "sentence" of hundreds is a table or list run together or a broken file ("Mr.Mr.Mr."
+# a thousand times); its parse is no claim, and its dependency tree is so deep that walking it
+# exhausted Python's recursion limit.
+MAX_SENTENCE_TOKENS = 200
+
+
 def is_noise(sent: Span) -> bool:
-    """True for sentences that are page furniture, bylines, headers or empty fragments.
+    """True for sentences that are page furniture, bylines, headers or empty fragments, or
+    too long to be a sentence (`MAX_SENTENCE_TOKENS`).
 
     Such sentences never yield claims: "Leave a Reply", "Send this to a friend", a lone outlet
     name ("Bloomberg"), "By John Smith", a dateline standing alone, a quoted fragment with no
     predicate ("“criminals, murderers,”"). A verbless line that carries a number is kept
     ("Izmit 4,179 dead, 10,759 injured" is a fact table row, not noise).
     """
+    if len(sent) > MAX_SENTENCE_TOKENS:
+        return True
     lex = lexicon()
     text = sent.text.strip()
     # Page furniture may come glued together: "Leave a Reply\n\nSend this to a friend".
