@@ -406,5 +406,7 @@ def backfill_times(engine: Engine, nlp: Language | None = None) -> int:
                 continue
             text = ArticleText(article.text, article.published, article.title)
             drafts = extract_batch(pipeline, [text])[0]
+            if isinstance(drafts, ExtractionFailed):  # its claims keep no times, as before
+                continue
             filled += store.add_missing_times(session, article_id, drafts)
     return filled
