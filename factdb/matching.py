@@ -838,9 +838,18 @@ def match_article(session: Session, article_id: int, synonyms: Synonyms) -> Matc
     memberships: list[dict[str, object]] = []
     for claim in sorted(new.values(), key=lambda c: (c.start, c.id)):
         slot, number = claim_slot(claim, home)
-        unmet = slot is None or _slot_fact(session, story.story_id, slot) is None
+        original_slot = claim_slot(restated[claim.id][0], home)[0] if claim.id in restated else None
+        # A restatement joins its original whatever the slots, unless both say, with numbers
+        # measuring different things, two different facts.
+        unmet = (
+            slot is None
+            or claim.id not in restated
+            or original_slot is None
+            or original_slot.measure == slot.measure
+        )
         if unmet and claim.id in restated:
             original, fact_id, overlap = restated[claim.id]
+            _adopt(session, fact_id, claim, [original])
             link = Link(
                 a=claim,
                 b=original,
@@ -871,6 +880,7 @@ def match_article(session: Session, article_id: int, synonyms: Synonyms) -> Matc
 
 
 RESTATED = 0.5
+RESTATED_WORDS = 3
 
 
 def _restatements(
@@ -878,8 +888,9 @@ def _restatements(
 ) -> dict[int, tuple[ClaimFeatures, int, float]]:
     """For each new claim, the claim of a copy (or original) of its article that it restates:
     the one sharing the most content words, when they share at least `RESTATED` of them
-    (Jaccard). A syndicated rewrite says "backed the crackdown against" where its original
-    says "backed the crackdown on": no slot joins such claims, their copy link does."""
+    (Jaccard) and `RESTATED_WORDS` at least, and each is the other's best match. A syndicated
+    rewrite says "backed the crackdown against" where its original says "backed the crackdown
+    on": no slot joins such claims, their copy link does."""
     partners = {a for pair in copy_partners(session, {article_id}) for a in pair} - {article_id}
     if not partners:
         return {}
@@ -890,16 +901,22 @@ def _restatements(
     ).all()
     fact_of = {int(c): int(f) for c, f in rows}
     olds = load_claim_features(session, fact_of, synonyms)
+
+    def overlap(a: ClaimFeatures, b: ClaimFeatures) -> float:
+        shared = len(a.lemmas & b.lemmas)
+        if shared < RESTATED_WORDS or a.polarity != b.polarity:
+            return 0.0
+        return shared / len(a.lemmas | b.lemmas)
+
+    def best(claim: ClaimFeatures, among: Iterable[ClaimFeatures]) -> tuple[float, int]:
+        return max(((overlap(claim, o), -o.id) for o in among), default=(0.0, 0))
+
     found: dict[int, tuple[ClaimFeatures, int, float]] = {}
     for claim in new.values():
-        scored = [
-            (len(claim.lemmas & old.lemmas) / len(claim.lemmas | old.lemmas), old.id)
-            for old in olds.values()
-            if claim.lemmas and old.lemmas and old.polarity == claim.polarity
-        ]
-        overlap, best = max(scored, default=(0.0, 0))
-        if overlap >= RESTATED:
-            found[claim.id] = (olds[best], fact_of[best], overlap)
+        score, old_id = best(claim, olds.values())
+        # Mutual best only, so that which article arrived first changes nothing.
+        if score >= RESTATED and best(olds[-old_id], new.values())[1] == -claim.id:
+            found[claim.id] = (olds[-old_id], fact_of[-old_id], score)
     return found
 
 
