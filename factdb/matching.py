@@ -839,13 +839,15 @@ def match_article(session: Session, article_id: int, synonyms: Synonyms) -> Matc
     for claim in sorted(new.values(), key=lambda c: (c.start, c.id)):
         slot, number = claim_slot(claim, home)
         original_slot = claim_slot(restated[claim.id][0], home)[0] if claim.id in restated else None
-        # A restatement joins its original whatever the slots, unless both say, with numbers
-        # measuring different things, two different facts.
+        # A restatement joins its original whatever the slots, unless both are numbers that
+        # measure different things: two different facts.
         unmet = (
             slot is None
             or claim.id not in restated
             or original_slot is None
             or original_slot.measure == slot.measure
+            or slot.measure.startswith("claim|")
+            or original_slot.measure.startswith("claim|")
         )
         if unmet and claim.id in restated:
             original, fact_id, overlap = restated[claim.id]
