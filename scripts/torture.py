@@ -732,7 +732,11 @@ ID_COMMANDS = [
     ("conflicts", "resolve"),
 ]
 # Options whose value is text matched as "contains": a wildcard must match only itself.
-LITERAL = [("articles", "--source"), ("claims", "--speaker"), ("claims", "--search")]
+LITERAL = [
+    ("articles", "--source", "source"),
+    ("claims", "--speaker", "speaker"),
+    ("claims", "--search", "text"),
+]
 
 
 def hostile_filters(urls: dict[str, str], refs: dict[str, Reference], values: int) -> int:
@@ -778,10 +782,11 @@ def hostile_filters(urls: dict[str, str], refs: dict[str, Reference], values: in
                 invoke(backend, [*command, value, *extra])
                 if extra:
                     invoke(backend, [*command, "1", *extra])
-        for command, option in LITERAL:
+        for command, option, key in LITERAL:
             for wildcard in ("%", "_", "%_%"):
                 shown = invoke(backend, [command, option, wildcard, "--format", "json"])
-                if shown.strip() and json.loads(shown):
+                rows = json.loads(shown) if shown.strip() else []
+                if any(wildcard.lower() not in str(row.get(key) or "").lower() for row in rows):
                     tally.add("wildcards matched", 1, f"{backend}: {command} {option} {wildcard}")
         diff = differences(table_counts(urls[backend]), refs[backend].counts)
         tally.add("databases changed", len(diff), f"{backend}: " + "; ".join(diff))

@@ -226,7 +226,9 @@ def test_conflict_filters(kessler: str, runner: CliRunner) -> None:
     ],
 )
 def test_usage_errors(args: list[str], tmp_path: Path, runner: CliRunner) -> None:
-    result = invoke(runner, f"sqlite:///{tmp_path / 'f.db'}", *args)
+    url = f"sqlite:///{tmp_path / 'f.db'}"
+    assert invoke(runner, url, "db", "upgrade").exit_code == 0
+    result = invoke(runner, url, *args)
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
 

@@ -85,9 +85,10 @@ def test_quantity_table_has_interval_and_matching_columns(db_url: str) -> None:
 
 
 def test_db_commands_through_the_cli(db_url: str, runner: CliRunner) -> None:
-    result = runner.invoke(app, ["db", "current", "--db", db_url])
-    assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == ""
+    if db_url.startswith("postgresql"):  # an existing, empty database
+        result = runner.invoke(app, ["db", "current", "--db", db_url])
+        assert result.exit_code == 0, result.output
+        assert result.stdout.strip() == ""
     result = runner.invoke(app, ["db", "upgrade", "--db", db_url])
     assert result.exit_code == 0, result.output
     result = runner.invoke(app, ["db", "current", "--db", db_url])
@@ -95,13 +96,15 @@ def test_db_commands_through_the_cli(db_url: str, runner: CliRunner) -> None:
     result = runner.invoke(app, ["db", "info", "--db", db_url, "--format", "json"])
     assert result.exit_code == 0, result.output
     assert f'"current_revision": "{db.head_revision()}"' in result.stdout
-    result = runner.invoke(app, ["db", "downgrade", "base", "--db", db_url])
+    result = runner.invoke(app, ["db", "downgrade", "base", "--yes", "--db", db_url])
     assert result.exit_code == 0, result.output
     assert not FACTDB_TABLES & _tables(db_url)
 
 
-def test_first_query_on_a_fresh_database_creates_the_schema(db_url: str, runner: CliRunner) -> None:
-    result = runner.invoke(app, ["stats", "--db", db_url, "--format", "json"])
+def test_first_ingest_on_a_fresh_database_creates_the_schema(
+    db_url: str, runner: CliRunner
+) -> None:
+    result = runner.invoke(app, ["ingest", str(REPO / "seeds"), "--quiet", "--db", db_url])
     assert result.exit_code == 0, result.output
     assert _tables(db_url) >= FACTDB_TABLES
 
@@ -161,7 +164,10 @@ def test_a_non_editable_install_migrates_from_any_directory(tmp_path: Path) -> N
 
 
 def test_an_unknown_revision_is_a_usage_error(tmp_path: Path, runner: CliRunner) -> None:
-    result = runner.invoke(app, ["db", "downgrade", "nonsense", "--db", str(tmp_path / "f.db")])
+    assert runner.invoke(app, ["db", "upgrade", "--db", str(tmp_path / "f.db")]).exit_code == 0
+    result = runner.invoke(
+        app, ["db", "downgrade", "nonsense", "--yes", "--db", str(tmp_path / "f.db")]
+    )
     assert result.exit_code == 2
     assert "Can't locate revision identified by 'nonsense'" in result.stderr
     assert "Traceback" not in result.output
