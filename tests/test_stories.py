@@ -247,7 +247,7 @@ def test_rematch_carries_over_a_database_made_before_stories(
     db = f"sqlite:///{tmp_path / 'old.db'}"
     ingest(runner, db, *KESSLER)
     before = _content(db, runner)
-    for args in (["db", "downgrade", "0003"], ["db", "upgrade"]):
+    for args in (["db", "downgrade", "0003", "--yes"], ["db", "upgrade"]):
         result = runner.invoke(app, [*args, "--db", db])
         assert result.exit_code == 0, result.output
     assert {a["story_id"] for a in query(runner, db, "articles")} == {None}
