@@ -9,31 +9,32 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from alembic.util.exc import CommandError
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from sqlmodel import Session
 
-from factdb import db, queries
-from factdb.conflicts import KINDS as CONFLICT_KINDS
-from factdb.conflicts import set_conflict_status
 from factdb.output import Column, OutputFormat, cell, field, render, render_object
-from factdb.readers import Overrides, count_inputs
-from factdb.synonyms import SynonymFileError, Synonyms, load_synonyms
+
+# Start-up time is part of every query: the database layer, Alembic (only to migrate), rich
+# (only to draw a table) and spaCy (only to ingest) are imported where they are used, so that
+# `factdb --help` and a query that prints a page of JSON do not pay for them.
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+    from factdb import queries
+    from factdb.synonyms import Synonyms
 
 app = typer.Typer(
     help="factdb: who claimed what, when — and where sources disagree.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help and usage errors: Typer's rich rendering would import rich on every --help.
+    rich_markup_mode=None,
 )
 show_app = typer.Typer(help="Show one claim or article with full provenance.", no_args_is_help=True)
 db_app = typer.Typer(help="Manage the database schema (Alembic migrations).", no_args_is_help=True)
@@ -45,12 +46,15 @@ app.add_typer(show_app, name="show")
 app.add_typer(db_app, name="db")
 app.add_typer(conflicts_app, name="conflicts")
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+def _stderr_line(label: str, colour: str, message: str) -> None:
+    """One ``Error:``/``Warning:`` line on standard error (coloured on a terminal only)."""
+    typer.echo(f"{typer.style(label, fg=colour, bold=True)} {message}", err=True)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print one ``Error:`` line to standard error and exit with `code`."""
-    err.print(f"[bold red]Error:[/] {message}", markup=True)
+    _stderr_line("Error:", "red", message)
     raise typer.Exit(code)
 
 
@@ -58,6 +62,10 @@ def parse_date_option(value: str | None) -> date | None:
     """Typer callback: a date given on the command line, in any format feeds use."""
     if value is None:
         return None
+    try:  # the usual ISO date, without loading dateparser
+        return date.fromisoformat(value)
+    except ValueError:
+        pass
     from factdb.nlp.dates import parse_publication_date
 
     parsed = parse_publication_date(value)
@@ -111,6 +119,25 @@ EntityOption = Annotated[
 ]
 
 
+OffsetOption = Annotated[int, typer.Option("--offset", min=0, help="Skip this many rows first.")]
+AfterOption = Annotated[
+    int | None,
+    typer.Option(
+        "--after",
+        help="Start after the row with this id (the last id of the previous page): pages "
+        "cost the same however deep, for scripts that walk everything.",
+    ),
+]
+AllOption = Annotated[
+    bool,
+    typer.Option(
+        "--all", help="Every row. A table otherwise shows the newest page and how many exist."
+    ),
+]
+# What a table shows without --limit, --offset, --after or --all: the newest rows.
+DEFAULT_PAGE = 50
+
+
 def _filters(
     source: str | None,
     since: str | None,
@@ -118,19 +145,38 @@ def _filters(
     search: str | None,
     entity: str | None,
     limit: int | None,
+    *,
+    fmt: OutputFormat,
+    offset: int = 0,
+    after: int | None = None,
+    all_rows: bool = False,
 ) -> queries.Filters:
+    """The shared filters and the page: a table with no paging options shows the newest
+    DEFAULT_PAGE rows; the other formats, written for scripts, print every row (streamed)."""
+    from factdb import queries
+
+    if all_rows and (limit is not None or offset or after is not None):
+        fail("--all prints every row; leave out --limit, --offset and --after with it", code=2)
+    newest = fmt is OutputFormat.TABLE and not (
+        all_rows or limit is not None or offset or after is not None
+    )
     return queries.Filters(
         source=source,
         since=_usage_date("--since", since),
         until=_usage_date("--until", until),
         search=search,
         entity=entity,
-        limit=limit,
+        limit=DEFAULT_PAGE if newest else limit,
+        offset=offset,
+        after=after,
+        newest=newest,
     )
 
 
 def _synonyms(path: str | None) -> Synonyms:
     """The synonym table, or a usage error naming the user's file and what is wrong."""
+    from factdb.synonyms import SynonymFileError, load_synonyms
+
     try:
         return load_synonyms(path)
     except SynonymFileError as exc:
@@ -147,6 +193,10 @@ def _usage_date(option: str, value: str | None) -> date | None:
 @contextmanager
 def _database(url: str | None) -> Iterator[Engine]:
     """Open (and if needed migrate) the database, turning failures into one-line errors."""
+    from sqlalchemy.exc import OperationalError
+
+    from factdb import db
+
     try:
         engine = db.open_engine(url)
     except db.DatabaseURLError as exc:
@@ -162,8 +212,39 @@ def _database(url: str | None) -> Iterator[Engine]:
 
 
 def _query(url: str | None, action: Callable[[Session], Any]) -> Any:
+    from sqlmodel import Session
+
     with _database(url) as engine, Session(engine) as session:
         return action(session)
+
+
+def _list(
+    database: str | None,
+    fmt: OutputFormat,
+    filters: queries.Filters,
+    columns: list[Column],
+    title: str,
+    records: Callable[[Session], Iterable[dict[str, Any]]],
+    statement: Callable[[Session], Any] | None = None,
+) -> None:
+    """Print a listing as it is read (constant memory for any length). When a table shows
+    only the newest page, say so on standard error, with how many rows there are in all
+    (`statement` selects them; None when only building the records can tell)."""
+    from factdb import queries
+
+    def run(session: Session) -> None:
+        try:
+            shown = render(records(session), fmt, columns, title=title)
+        except LookupError as exc:
+            fail(f"--after: no row with id {exc.args[0]} in this listing", code=2)
+        if not filters.newest or shown < (filters.limit or 0):
+            return
+        total = f" of {queries.count(session, statement(session)):,}" if statement else ""
+        _stderr_line(
+            "Note:", "cyan", f"showing the newest {shown:,}{total}; --limit/--offset or --all"
+        )
+
+    _query(database, run)
 
 
 # --- ingest -------------------------------------------------------------------------------
@@ -208,6 +289,7 @@ def ingest(
     from factdb.ingest import choose_workers
     from factdb.ingest import ingest as run_ingest
     from factdb.nlp.pipeline import ModelNotInstalledError
+    from factdb.readers import Overrides, count_inputs
 
     overrides = Overrides(
         source=source, title=title, author=author, published=_usage_date("--date", published)
@@ -216,6 +298,15 @@ def ingest(
     show_progress = not quiet and not as_json and sys.stderr.isatty() and "-" not in paths
     inputs = count_inputs(paths)
     chosen_workers = workers or choose_workers(inputs)
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     with _database(database) as engine:
         try:
             with Progress(
@@ -223,7 +314,7 @@ def ingest(
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
-                console=err,
+                console=Console(stderr=True),
                 transient=True,
                 disable=not show_progress,
             ) as progress:
@@ -239,10 +330,10 @@ def ingest(
         except ModelNotInstalledError as exc:
             fail(str(exc))
     for message in report.errors:
-        err.print(f"[bold red]Error:[/] {message}", markup=True, highlight=False)
+        _stderr_line("Error:", "red", message)
     if not quiet:
         for message in report.warnings:
-            err.print(f"[yellow]Warning:[/] {message}", markup=True, highlight=False)
+            _stderr_line("Warning:", "yellow", message)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     elif not quiet:
@@ -358,6 +449,9 @@ def articles(
     search: SearchOption = None,
     entity: EntityOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    after: AfterOption = None,
+    all_rows: AllOption = False,
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
 ) -> None:
@@ -365,9 +459,29 @@ def articles(
 
     Example: factdb articles --source Bloomberg --format json
     """
-    filters = _filters(source, since, until, search, entity, limit)
-    rows = _query(database, lambda s: queries.list_articles(s, filters))
-    render(rows, fmt, ARTICLE_COLUMNS, title="Articles")
+    from factdb import queries
+
+    filters = _filters(
+        source,
+        since,
+        until,
+        search,
+        entity,
+        limit,
+        fmt=fmt,
+        offset=offset,
+        after=after,
+        all_rows=all_rows,
+    )
+    _list(
+        database,
+        fmt,
+        filters,
+        ARTICLE_COLUMNS,
+        "Articles",
+        lambda s: queries.iter_articles(s, filters),
+        lambda s: queries.articles_statement(s, filters),
+    )
 
 
 @app.command()
@@ -381,9 +495,17 @@ def sources(
 
     Example: factdb sources --format csv
     """
+    from factdb import queries
+
     filters = queries.Filters(source=source, limit=limit)
-    rows = _query(database, lambda s: queries.list_sources(s, filters))
-    render(rows, fmt, SOURCE_COLUMNS, title="Sources")
+    _list(
+        database,
+        fmt,
+        filters,
+        SOURCE_COLUMNS,
+        "Sources",
+        lambda s: queries.list_sources(s, filters),
+    )
 
 
 @app.command()
@@ -394,6 +516,9 @@ def claims(
     search: SearchOption = None,
     entity: EntityOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    after: AfterOption = None,
+    all_rows: AllOption = False,
     article: Annotated[int | None, typer.Option(help="Only claims of this article id.")] = None,
     speaker: Annotated[str | None, typer.Option(help="Only claims by this speaker.")] = None,
     counted: CountedOption = None,
@@ -404,17 +529,38 @@ def claims(
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
 ) -> None:
-    """List atomic claims with speaker, source, dates and quantities (as intervals).
+    """List atomic claims with speaker, source, dates and quantities (as intervals), in the
+    order they were stored.
 
     Example: factdb claims --counted killed --format jsonl
     """
-    base = _filters(source, since, until, search, entity, limit)
+    from factdb import queries
+
+    base = _filters(
+        source,
+        since,
+        until,
+        search,
+        entity,
+        limit,
+        fmt=fmt,
+        offset=offset,
+        after=after,
+        all_rows=all_rows,
+    )
     filters = queries.ClaimFilters(
         **vars(base), article_id=article, speaker=speaker, counted=counted, with_quantities=numbers
     )
-    synonym_table = _synonyms(synonyms)
-    rows = _query(database, lambda s: queries.list_claims(s, filters, synonym_table))
-    render(rows, fmt, CLAIM_COLUMNS, title="Claims")
+    table = _synonyms(synonyms) if counted else None
+    _list(
+        database,
+        fmt,
+        filters,
+        CLAIM_COLUMNS,
+        "Claims",
+        lambda s: queries.iter_claims(s, filters, table),
+        lambda s: queries.claims_statement(s, filters, table),
+    )
 
 
 @conflicts_app.callback()
@@ -431,23 +577,50 @@ def conflicts(
     search: SearchOption = None,
     entity: EntityOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    after: AfterOption = None,
+    all_rows: AllOption = False,
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
 ) -> None:
-    """List claims of different sources that conflict, each with the rule that fired.
+    """List claims of different sources that conflict, each with the rule that fired, in the
+    order they were found.
 
     Example: factdb conflicts --kind number --status all --format json
     """
     if ctx.invoked_subcommand is not None:
         return
+    from factdb import queries
+
     if status not in (*queries.CONFLICT_STATUSES, "all"):
         fail(f"--status must be one of open, dismissed, resolved, all (got {status!r})", code=2)
-    if kind is not None and kind not in CONFLICT_KINDS:
-        fail(f"--kind must be one of {', '.join(CONFLICT_KINDS)} (got {kind!r})", code=2)
-    base = _filters(source, since, until, search, entity, limit)
+    if kind is not None:
+        from factdb.conflicts import KINDS
+
+        if kind not in KINDS:
+            fail(f"--kind must be one of {', '.join(KINDS)} (got {kind!r})", code=2)
+    base = _filters(
+        source,
+        since,
+        until,
+        search,
+        entity,
+        limit,
+        fmt=fmt,
+        offset=offset,
+        after=after,
+        all_rows=all_rows,
+    )
     filters = queries.ConflictFilters(**vars(base), kind=kind, status=status)
-    rows = _query(database, lambda s: queries.list_conflicts(s, filters))
-    render(rows, fmt, CONFLICT_COLUMNS, title="Conflicts")
+    _list(
+        database,
+        fmt,
+        filters,
+        CONFLICT_COLUMNS,
+        "Conflicts",
+        lambda s: queries.iter_conflicts(s, filters),
+        lambda s: queries.conflicts_statement(s, filters),
+    )
 
 
 @app.command()
@@ -466,6 +639,9 @@ def facts(
     search: SearchOption = None,
     entity: EntityOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    after: AfterOption = None,
+    all_rows: AllOption = False,
     synonyms: SynonymsOption = None,
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
@@ -475,19 +651,45 @@ def facts(
 
     Example: factdb facts --min-sources 2 --counted killed --format json
     """
+    from factdb import queries
+
     states = {"single": "single source", **{s: s for s in queries.FACT_STATES}}
     if state is not None and state not in states:
         fail(f"--state must be one of agree, conflict, update, single (got {state!r})", code=2)
-    base = _filters(source, since, until, search, entity, limit)
+    base = _filters(
+        source,
+        since,
+        until,
+        search,
+        entity,
+        limit,
+        fmt=fmt,
+        offset=offset,
+        after=after,
+        all_rows=all_rows,
+    )
     filters = queries.FactFilters(
         **vars(base),
         counted=counted,
         state=states[state] if state else None,
         min_sources=min_sources,
     )
-    synonym_table = _synonyms(synonyms)
-    rows = _query(database, lambda s: queries.list_facts(s, filters, synonym_table))
-    render(rows, fmt, FACT_COLUMNS, title="Facts")
+    table = _synonyms(synonyms) if counted else None
+    # With --state or --min-sources only the built facts can be counted exactly: no total.
+    statement = (
+        None
+        if queries.exact_fact_filters(filters)
+        else (lambda s: queries.facts_statement(s, filters, table))
+    )
+    _list(
+        database,
+        fmt,
+        filters,
+        FACT_COLUMNS,
+        "Facts",
+        lambda s: queries.iter_facts(s, filters, table),
+        statement,
+    )
 
 
 @app.command()
@@ -499,6 +701,8 @@ def timeline(
     until: UntilOption = None,
     search: SearchOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    all_rows: AllOption = False,
     synonyms: SynonymsOption = None,
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
@@ -508,11 +712,22 @@ def timeline(
 
     Example: factdb timeline --counted killed --entity Turkey
     """
+    from factdb import queries
+
     synonym_table = _synonyms(synonyms)
-    base = _filters(source, since, until, search, entity, limit)
+    base = _filters(
+        source, since, until, search, entity, limit, fmt=fmt, offset=offset, all_rows=all_rows
+    )
     filters = queries.TimelineFilters(**vars(base), counted=counted)
-    rows = _query(database, lambda s: queries.timeline(s, filters, synonym_table))
-    render(rows, fmt, TIMELINE_COLUMNS, title="Timeline")
+    _list(
+        database,
+        fmt,
+        filters,
+        TIMELINE_COLUMNS,
+        "Timeline",
+        lambda s: queries.timeline(s, filters, synonym_table),
+        lambda s: queries.timeline_statement(s, filters, synonym_table),
+    )
 
 
 @app.command()
@@ -521,6 +736,8 @@ def stats(fmt: FormatOption = OutputFormat.TABLE, database: DbOption = None) -> 
 
     Example: factdb stats --format json
     """
+    from factdb import queries
+
     render_object(_query(database, queries.stats), fmt)
 
 
@@ -529,10 +746,13 @@ def _show(
     fmt: OutputFormat,
     kind: str,
     record_id: int,
-    lookup: Callable[[Session, int], dict[str, Any] | None],
+    lookup: str,
 ) -> None:
-    """Print one record, or a usage error pointing at the command that lists them."""
-    record = _query(database, lambda s: lookup(s, record_id))
+    """Print one record (`lookup` names the function of `factdb.queries` that reads it), or
+    a usage error pointing at the command that lists them."""
+    from factdb import queries
+
+    record = _query(database, lambda s: getattr(queries, lookup)(s, record_id))
     if record is None:
         fail(f"no {kind} with id {record_id}; list them with `factdb {kind}s`", code=2)
     render_object(record, fmt)
@@ -548,7 +768,7 @@ def show_claim(
 
     Example: factdb show claim 12 --format json
     """
-    _show(database, fmt, "claim", claim_id, queries.get_claim)
+    _show(database, fmt, "claim", claim_id, "get_claim")
 
 
 @show_app.command("article")
@@ -561,7 +781,7 @@ def show_article(
 
     Example: factdb show article 1 --format json
     """
-    _show(database, fmt, "article", article_id, queries.get_article)
+    _show(database, fmt, "article", article_id, "get_article")
 
 
 @show_app.command("fact")
@@ -574,13 +794,15 @@ def show_fact(
 
     Example: factdb show fact 4 --format json
     """
-    _show(database, fmt, "fact", fact_id, queries.get_fact)
+    _show(database, fmt, "fact", fact_id, "get_fact")
 
 
 # --- database -----------------------------------------------------------------------------
 
 
 def _engine_without_migrating(url: str | None) -> Engine:
+    from factdb import db
+
     try:
         return db.create_db_engine(url)
     except db.DatabaseURLError as exc:
@@ -588,6 +810,9 @@ def _engine_without_migrating(url: str | None) -> Engine:
 
 
 def _run_schema_command(url: str | None, action: Callable[[Engine], None]) -> None:
+    from alembic.util.exc import CommandError
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
     engine = _engine_without_migrating(url)
     try:
         action(engine)
@@ -610,6 +835,8 @@ def db_upgrade(
 
     Example: factdb db upgrade
     """
+    from factdb import db
+
     _run_schema_command(database, lambda engine: db.upgrade(engine, revision))
     typer.echo(f"Database at revision {revision}.")
 
@@ -623,6 +850,8 @@ def db_downgrade(
 
     Example: factdb db downgrade base
     """
+    from factdb import db
+
     _run_schema_command(database, lambda engine: db.downgrade(engine, revision))
     typer.echo(f"Database at revision {revision}.")
 
@@ -633,6 +862,8 @@ def db_current(database: DbOption = None) -> None:
 
     Example: factdb db current
     """
+    from factdb import db
+
     _run_schema_command(database, lambda engine: typer.echo(db.current_revision(engine) or ""))
 
 
@@ -642,6 +873,8 @@ def db_info(fmt: FormatOption = OutputFormat.TABLE, database: DbOption = None) -
 
     Example: factdb db info --format json
     """
+    from factdb import db
+
     _run_schema_command(database, lambda engine: render_object(vars(db.database_info(engine)), fmt))
 
 
@@ -672,6 +905,10 @@ def conflicts_resolve(
 
 
 def _review(database: str | None, conflict_id: int, status: str, note: str) -> None:
+    from sqlmodel import Session
+
+    from factdb.conflicts import set_conflict_status
+
     with _database(database) as engine, Session(engine) as session, session.begin():
         if not set_conflict_status(session, conflict_id, status, note):
             fail(

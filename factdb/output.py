@@ -12,13 +12,10 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TextIO
-
-from rich.console import Console
-from rich.table import Table
 
 Record = dict[str, Any]
 
@@ -74,32 +71,54 @@ def _table_width(out: TextIO) -> int | None:
 
 
 def render(
-    records: Sequence[Record],
+    records: Iterable[Record],
     fmt: OutputFormat,
     columns: Sequence[Column],
     *,
     title: str | None = None,
     stream: TextIO | None = None,
-) -> None:
-    """Print a list of records in the chosen format."""
+) -> int:
+    """Print records in the chosen format and return how many were printed.
+
+    JSON, JSON lines and CSV are written record by record as `records` yields them, so a
+    listing of any length prints in constant memory; a table needs all its rows (rich is
+    imported only then).
+    """
     out = stream or sys.stdout
+    printed = 0
     if fmt is OutputFormat.JSON:
-        out.write(json.dumps(list(records), ensure_ascii=False, indent=2, default=str) + "\n")
+        # The same text as json.dumps(list, indent=2), one element at a time.
+        for record in records:
+            text = json.dumps(record, ensure_ascii=False, indent=2, default=str)
+            out.write(("[\n" if not printed else ",\n") + "  " + text.replace("\n", "\n  "))
+            printed += 1
+        out.write("\n]\n" if printed else "[]\n")
     elif fmt is OutputFormat.JSONL:
         for record in records:
             out.write(dumps(record) + "\n")
+            printed += 1
     elif fmt is OutputFormat.CSV:
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([column.header for column in columns])
+        header = [column.header for column in columns]
         for record in records:
+            if not printed:
+                writer.writerow(header)
             writer.writerow([cell(column.value(record)) for column in columns])
+            printed += 1
+        if not printed:
+            writer.writerow(header)
     else:
+        from rich.console import Console
+        from rich.table import Table
+
         table = Table(title=title, show_lines=False, expand=False)
         for column in columns:
             table.add_column(column.header, max_width=column.max_width, overflow="fold")
         for record in records:
             table.add_row(*(cell(column.value(record)) for column in columns))
+            printed += 1
         Console(file=out, soft_wrap=False, width=_table_width(out)).print(table)
+    return printed
 
 
 def render_object(record: Record, fmt: OutputFormat, *, stream: TextIO | None = None) -> None:
