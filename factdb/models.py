@@ -87,7 +87,7 @@ class Article(SQLModel, table=True):
     published_text: str | None = Field(default=None)
     # Not stated by the article: the earliest stated date of its copies (see factdb.copies).
     # Kept apart from `published`, which is only ever what the article itself says.
-    published_inferred: date | None = Field(default=None)
+    published_inferred: date | None = Field(default=None, index=True)
     ingested_at: datetime
     content_hash: str = Field(max_length=64, unique=True)
     text: str = Field(sa_column=Column(Text, nullable=False))

@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -1020,6 +1020,42 @@ def _timeline_order(statement: Select[Any], descending: bool = False) -> Select[
     return statement.order_by(*(key.desc() for key in keys) if descending else keys)
 
 
+def _recent_window(session: Session, statement: Select[Any], wanted: int) -> Select[Any]:
+    """`statement` narrowed to the reports of the most recent articles that still hold its
+    `wanted` newest rows: published (or inferred) within 30 days of the newest date, else
+    120, 480, … days, or undated (undated reports come last in a timeline).
+
+    The newest page of a timeline then sorts a few weeks of reports instead of every report
+    in the archive; the dates are found through ix_article_published and
+    ix_article_published_inferred.
+    """
+    article = models.Article
+    newest = [
+        session.execute(select(func.max(column))).scalar()
+        for column in (article.published, article.published_inferred)
+    ]
+    dates = [d for d in newest if d is not None]
+    oldest = session.execute(select(func.min(article.published))).scalar()
+    if not dates or oldest is None:
+        return statement
+    latest = max(dates)
+    days = 30
+    while latest - timedelta(days=days) > oldest:
+        since = latest - timedelta(days=days)
+        recent = select(col(article.id)).where(
+            or_(
+                col(article.published) >= since,
+                col(article.published_inferred) >= since,
+                col(article.published).is_(None),
+            )
+        )
+        window = statement.where(col(models.Claim.article_id).in_(recent))
+        if count(session, window.limit(wanted)) >= wanted:
+            return window
+        days *= 4
+    return statement
+
+
 def timeline(session: Session, filters: TimelineFilters, synonyms: Synonyms) -> list[Record]:
     """Every reported number matching the filters, in publication order (an inferred date
     places an undated copy), each compared with the earlier reports of the same fact that
@@ -1032,7 +1068,10 @@ def timeline(session: Session, filters: TimelineFilters, synonyms: Synonyms) -> 
     from factdb.matching import load_claim_features, places_differ, quantity_strength
 
     statement = timeline_statement(session, filters, synonyms)
-    paged = _timeline_order(statement, descending=filters.newest).offset(filters.offset)
+    window = statement
+    if filters.newest and filters.limit is not None:
+        window = _recent_window(session, statement, filters.offset + filters.limit)
+    paged = _timeline_order(window, descending=filters.newest).offset(filters.offset)
     if filters.limit is not None:
         paged = paged.limit(filters.limit)
     rows = list(session.execute(paged).all())

@@ -255,3 +255,24 @@ def test_query_commands_import_neither_alembic_rich_spacy_nor_dateparser(
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_newest_timeline_page_is_the_end_of_the_whole_timeline(archive: str) -> None:
+    """The newest page reads recent articles only (a window of weeks, widened until it holds
+    the page), yet shows exactly the last rows of the full timeline."""
+    from sqlmodel import Session
+
+    from factdb import queries
+    from factdb.synonyms import load_synonyms
+
+    engine = db.open_engine(archive)
+    synonyms = load_synonyms()
+    try:
+        with Session(engine) as session:
+            every = queries.timeline(session, queries.TimelineFilters(), synonyms)
+            assert len(every) > 6
+            for size in (3, 6, len(every) + 5):
+                page = queries.TimelineFilters(limit=size, newest=True)
+                assert queries.timeline(session, page, synonyms) == every[-size:]
+    finally:
+        engine.dispose()

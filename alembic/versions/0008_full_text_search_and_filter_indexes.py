@@ -12,6 +12,8 @@ What changed and why:
 - ``--counted`` looks a word up in ``quantity.counted``, ``counted_key`` and
   ``predicate_key``; the last two had no index of their own (``ix_quantity_match`` leads with
   ``counted_key``), so ``ix_quantity_predicate_key`` and ``ix_quantity_counted`` are added.
+- The newest page of ``factdb timeline`` reads the reports of recent articles only, found
+  by their stated or inferred date: ``ix_article_published_inferred``.
 - ``factdb stats`` counts the facts that span several articles among those with a claim that
   matched another article's: ``ix_fact_claim_matched_claim_id`` finds them without reading
   every fact.
@@ -66,6 +68,7 @@ def upgrade() -> None:
     op.create_index("ix_quantity_predicate_key", "quantity", ["predicate_key"])
     op.create_index("ix_quantity_counted", "quantity", ["counted"])
     op.create_index("ix_fact_claim_matched_claim_id", "fact_claim", ["matched_claim_id"])
+    op.create_index("ix_article_published_inferred", "article", ["published_inferred"])
     if op.get_bind().dialect.name == "postgresql":
         for name, (table, document) in POSTGRES_INDEXES.items():
             op.execute(
@@ -91,6 +94,7 @@ def downgrade() -> None:
             for event in ("insert", "delete", "update"):
                 op.execute(f"DROP TRIGGER {fts}_{event}")
             op.execute(f"DROP TABLE {fts}")
+    op.drop_index("ix_article_published_inferred", table_name="article")
     op.drop_index("ix_fact_claim_matched_claim_id", table_name="fact_claim")
     op.drop_index("ix_quantity_counted", table_name="quantity")
     op.drop_index("ix_quantity_predicate_key", table_name="quantity")
