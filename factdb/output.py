@@ -70,6 +70,18 @@ def _table_width(out: TextIO) -> int | None:
     return PIPED_TABLE_WIDTH
 
 
+# A table cell shows at most this many lines of a long text (the full text is in JSON and in
+# `factdb show`): wrapping whole articles' sentences is most of what drawing a table costs.
+TABLE_CELL_LINES = 4
+
+
+def _table_cell(column: Column, record: Record) -> str:
+    text = cell(column.value(record))
+    if column.max_width is None or len(text) <= column.max_width * TABLE_CELL_LINES:
+        return text
+    return text[: column.max_width * TABLE_CELL_LINES - 1] + "…"
+
+
 def render(
     records: Iterable[Record],
     fmt: OutputFormat,
@@ -115,7 +127,7 @@ def render(
         for column in columns:
             table.add_column(column.header, max_width=column.max_width, overflow="fold")
         for record in records:
-            table.add_row(*(cell(column.value(record)) for column in columns))
+            table.add_row(*(_table_cell(column, record) for column in columns))
             printed += 1
         Console(file=out, soft_wrap=False, width=_table_width(out)).print(table)
     return printed

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Select,
     case,
     column,
+    exists,
     false,
     func,
     literal_column,
@@ -27,6 +28,7 @@ from sqlalchemy import (
     select,
     table,
     tuple_,
+    union,
 )
 from sqlalchemy.orm import aliased, defer
 from sqlmodel import Session, col
@@ -192,8 +194,10 @@ def _walk(
             session, keyed, keys, start, filters.offset, filters.limit, filters.newest, build
         )
     else:
+        # Read no more than the page at a time: building a record is what costs here.
+        chunk = CHUNK if filters.limit is None else min(CHUNK, filters.offset + filters.limit)
         records = islice(
-            _scan(session, keyed, keys, start, 0, None, filters.newest, build),
+            _scan(session, keyed, keys, start, 0, None, filters.newest, build, chunk),
             filters.offset,
             None if filters.limit is None else filters.offset + filters.limit,
         )
@@ -212,13 +216,14 @@ def _scan(
     limit: int | None,
     descending: bool,
     build: Callable[[list[int]], list[Record]],
+    chunk: int = CHUNK,
 ) -> Iterator[Record]:
     """Walk `keyed` in key order (or backwards), chunk by chunk, each chunk starting after
     the last key of the one before: the thousandth chunk costs what the first does."""
     order = [key.desc() for key in keys] if descending else list(keys)
     remaining = limit
     while remaining is None or remaining > 0:
-        size = CHUNK if remaining is None else min(CHUNK, remaining)
+        size = chunk if remaining is None else min(chunk, remaining)
         page = keyed.order_by(*order)
         if start is not None:
             page = page.where(_after(keys, start, descending))
@@ -659,13 +664,16 @@ def conflicts_statement(session: Session, filters: ConflictFilters) -> Select[An
         statement = statement.where(col(conflict.kind) == filters.kind)
     if filters.status != "all":
         statement = statement.where(col(conflict.status) == filters.status)
-    claim = aliased(models.Claim)
-    conditions = _claim_conditions(session, claim, filters)
-    if conditions:
-        matching = select(col(claim.id)).where(*conditions)
-        statement = statement.where(
-            or_(col(conflict.claim_a_id).in_(matching), col(conflict.claim_b_id).in_(matching))
-        )
+    if _claim_conditions(session, models.Claim, filters):
+        # Checked claim by claim from the conflicts, which are far fewer than the claims a
+        # source, an entity or a date range selects (a list of those would be built first).
+        sides = []
+        for side in (conflict.claim_a_id, conflict.claim_b_id):
+            claim = aliased(models.Claim)
+            sides.append(
+                exists().where(col(claim.id) == side, *_claim_conditions(session, claim, filters))
+            )
+        statement = statement.where(or_(*sides))
     return statement
 
 
@@ -990,15 +998,11 @@ def timeline_statement(
     if filters.counted:
         statement = statement.where(_counts(*counted_terms(filters.counted, synonyms)))
     if filters.entity:
-        naming = _entity_claims(filters.entity)
-        statement = statement.where(
-            or_(
-                col(claim.id).in_(naming),
-                col(claim.article_id).in_(
-                    select(col(models.Claim.article_id)).where(col(models.Claim.id).in_(naming))
-                ),
-            )
+        # A claim naming the entity is in an article naming it: the article decides.
+        naming = select(col(models.Claim.article_id)).where(
+            col(models.Claim.id).in_(_entity_claims(filters.entity))
         )
+        statement = statement.where(col(claim.article_id).in_(naming))
     return statement
 
 
@@ -1042,12 +1046,11 @@ def _recent_window(session: Session, statement: Select[Any], wanted: int) -> Sel
     days = 30
     while latest - timedelta(days=days) > oldest:
         since = latest - timedelta(days=days)
-        recent = select(col(article.id)).where(
-            or_(
-                col(article.published) >= since,
-                col(article.published_inferred) >= since,
-                col(article.published).is_(None),
-            )
+        # One index range each (an OR of them makes SQLite read the article table whole).
+        recent = union(
+            select(col(article.id)).where(col(article.published) >= since),
+            select(col(article.id)).where(col(article.published_inferred) >= since),
+            select(col(article.id)).where(col(article.published).is_(None)),
         )
         window = statement.where(col(models.Claim.article_id).in_(recent))
         if count(session, window.limit(wanted)) >= wanted:
@@ -1083,7 +1086,16 @@ def timeline(session: Session, filters: TimelineFilters, synonyms: Synonyms) -> 
         history = (
             list(
                 session.execute(
-                    _timeline_order(statement.where(col(models.FactClaim.fact_id).in_(facts)))
+                    _timeline_order(
+                        statement.where(
+                            # Through the facts' members, not by reading every report.
+                            col(models.Claim.id).in_(
+                                select(col(models.FactClaim.claim_id)).where(
+                                    col(models.FactClaim.fact_id).in_(facts)
+                                )
+                            )
+                        )
+                    )
                 ).all()
             )
             if facts

@@ -339,7 +339,13 @@ def _copy_statement(
     if table.name in offsets:
         where = f'"id" <= {base[table.name]}'
     else:
-        column, parent = next(iter(references.items()))
+        # Through a reference that every row has (part of the key, never null): a nullable
+        # one such as fact_claim.matched_claim_id would leave out the rows where it is null.
+        column, parent = next(
+            (name, parent)
+            for name, parent in sorted(references.items())
+            if not table.columns[name].nullable
+        )
         where = f'"{column}" <= {base[parent]}'
     # In primary-key order: each index then grows at a few places instead of everywhere,
     # which is what makes building ten million index rows take minutes rather than hours.
@@ -423,7 +429,9 @@ def build_queries_database(
     if code not in (0, 1):
         raise SystemExit(f"ingesting {corpus} failed (exit {code})")
     print(f"ingested {corpus} in {seconds:.1f} s; replicating …", file=sys.stderr, flush=True)
-    counts = replicate(url, claims, matching_indexes)
+    # In a process of its own: the build's page cache must not count in the peak memory of
+    # the commands timed next (a child starts with its parent's peak).
+    counts = measure(replicate, url, claims, matching_indexes).counts
     print(
         f"built {counts['claim']:,} claims, {counts['article']:,} articles, "
         f"{counts['conflict']:,} conflicts, {counts['fact']:,} facts in "
