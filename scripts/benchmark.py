@@ -405,8 +405,10 @@ def replicate(url: str, claims_wanted: int, matching_indexes: bool = False) -> d
     return counts
 
 
-def _run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int]:
-    """Run a command to completion: (seconds, its own peak memory in MB, exit code)."""
+def _run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int, float]:
+    """Run a command to completion: (wall seconds, its own peak memory in MB, exit code, CPU
+    seconds). On a shared machine the CPU time is the steadier figure: wall time also counts
+    the waits for a core."""
     import os
     import subprocess
 
@@ -417,7 +419,7 @@ def _run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, 
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0 and process.stderr is not None:
         sys.stderr.write(process.stderr.read().decode(errors="replace")[-500:])
-    return seconds, usage.ru_maxrss / 1024, process.returncode
+    return seconds, usage.ru_maxrss / 1024, process.returncode, usage.ru_utime + usage.ru_stime
 
 
 def build_queries_database(
@@ -425,7 +427,7 @@ def build_queries_database(
 ) -> None:
     """Ingest the corpus into an empty database through the CLI, then replicate it."""
     started = time.perf_counter()
-    seconds, _, code = _run([*factdb, "ingest", str(corpus), "--quiet", "--db", url])
+    seconds, _, code, _ = _run([*factdb, "ingest", str(corpus), "--quiet", "--db", url])
     if code not in (0, 1):
         raise SystemExit(f"ingesting {corpus} failed (exit {code})")
     print(f"ingested {corpus} in {seconds:.1f} s; replicating …", file=sys.stderr, flush=True)
@@ -542,7 +544,8 @@ def query_commands(v: dict[str, str]) -> list[tuple[str, list[str]]]:
 
 
 def time_queries(url: str, factdb: list[str], runs: int) -> dict[str, tuple[float, ...]]:
-    """Each command `runs` times as a whole process: (min, median, max seconds, peak MB)."""
+    """Each command `runs` times as a whole process: (min, median, max wall seconds, peak MB,
+    median CPU seconds)."""
     import statistics
 
     # Migrations (the full-text index of a million claims takes a while) are not timed.
@@ -553,15 +556,26 @@ def time_queries(url: str, factdb: list[str], runs: int) -> dict[str, tuple[floa
         command = [*factdb, *arguments]
         if arguments != ["--help"]:
             command += ["--db", url]
-        times, peaks = [], []
+        times, peaks, cpu = [], [], []
         for _ in range(runs):
-            seconds, peak, code = _run(command)
+            seconds, peak, code, used = _run(command)
             if code != 0:
                 raise SystemExit(f"`{' '.join(command)}` failed with exit code {code}")
             times.append(seconds)
             peaks.append(peak)
-        results[label] = (min(times), statistics.median(times), max(times), max(peaks))
-        print(f"  {label}: {statistics.median(times):.2f} s", file=sys.stderr, flush=True)
+            cpu.append(used)
+        results[label] = (
+            min(times),
+            statistics.median(times),
+            max(times),
+            max(peaks),
+            statistics.median(cpu),
+        )
+        print(
+            f"  {label}: {statistics.median(times):.2f} s (CPU {statistics.median(cpu):.2f} s)",
+            file=sys.stderr,
+            flush=True,
+        )
     return results
 
 
@@ -572,14 +586,21 @@ def empty_database_start(factdb: list[str], runs: int) -> tuple[float, ...]:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'empty.db'}"
         _run([*factdb, "db", "upgrade", "--db", url])
-        times = [_run([*factdb, "conflicts", "--db", url])[0] for _ in range(runs)]
-    return (min(times), statistics.median(times), max(times))
+        runs_done = [_run([*factdb, "conflicts", "--db", url]) for _ in range(runs)]
+    times = [r[0] for r in runs_done]
+    cpu = statistics.median(r[3] for r in runs_done)
+    return (min(times), statistics.median(times), max(times), cpu)
 
 
 def print_query_table(columns: dict[str, dict[str, tuple[float, ...]]]) -> None:
-    """Markdown table: one row per command, min / median / max seconds per backend."""
+    """Markdown table: one row per command and backend: wall min / median / max seconds,
+    median CPU seconds, peak memory."""
     names = list(columns)
-    print("| command | " + " | ".join(f"{n} min / median / max (peak MB)" for n in names) + " |")
+    print(
+        "| command | "
+        + " | ".join(f"{n}: wall min / median / max, CPU (peak MB)" for n in names)
+        + " |"
+    )
     print("| --- | " + " | ".join("---" for _ in names) + " |")
     labels = list(dict.fromkeys(label for results in columns.values() for label in results))
     for label in labels:
@@ -589,7 +610,8 @@ def print_query_table(columns: dict[str, dict[str, tuple[float, ...]]]) -> None:
             cells.append(
                 ""
                 if found is None
-                else f"{found[0]:.2f} / {found[1]:.2f} / {found[2]:.2f} ({found[3]:.0f})"
+                else f"{found[0]:.2f} / {found[1]:.2f} / {found[2]:.2f}, "
+                f"{found[4]:.2f} ({found[3]:.0f})"
             )
         print(f"| `{label}` | " + " | ".join(cells) + " |")
 
@@ -609,7 +631,10 @@ def queries_benchmark(args: argparse.Namespace) -> None:
     if server and not args.no_postgres:
         targets["PostgreSQL"] = _postgres_database(server, f"factdb_queries_{args.claims}")
     start = empty_database_start(factdb, args.runs)
-    print(f"empty database, `conflicts`: {start[0]:.2f} / {start[1]:.2f} / {start[2]:.2f} s")
+    print(
+        f"empty database, `conflicts`: wall {start[0]:.2f} / {start[1]:.2f} / {start[2]:.2f} s, "
+        f"CPU {start[3]:.2f} s"
+    )
     columns: dict[str, dict[str, tuple[float, ...]]] = {}
     for name, url in targets.items():
         if not _has_claims(url):

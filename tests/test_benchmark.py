@@ -61,6 +61,6 @@ def test_queries_benchmark_builds_a_database_and_times_every_query_command(
     assert re.search(r"built \d+ claims", result.stderr), result.stderr
     header = re.search(r"^\| command \| SQLite \(([\d,]+) claims\)", result.stdout, re.MULTILINE)
     assert header and int(header.group(1).replace(",", "")) > 250, result.stdout
-    timed = r" \d+\.\d\d / \d+\.\d\d / \d+\.\d\d \(\d+\) \|"
+    timed = r" \d+\.\d\d / \d+\.\d\d / \d+\.\d\d, \d+\.\d\d \(\d+\) \|"
     for command in ("conflicts", "claims --search", "timeline --entity", "show fact", "stats"):
         assert re.search(rf"^\| `{re.escape(command)}` \|{timed}$", result.stdout, re.MULTILINE)
