@@ -19,11 +19,18 @@ config = context.config
 target_metadata = models.metadata
 
 
+def include_object(_object: object, name: str | None, type_: str, *_: object) -> bool:
+    """Leave the full-text search tables and indexes (made by hand in migration 0008, not
+    described by the models) out of autogenerate."""
+    return not (type_ in ("table", "index") and models.is_full_text_object(name))
+
+
 def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
+        include_object=include_object,
         # SQLite cannot ALTER most things in place; batch mode copies the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
     )

@@ -11,7 +11,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from time import perf_counter
@@ -19,24 +19,8 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import click
 import typer
-from alembic.util.exc import CommandError
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from sqlmodel import Session
 
-from factdb import __version__, db, queries
-from factdb.conflicts import KINDS as CONFLICT_KINDS
-from factdb.conflicts import set_conflict_status
+from factdb import __version__
 from factdb.output import (
     Column,
     OutputFormat,
@@ -48,15 +32,26 @@ from factdb.output import (
 )
 from factdb.readers import Overrides, count_inputs, plausible_publication_date
 
+# Start-up time is part of every query: the database layer, Alembic (only to migrate), rich
+# (only to draw a table or a progress bar) and spaCy (only to ingest) are imported where they
+# are used, so that `factdb --help` and a query that prints a page of JSON do not pay for them.
 if TYPE_CHECKING:
+    from rich.progress import Progress
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlmodel import Session
+
+    from factdb import queries
     from factdb.nlp.dates import DateOrder
-from factdb.synonyms import SynonymFileError, Synonyms, load_synonyms
+    from factdb.synonyms import Synonyms
 
 app = typer.Typer(
     help="factdb: who claimed what, when — and where sources disagree.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help and usage errors: Typer's rich rendering would import rich on every --help.
+    rich_markup_mode=None,
 )
 show_app = typer.Typer(help="Show one claim or article with full provenance.", no_args_is_help=True)
 db_app = typer.Typer(help="Manage the database schema (Alembic migrations).", no_args_is_help=True)
@@ -80,7 +75,11 @@ app.add_typer(feeds_app, name="feeds")
 app.add_typer(sources_app, name="sources")
 app.add_typer(delete_app, name="delete")
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+def _stderr_line(label: str, colour: str, message: str) -> None:
+    """One ``Error:``/``Warning:``/``Note:`` line on standard error (coloured on a terminal
+    only)."""
+    typer.echo(f"{typer.style(label, fg=colour, bold=True)} {message}", err=True)
 
 
 def _print_version(value: bool) -> None:
@@ -103,12 +102,12 @@ def main_options(
 
 def warn(message: str) -> None:
     """Print one ``Warning:`` line to standard error."""
-    err.print(f"[yellow]Warning:[/] {message}", markup=True, highlight=False)
+    _stderr_line("Warning:", "yellow", message)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print one ``Error:`` line to standard error and exit with `code`."""
-    err.print(f"[bold red]Error:[/] {message}", markup=True)
+    _stderr_line("Error:", "red", message)
     raise typer.Exit(code)
 
 
@@ -118,6 +117,10 @@ def parse_date_option(value: str | None, order: DateOrder | None = None) -> date
     and all-numeric ("12/03/2024", read by `order` when day and month could swap)."""
     if value is None:
         return None
+    try:  # the usual ISO date, without loading dateparser
+        return date.fromisoformat(value)
+    except ValueError:
+        pass
     from factdb.nlp.dates import parse_publication_date
 
     parsed = parse_publication_date(value, today=date.today(), order=order)
@@ -179,6 +182,29 @@ EntityOption = Annotated[
 ]
 
 
+OffsetOption = Annotated[
+    int, typer.Option("--offset", min=0, max=MAX_INT, help="Skip this many rows first.")
+]
+AfterOption = Annotated[
+    int | None,
+    typer.Option(
+        "--after",
+        min=0,
+        max=MAX_INT,
+        help="Start after the row with this id (the last id of the previous page): pages "
+        "cost the same however deep, for scripts that walk everything.",
+    ),
+]
+AllOption = Annotated[
+    bool,
+    typer.Option(
+        "--all", help="Every row. A table otherwise shows the newest page and how many exist."
+    ),
+]
+# What a table shows without --limit, --offset, --after or --all: the newest rows.
+DEFAULT_PAGE = 50
+
+
 def _filters(
     source: str | None,
     since: str | None,
@@ -186,19 +212,38 @@ def _filters(
     search: str | None,
     entity: str | None,
     limit: int | None,
+    *,
+    fmt: OutputFormat,
+    offset: int = 0,
+    after: int | None = None,
+    all_rows: bool = False,
 ) -> queries.Filters:
+    """The shared filters and the page: a table with no paging options shows the newest
+    DEFAULT_PAGE rows; the other formats, written for scripts, print every row (streamed)."""
+    from factdb import queries
+
+    if all_rows and (limit is not None or offset or after is not None):
+        fail("--all prints every row; leave out --limit, --offset and --after with it", code=2)
+    newest = fmt is OutputFormat.TABLE and not (
+        all_rows or limit is not None or offset or after is not None
+    )
     return queries.Filters(
         source=source,
         since=_usage_date("--since", since),
         until=_usage_date("--until", until),
         search=search,
         entity=entity,
-        limit=limit,
+        limit=DEFAULT_PAGE if newest else limit,
+        offset=offset,
+        after=after,
+        newest=newest,
     )
 
 
 def _synonyms(path: str | None) -> Synonyms:
     """The synonym table, or a usage error naming the user's file and what is wrong."""
+    from factdb.synonyms import SynonymFileError, load_synonyms
+
     try:
         return load_synonyms(path)
     except SynonymFileError as exc:
@@ -218,6 +263,8 @@ def _usage_date(option: str, value: str | None) -> date | None:
 
 def _driver_message(exc: SQLAlchemyError) -> str:
     """The driver's own words for a database error, on one line, passwords masked."""
+    from factdb import db
+
     orig = getattr(exc, "orig", None)
     text = str(orig if orig is not None else exc).strip()
     return db.mask_secrets(text.splitlines()[0] if text else type(exc).__name__)
@@ -230,6 +277,10 @@ def _database(url: str | None, *, create: bool = False, write: bool = False) -> 
     Only `create` commands (ingest) make a database or its schema where there is none; a
     query on a missing database says so instead.
     """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from factdb import db
+
     try:
         engine = db.open_engine(url, create=create, write=write)
     except db.DatabaseError as exc:
@@ -245,14 +296,56 @@ def _database(url: str | None, *, create: bool = False, write: bool = False) -> 
 
 
 def _shown(url: str | None) -> str:
+    from factdb import db
     from factdb.config import database_url
 
     return db.describe_url(database_url(url))
 
 
 def _query(url: str | None, action: Callable[[Session], Any]) -> Any:
+    from sqlmodel import Session
+
     with _database(url) as engine, Session(engine) as session:
         return action(session)
+
+
+def _list(
+    database: str | None,
+    fmt: OutputFormat,
+    filters: queries.Filters,
+    columns: list[Column],
+    title: str,
+    records: Callable[[Session], Iterable[dict[str, Any]]],
+    statement: Callable[[Session], Any] | None = None,
+    *,
+    csv_columns: list[Column] | None = None,
+    csv_rows: Callable[[dict[str, Any]], Iterable[dict[str, Any]]] | None = None,
+) -> None:
+    """Print a listing as it is read (constant memory for any length). When a table shows
+    only the newest page, say so on standard error, with how many rows there are in all
+    (`statement` selects them; None when only building the records can tell)."""
+    from factdb import queries
+
+    def run(session: Session) -> None:
+        try:
+            shown = render(
+                records(session),
+                fmt,
+                columns,
+                title=title,
+                csv_columns=csv_columns,
+                csv_rows=csv_rows,
+            )
+        except LookupError as exc:
+            fail(f"--after: no row with id {exc.args[0]} in this listing", code=2)
+        if not filters.newest or shown < (filters.limit or 0):
+            return
+        total = f" of {queries.count(session, statement(session)):,}" if statement else ""
+        _stderr_line(
+            "Note:", "cyan", f"showing the newest {shown:,}{total}; --limit/--offset or --all"
+        )
+
+    _query(database, run)
 
 
 # --- ingest -------------------------------------------------------------------------------
@@ -305,6 +398,17 @@ def progress_wanted(*, quiet: bool, as_json: bool, reads_stdin: bool, terminal: 
 
 def _progress(show: bool) -> Progress:
     """Articles done / total, percentage, rate and time left, on standard error."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     return Progress(
         TextColumn("Ingesting"),
         BarColumn(),
@@ -314,7 +418,7 @@ def _progress(show: bool) -> Progress:
         TimeElapsedColumn(),
         TextColumn("ETA"),
         TimeRemainingColumn(),
-        console=err,
+        console=Console(stderr=True, highlight=False, soft_wrap=True),
         transient=True,
         disable=not show,
     )
@@ -436,9 +540,10 @@ def ingest(
             if as_json:
                 typer.echo(json.dumps({"locked": True, "message": message}, indent=2))
             elif not quiet:
-                err.print(message, highlight=False)
+                typer.echo(message, err=True)
             return
         # Imported here: loading spaCy costs seconds that the query commands do not need.
+        from factdb import queries
         from factdb.ingest import choose_workers
         from factdb.ingest import ingest as run_ingest
         from factdb.nlp.pipeline import ModelNotInstalledError
@@ -476,7 +581,7 @@ def ingest(
         except ModelNotInstalledError as exc:
             fail(str(exc))
     for message in report.errors:
-        err.print(f"[bold red]Error:[/] {message}", markup=True, highlight=False)
+        _stderr_line("Error:", "red", message)
     if not quiet:
         for message in report.warnings:
             warn(message)
@@ -688,6 +793,9 @@ def articles(
     search: SearchOption = None,
     entity: EntityOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    after: AfterOption = None,
+    all_rows: AllOption = False,
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
 ) -> None:
@@ -695,9 +803,29 @@ def articles(
 
     Example: factdb articles --source Bloomberg --format json
     """
-    filters = _filters(source, since, until, search, entity, limit)
-    rows = _query(database, lambda s: queries.list_articles(s, filters))
-    render(rows, fmt, ARTICLE_COLUMNS, title="Articles")
+    from factdb import queries
+
+    filters = _filters(
+        source,
+        since,
+        until,
+        search,
+        entity,
+        limit,
+        fmt=fmt,
+        offset=offset,
+        after=after,
+        all_rows=all_rows,
+    )
+    _list(
+        database,
+        fmt,
+        filters,
+        ARTICLE_COLUMNS,
+        "Articles",
+        lambda s: queries.iter_articles(s, filters),
+        lambda s: queries.articles_statement(s, filters),
+    )
 
 
 @app.command()
@@ -716,9 +844,24 @@ def stories(
 
     Example: factdb stories --search earthquake --format json
     """
-    filters = _filters(source, since, until, search, entity, limit)
-    rows = _query(database, lambda s: queries.list_stories(s, filters))
-    render(rows, fmt, STORY_COLUMNS, title="Stories")
+    from factdb import queries
+
+    filters = queries.Filters(
+        source=source,
+        since=_usage_date("--since", since),
+        until=_usage_date("--until", until),
+        search=search,
+        entity=entity,
+        limit=limit,
+    )
+    _list(
+        database,
+        fmt,
+        filters,
+        STORY_COLUMNS,
+        "Stories",
+        lambda s: queries.list_stories(s, filters),
+    )
 
 
 @sources_app.callback()
@@ -735,9 +878,17 @@ def sources(
     """
     if ctx.invoked_subcommand is not None:
         return
+    from factdb import queries
+
     filters = queries.Filters(source=source, limit=limit)
-    rows = _query(database, lambda s: queries.list_sources(s, filters))
-    render(rows, fmt, SOURCE_COLUMNS, title="Sources")
+    _list(
+        database,
+        fmt,
+        filters,
+        SOURCE_COLUMNS,
+        "Sources",
+        lambda s: queries.list_sources(s, filters),
+    )
 
 
 @app.command()
@@ -748,6 +899,9 @@ def claims(
     search: SearchOption = None,
     entity: EntityOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    after: AfterOption = None,
+    all_rows: AllOption = False,
     article: Annotated[
         int | None, typer.Option(min=1, max=MAX_INT, help="Only claims of this article id.")
     ] = None,
@@ -760,21 +914,37 @@ def claims(
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
 ) -> None:
-    """List atomic claims with speaker, source, dates and quantities (as intervals).
+    """List atomic claims with speaker, source, dates and quantities (as intervals), in the
+    order they were stored.
 
     Example: factdb claims --counted killed --format jsonl
     """
-    base = _filters(source, since, until, search, entity, limit)
+    from factdb import queries
+
+    base = _filters(
+        source,
+        since,
+        until,
+        search,
+        entity,
+        limit,
+        fmt=fmt,
+        offset=offset,
+        after=after,
+        all_rows=all_rows,
+    )
     filters = queries.ClaimFilters(
         **vars(base), article_id=article, speaker=speaker, counted=counted, with_quantities=numbers
     )
-    synonym_table = _synonyms(synonyms)
-    rows = _query(database, lambda s: queries.list_claims(s, filters, synonym_table))
-    render(
-        rows,
+    table = _synonyms(synonyms) if counted else None
+    _list(
+        database,
         fmt,
+        filters,
         CLAIM_COLUMNS,
-        title="Claims",
+        "Claims",
+        lambda s: queries.iter_claims(s, filters, table),
+        lambda s: queries.claims_statement(s, filters, table),
         csv_columns=CLAIM_CSV_COLUMNS,
         csv_rows=_claim_rows,
     )
@@ -803,10 +973,14 @@ def conflicts(
     search: SearchOption = None,
     entity: EntityOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    after: AfterOption = None,
+    all_rows: AllOption = False,
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
 ) -> None:
-    """List claims of different sources that conflict, each with the rule that fired.
+    """List claims of different sources that conflict, each with the rule that fired, in the
+    order they were found.
 
     --new lists what the latest ingest run found (for a cron job to mail or post); --since-run
     N what runs N and later found (the run ids are in `factdb ingest --json` and `stats`).
@@ -815,25 +989,56 @@ def conflicts(
     """
     if ctx.invoked_subcommand is not None:
         return
+    from factdb import queries
+
     if status not in (*queries.CONFLICT_STATUSES, "all"):
         fail(f"--status must be one of open, dismissed, resolved, all (got {status!r})", code=2)
-    if kind is not None and kind not in CONFLICT_KINDS:
-        fail(f"--kind must be one of {', '.join(CONFLICT_KINDS)} (got {kind!r})", code=2)
+    if kind is not None:
+        from factdb.conflicts import KINDS
+
+        if kind not in KINDS:
+            fail(f"--kind must be one of {', '.join(KINDS)} (got {kind!r})", code=2)
     if new and since_run is not None:
         fail("give --new or --since-run, not both", code=2)
-    base = _filters(source, since, until, search, entity, limit)
+    base = _filters(
+        source,
+        since,
+        until,
+        search,
+        entity,
+        limit,
+        fmt=fmt,
+        offset=offset,
+        after=after,
+        all_rows=all_rows,
+    )
 
-    def find(session: Session) -> list[dict[str, Any]]:
+    def conflict_filters(session: Session) -> queries.ConflictFilters | None:
+        """The filters with the first run to list from (None: no run yet, so nothing)."""
         first_run = queries.latest_run_id(session) if new else since_run
         if (new or since_run is not None) and first_run is None:
-            return []
-        filters = queries.ConflictFilters(
-            **vars(base), kind=kind, status=status, since_run=first_run
-        )
-        return queries.list_conflicts(session, filters)
+            return None
+        return queries.ConflictFilters(**vars(base), kind=kind, status=status, since_run=first_run)
 
-    rows = _query(database, find)
-    render(rows, fmt, CONFLICT_COLUMNS, title="Conflicts", csv_columns=CONFLICT_CSV_COLUMNS)
+    def found(session: Session) -> Iterable[dict[str, Any]]:
+        filters = conflict_filters(session)
+        return [] if filters is None else queries.iter_conflicts(session, filters)
+
+    def statement(session: Session) -> Any:
+        filters = conflict_filters(session)
+        assert filters is not None  # only asked after a full page was printed
+        return queries.conflicts_statement(session, filters)
+
+    _list(
+        database,
+        fmt,
+        base,
+        CONFLICT_COLUMNS,
+        "Conflicts",
+        found,
+        statement,
+        csv_columns=CONFLICT_CSV_COLUMNS,
+    )
 
 
 @app.command()
@@ -855,6 +1060,9 @@ def facts(
     search: SearchOption = None,
     entity: EntityOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    after: AfterOption = None,
+    all_rows: AllOption = False,
     synonyms: SynonymsOption = None,
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
@@ -864,19 +1072,45 @@ def facts(
 
     Example: factdb facts --min-sources 2 --counted killed --format json
     """
+    from factdb import queries
+
     states = {"single": "single source", **{s: s for s in queries.FACT_STATES}}
     if state is not None and state not in states:
         fail(f"--state must be one of agree, conflict, update, single (got {state!r})", code=2)
-    base = _filters(source, since, until, search, entity, limit)
+    base = _filters(
+        source,
+        since,
+        until,
+        search,
+        entity,
+        limit,
+        fmt=fmt,
+        offset=offset,
+        after=after,
+        all_rows=all_rows,
+    )
     filters = queries.FactFilters(
         **vars(base),
         counted=counted,
         state=states[state] if state else None,
         min_sources=min_sources,
     )
-    synonym_table = _synonyms(synonyms)
-    rows = _query(database, lambda s: queries.list_facts(s, filters, synonym_table))
-    render(rows, fmt, FACT_COLUMNS, title="Facts")
+    table = _synonyms(synonyms) if counted else None
+    # With --state or --min-sources only the built facts can be counted exactly: no total.
+    statement = (
+        None
+        if queries.exact_fact_filters(filters)
+        else (lambda s: queries.facts_statement(s, filters, table))
+    )
+    _list(
+        database,
+        fmt,
+        filters,
+        FACT_COLUMNS,
+        "Facts",
+        lambda s: queries.iter_facts(s, filters, table),
+        statement,
+    )
 
 
 @app.command()
@@ -888,6 +1122,8 @@ def timeline(
     until: UntilOption = None,
     search: SearchOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    all_rows: AllOption = False,
     synonyms: SynonymsOption = None,
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
@@ -897,11 +1133,23 @@ def timeline(
 
     Example: factdb timeline --counted killed --entity Turkey
     """
+    from factdb import queries
+
     synonym_table = _synonyms(synonyms)
-    base = _filters(source, since, until, search, entity, limit)
+    base = _filters(
+        source, since, until, search, entity, limit, fmt=fmt, offset=offset, all_rows=all_rows
+    )
     filters = queries.TimelineFilters(**vars(base), counted=counted)
-    rows = _query(database, lambda s: queries.timeline(s, filters, synonym_table))
-    render(rows, fmt, TIMELINE_COLUMNS, title="Timeline")
+    _list(
+        database,
+        fmt,
+        filters,
+        TIMELINE_COLUMNS,
+        "Timeline",
+        lambda s: queries.timeline(s, filters, synonym_table),
+        # No total: counting every report costs what listing them all does.
+        None,
+    )
 
 
 @app.command()
@@ -910,6 +1158,8 @@ def stats(fmt: FormatOption = OutputFormat.TABLE, database: DbOption = None) -> 
 
     Example: factdb stats --format json
     """
+    from factdb import queries
+
     render_object(_query(database, queries.stats), fmt)
 
 
@@ -918,11 +1168,14 @@ def _show(
     fmt: OutputFormat,
     kind: str,
     record_id: int,
-    lookup: Callable[[Session, int], dict[str, Any] | None],
+    lookup: str,
     table: Callable[[dict[str, Any]], None] | None = None,
 ) -> None:
-    """Print one record, or a usage error pointing at the command that lists them."""
-    record = _query(database, lambda s: lookup(s, record_id))
+    """Print one record (`lookup` names the function of `factdb.queries` that reads it), or
+    a usage error pointing at the command that lists them; `table` draws it as a table."""
+    from factdb import queries
+
+    record = _query(database, lambda s: getattr(queries, lookup)(s, record_id))
     if record is None:
         fail(f"no {kind} with id {record_id}; list them with `factdb {kind}s`", code=2)
     if table is not None and fmt is OutputFormat.TABLE:
@@ -974,7 +1227,7 @@ def show_claim(
 
     Example: factdb show claim 12 --format json
     """
-    _show(database, fmt, "claim", claim_id, queries.get_claim)
+    _show(database, fmt, "claim", claim_id, "get_claim")
 
 
 @show_app.command("article")
@@ -989,7 +1242,7 @@ def show_article(
 
     Example: factdb show article 1 --format json
     """
-    _show(database, fmt, "article", article_id, queries.get_article)
+    _show(database, fmt, "article", article_id, "get_article")
 
 
 @show_app.command("fact")
@@ -1004,13 +1257,15 @@ def show_fact(
 
     Example: factdb show fact 4 --format json
     """
-    _show(database, fmt, "fact", fact_id, queries.get_fact, table=_fact_table)
+    _show(database, fmt, "fact", fact_id, "get_fact", table=_fact_table)
 
 
 # --- database -----------------------------------------------------------------------------
 
 
 def _engine_without_migrating(url: str | None, create: bool = False) -> Engine:
+    from factdb import db
+
     try:
         return db.create_db_engine(url, create=create)
     except db.DatabaseError as exc:
@@ -1020,6 +1275,11 @@ def _engine_without_migrating(url: str | None, create: bool = False) -> Engine:
 def _run_schema_command(
     url: str | None, action: Callable[[Engine], None], create: bool = False
 ) -> None:
+    from alembic.util.exc import CommandError
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+    from factdb import db
+
     engine = _engine_without_migrating(url, create)
     try:
         db.probe(engine)
@@ -1045,6 +1305,7 @@ def db_upgrade(
 
     Example: factdb db upgrade
     """
+    from factdb import db
 
     def _upgrade(engine: Engine) -> None:
         if db.is_read_only(engine):
@@ -1070,6 +1331,7 @@ def db_downgrade(
 
     Example: factdb db downgrade base --yes
     """
+    from factdb import db
 
     def _downgrade(engine: Engine) -> None:
         if db.is_read_only(engine):
@@ -1084,6 +1346,8 @@ def db_downgrade(
 
 def _confirm_downgrade(engine: Engine, revision: str) -> None:
     """Ask before a downgrade; no answer (a script without --yes) changes nothing."""
+    from factdb import db
+
     current = db.current_revision(engine)
     if current is None:
         return  # nothing to drop
@@ -1106,6 +1370,8 @@ def db_current(database: DbOption = None) -> None:
 
     Example: factdb db current
     """
+    from factdb import db
+
     _run_schema_command(database, lambda engine: typer.echo(db.current_revision(engine) or ""))
 
 
@@ -1115,6 +1381,8 @@ def db_info(fmt: FormatOption = OutputFormat.TABLE, database: DbOption = None) -
 
     Example: factdb db info --format json
     """
+    from factdb import db
+
     _run_schema_command(database, lambda engine: render_object(vars(db.database_info(engine)), fmt))
 
 
@@ -1165,6 +1433,10 @@ def conflicts_resolve(
 
 
 def _review(database: str | None, conflict_id: int, status: str, note: str) -> None:
+    from sqlmodel import Session
+
+    from factdb.conflicts import set_conflict_status
+
     with (
         _database(database, write=True) as engine,
         Session(engine) as session,
@@ -1204,6 +1476,8 @@ def feeds_add(
 
     Example: factdb feeds add https://example.org/world.rss --source "Example News"
     """
+    from sqlmodel import Session
+
     from factdb import store
     from factdb.web import is_url
 
@@ -1228,6 +1502,8 @@ def feeds_list(fmt: FormatOption = OutputFormat.TABLE, database: DbOption = None
 
     Example: factdb feeds list --format json
     """
+    from factdb import queries
+
     render(_query(database, queries.list_feeds), fmt, FEED_COLUMNS, title="Feeds")
 
 
@@ -1240,6 +1516,8 @@ def feeds_remove(
 
     Example: factdb feeds remove 3
     """
+    from sqlmodel import Session
+
     from factdb import store
 
     with _database(database, write=True) as engine, Session(engine) as session, session.begin():
@@ -1262,6 +1540,8 @@ def delete_article(
 
     Example: factdb delete article 12
     """
+    from sqlmodel import Session
+
     from factdb import store
 
     with _database(database, write=True) as engine, Session(engine) as session, session.begin():
@@ -1285,6 +1565,8 @@ def sources_merge(
 
     Example: factdb sources merge Bloomberg "Bloomberg News"
     """
+    from sqlmodel import Session
+
     from factdb import store
 
     with _database(database, write=True) as engine, Session(engine) as session, session.begin():

@@ -18,20 +18,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 from weakref import WeakKeyDictionary
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import event, inspect, text
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
-from sqlmodel import create_engine
 
 from factdb.config import database_url
+
+if TYPE_CHECKING:  # Alembic takes most of a second to import: only migrating needs it.
+    from alembic.config import Config
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000
 # Arbitrary constant shared by every factdb process: the PostgreSQL advisory lock key.
@@ -83,6 +81,8 @@ def migrations_path() -> Path:
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic configuration for factdb's migrations, optionally bound to a connection."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(migrations_path()))
     if connection is not None:
@@ -191,9 +191,7 @@ def create_db_engine(url: str | None = None, *, create: bool = True) -> Engine:
                 # Without a writable directory SQLite cannot make the WAL index (-shm) it
                 # needs even to read; "immutable" reads the file as it is.
                 flags = "mode=ro" if directory_ok else "mode=ro&immutable=1"
-                parsed = make_url(
-                    f"sqlite:///file:{quote(str(path.resolve()))}?{flags}&uri=true"
-                )
+                parsed = make_url(f"sqlite:///file:{quote(str(path.resolve()))}?{flags}&uri=true")
     try:
         engine = create_engine(parsed, pool_pre_ping=True)
     except (NoSuchModuleError, ArgumentError, ImportError) as exc:
@@ -227,15 +225,36 @@ def is_read_only(engine: Engine) -> bool:
     return opened.read_only if opened else False
 
 
+_REVISION = re.compile(r"^(down_)?revision(?:: [^=]+)? = (?:\"([^\"]*)\"|None)", re.MULTILINE)
+
+
 def head_revision() -> str | None:
-    """The newest migration shipped with this version of factdb."""
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    """The newest migration shipped with this version of factdb: the one no other migration
+    names as its ``down_revision``.
+
+    Read from the migration files' ``revision = "…"`` lines rather than through Alembic, so
+    that a command on an up-to-date database never imports Alembic (a test checks that both
+    give the same answer).
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (migrations_path() / "versions").glob("*.py"):
+        for down, value in _REVISION.findall(path.read_text(encoding="utf-8")):
+            if value:
+                (parents if down else revisions).add(value)
+    heads = sorted(revisions - parents)
+    if len(heads) > 1:
+        raise RuntimeError(f"the migrations have several heads: {', '.join(heads)}")
+    return heads[0] if heads else None
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The migration the database is at (None for a fresh database)."""
+    """The migration the database is at (None for a fresh database): the row Alembic keeps
+    in ``alembic_version``, read with plain SQL."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 @contextmanager
@@ -272,12 +291,16 @@ def _migration_transaction(engine: Engine) -> Iterator[Connection]:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply migrations up to `revision` under the migration lock."""
+    from alembic import command
+
     with _migration_transaction(engine) as connection:
         command.upgrade(alembic_config(connection), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     """Revert migrations down to `revision` (``base`` removes every factdb table)."""
+    from alembic import command
+
     with _migration_transaction(engine) as connection:
         command.downgrade(alembic_config(connection), revision)
 
@@ -333,6 +356,8 @@ def ensure_schema(engine: Engine, *, create: bool = True, write: bool = False) -
 
 
 def _known_revision(revision: str) -> bool:
+    from alembic.script import ScriptDirectory
+
     try:
         return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
     except Exception:  # alembic raises several kinds for an unknown id

@@ -18,6 +18,11 @@ its articles are about. Facts: every claim belongs to exactly one ``fact`` throu
 ``fact_claim``, which keeps the number that placed it in its slot and the reason of its link to
 a report of another article (none for a claim that matched nothing). ``article_copy`` links an
 article to the one it copies or rewrites.
+
+Full-text search (``--search``) goes through indexes that SQLModel cannot describe, made by
+migration 0008 and listed in `FULL_TEXT_OBJECTS`: on SQLite the FTS5 tables ``claim_fts`` and
+``article_fts`` (kept in step with ``claim`` and ``article`` by triggers), on PostgreSQL GIN
+indexes on ``to_tsvector('english', …)`` of the same texts.
 """
 
 from __future__ import annotations
@@ -36,6 +41,16 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 metadata: MetaData = SQLModel.metadata
+
+# Made by migration 0008 outside the metadata (see the module docstring); schema comparisons
+# leave them out.
+FULL_TEXT_OBJECTS = ("claim_fts", "article_fts", "ix_claim_text_search", "ix_article_text_search")
+
+
+def is_full_text_object(name: str | None) -> bool:
+    """Whether a table or index is part of the full-text search machinery (an FTS5 table or
+    one of its shadow tables, or a GIN text index)."""
+    return name is not None and name.startswith(FULL_TEXT_OBJECTS)
 
 
 class Source(SQLModel, table=True):
@@ -111,7 +126,7 @@ class Article(SQLModel, table=True):
     published_text: str | None = Field(default=None)
     # Not stated by the article: the earliest stated date of its copies (see factdb.copies).
     # Kept apart from `published`, which is only ever what the article itself says.
-    published_inferred: date | None = Field(default=None)
+    published_inferred: date | None = Field(default=None, index=True)
     ingested_at: datetime
     content_hash: str = Field(max_length=64, unique=True)
     text: str = Field(sa_column=Column(Text, nullable=False))
@@ -150,7 +165,12 @@ class Claim(SQLModel, table=True):
 class Quantity(SQLModel, table=True):
     """A number in a claim, stored as an interval (``None`` bound = unbounded)."""
 
-    __table_args__ = (Index("ix_quantity_match", "counted_key", "predicate_key", "unit"),)
+    # `factdb claims/facts/timeline --counted` look a word up in each of the three columns.
+    __table_args__ = (
+        Index("ix_quantity_match", "counted_key", "predicate_key", "unit"),
+        Index("ix_quantity_predicate_key", "predicate_key"),
+        Index("ix_quantity_counted", "counted"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(foreign_key="claim.id", index=True)
@@ -344,7 +364,7 @@ class FactClaim(SQLModel, table=True):
     quantity_id: int | None = Field(default=None, foreign_key="quantity.id")
     score: float | None = None
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    matched_claim_id: int | None = Field(default=None, foreign_key="claim.id")
+    matched_claim_id: int | None = Field(default=None, foreign_key="claim.id", index=True)
 
 
 class Feed(SQLModel, table=True):

@@ -18,9 +18,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TextIO
 
-from rich.console import Console
-from rich.table import Table
-
 Record = dict[str, Any]
 
 
@@ -76,8 +73,20 @@ def _table_width(out: TextIO) -> int | None:
     return PIPED_TABLE_WIDTH
 
 
+# A table cell shows at most this many lines of a long text (the full text is in JSON and in
+# `factdb show`): wrapping whole articles' sentences is most of what drawing a table costs.
+TABLE_CELL_LINES = 4
+
+
+def _table_cell(column: Column, record: Record) -> str:
+    text = cell(column.value(record))
+    if column.max_width is None or len(text) <= column.max_width * TABLE_CELL_LINES:
+        return text
+    return text[: column.max_width * TABLE_CELL_LINES - 1] + "…"
+
+
 def render(
-    records: Sequence[Record],
+    records: Iterable[Record],
     fmt: OutputFormat,
     columns: Sequence[Column],
     *,
@@ -85,42 +94,69 @@ def render(
     stream: TextIO | None = None,
     csv_columns: Sequence[Column] | None = None,
     csv_rows: Callable[[Record], Iterable[Record]] | None = None,
-) -> None:
-    """Print a list of records in the chosen format.
+) -> int:
+    """Print records in the chosen format and return how many were printed.
 
-    CSV is for spreadsheets: `csv_columns` (one column per field, defaults to the table's)
-    and `csv_rows` (one record may give several rows, e.g. one per quantity).
+    JSON, JSON lines and CSV are written record by record as `records` yields them, so a
+    listing of any length prints in constant memory; a table needs all its rows (rich is
+    imported only then). CSV is for spreadsheets: `csv_columns` (one column per field,
+    defaults to the table's) and `csv_rows` (one record may give several rows, e.g. one per
+    quantity).
     """
     out = stream or sys.stdout
-    if fmt is OutputFormat.CSV:
-        rows = [row for record in records for row in (csv_rows or _one)(record)]
-        write_csv(rows, csv_columns or columns, out)
-        return
+    printed = 0
     if fmt is OutputFormat.JSON:
-        out.write(json.dumps(list(records), ensure_ascii=False, indent=2, default=str) + "\n")
+        # The same text as json.dumps(list, indent=2), one element at a time.
+        for record in records:
+            text = json.dumps(record, ensure_ascii=False, indent=2, default=str)
+            out.write(("[\n" if not printed else ",\n") + "  " + text.replace("\n", "\n  "))
+            printed += 1
+        out.write("\n]\n" if printed else "[]\n")
     elif fmt is OutputFormat.JSONL:
         for record in records:
             out.write(dumps(record) + "\n")
+            printed += 1
+    elif fmt is OutputFormat.CSV:
+        printed = write_csv(records, csv_columns or columns, out, csv_rows)
     else:
-        print_table(records, columns, out, title=title)
+        printed = print_table(records, columns, out, title=title)
+    return printed
 
 
 def _one(record: Record) -> list[Record]:
     return [record]
 
 
-def write_csv(rows: Sequence[Record], columns: Sequence[Column], out: TextIO) -> None:
-    """A header row, then one row per record; empty cells for missing values, never None."""
+def write_csv(
+    records: Iterable[Record],
+    columns: Sequence[Column],
+    out: TextIO,
+    rows: Callable[[Record], Iterable[Record]] | None = None,
+) -> int:
+    """A header row, then the rows of each record as it comes (one per record unless `rows`
+    splits it); empty cells for missing values, never None. Returns how many records."""
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([column.header for column in columns])
-    for row in rows:
-        writer.writerow([cell(column.value(row)) for column in columns])
+    header = [column.header for column in columns]
+    printed = 0
+    for record in records:
+        if not printed:  # after the first record: a query that fails prints nothing
+            writer.writerow(header)
+        for row in (rows or _one)(record):
+            writer.writerow([cell(column.value(row)) for column in columns])
+        printed += 1
+    if not printed:
+        writer.writerow(header)
+    return printed
 
 
 def print_table(
-    records: Sequence[Record], columns: Sequence[Column], out: TextIO, *, title: str | None = None
-) -> None:
-    """A rich table of the records on `out`."""
+    records: Iterable[Record], columns: Sequence[Column], out: TextIO, *, title: str | None = None
+) -> int:
+    """A rich table of the records on `out` (rich is imported only here); returns how many
+    rows it has."""
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title=title, show_lines=False, expand=False)
     for column in columns:
         table.add_column(
@@ -129,9 +165,12 @@ def print_table(
             overflow="ellipsis" if column.no_wrap else "fold",
             no_wrap=column.no_wrap,
         )
+    printed = 0
     for record in records:
-        table.add_row(*(cell(column.value(record)) for column in columns))
+        table.add_row(*(_table_cell(column, record) for column in columns))
+        printed += 1
     Console(file=out, soft_wrap=False, width=_table_width(out)).print(table)
+    return printed
 
 
 def render_object(record: Record, fmt: OutputFormat, *, stream: TextIO | None = None) -> None:

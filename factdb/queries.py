@@ -7,28 +7,42 @@ the README; change them only by adding fields.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
+from itertools import islice
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    case,
+    column,
+    exists,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    tuple_,
+    union,
+)
+from sqlalchemy.orm import aliased, defer
 from sqlmodel import Session, col
 
 from factdb import models
-from factdb.conflicts import interval_text, number_relation
-from factdb.matching import (
-    ClaimFeatures,
-    QuantityFeatures,
-    lexicon,
-    load_claim_features,
-    report_time,
-)
-from factdb.synonyms import Synonyms
+
+if TYPE_CHECKING:  # matching and conflicts load the lexicon; only facts and timeline need them
+    from factdb.matching import ClaimFeatures, QuantityFeatures
+    from factdb.synonyms import Synonyms
 
 Record = dict[str, Any]
+# Records are built this many at a time, so that a listing of any length streams in constant
+# memory, and ids are walked by key (``id > last``), never by a growing OFFSET.
+CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -41,6 +55,12 @@ class Filters:
     search: str | None = None
     entity: str | None = None
     limit: int | None = None
+    # Paging: skip `offset` rows, or start after the row with id `after` (keyset: the same
+    # cost on every page); `newest` takes the last `limit` rows of the listing instead of
+    # the first (still printed in listing order).
+    offset: int = 0
+    after: int | None = None
+    newest: bool = False
 
 
 def _iso(value: date | None) -> str | None:
@@ -52,16 +72,183 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+def _source_ids(name: str) -> Select[Any]:
+    """Ids of the sources whose name contains `name` (a scan of the small source table)."""
+    return select(col(models.Source.id)).where(
+        col(models.Source.name).ilike(_like(name), escape="\\")
+    )
+
+
 def _published_filters(statement: Select[Any], filters: Filters) -> Select[Any]:
+    """Source and publication-date conditions on a statement that has ``article`` in FROM."""
     if filters.source:
-        statement = statement.where(
-            col(models.Source.name).ilike(_like(filters.source), escape="\\")
-        )
+        statement = statement.where(col(models.Article.source_id).in_(_source_ids(filters.source)))
     if filters.since:
         statement = statement.where(col(models.Article.published) >= filters.since)
     if filters.until:
         statement = statement.where(col(models.Article.published) <= filters.until)
     return statement
+
+
+def _article_ids(filters: Filters) -> Select[Any] | None:
+    """Ids of the articles passing the source and date filters (through ix_article_source_id
+    and ix_article_published), or None when there are no such filters."""
+    if not (filters.source or filters.since or filters.until):
+        return None
+    return _published_filters(select(col(models.Article.id)), filters)
+
+
+SEARCH_CONFIG = "english"
+
+
+def _search_words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def text_search(session: Session, kind: str, entity: Any, text: str) -> ColumnElement[bool]:
+    """SQL condition: the text of `entity` (the claim table or an alias of it with
+    ``kind="claim"``, the article table with ``kind="article"``: title and body) holds the
+    words of `text` as a phrase.
+
+    Answered by the full-text index of migration 0008, never by reading every text: SQLite
+    FTS5 tables with the Porter stemmer, PostgreSQL GIN indexes on ``to_tsvector('english',
+    …)``. Both stem, so "killed" also finds "kills".
+    """
+    words = _search_words(text)
+    if not words:
+        return false()
+    if session.get_bind().dialect.name == "postgresql":
+        # Spelled as in the index definitions (constants, not parameters), so that the
+        # planner recognises the indexed expression.
+        config: Any = literal_column(f"'{SEARCH_CONFIG}'::regconfig")
+        document: Any = col(entity.text)
+        if kind == "article":
+            document = (
+                func.coalesce(entity.title, literal_column("''"))
+                .op("||")(literal_column("' '"))
+                .op("||")(col(entity.text))
+            )
+        query = func.phraseto_tsquery(config, " ".join(words))
+        return func.to_tsvector(config, document).op("@@")(query)
+    index = table(f"{kind}_fts", column("rowid"))
+    phrase = '"' + " ".join(words) + '"'
+    return col(entity.id).in_(
+        select(index.c.rowid).where(literal_column(f"{kind}_fts").op("MATCH")(phrase))
+    )
+
+
+def _entity_claims(name: str) -> Select[Any]:
+    """Ids of the claims naming an entity whose name contains `name` (the small entity table
+    is scanned; claims are found through ix_claim_entity_entity_id)."""
+    return select(col(models.ClaimEntity.claim_id)).where(
+        col(models.ClaimEntity.entity_id).in_(
+            select(col(models.Entity.id)).where(
+                col(models.Entity.name).ilike(_like(name), escape="\\")
+            )
+        )
+    )
+
+
+def _claim_conditions(session: Session, claim: Any, filters: Filters) -> list[Any]:
+    """Conditions on a claim table (or alias) for the source, date, search and entity
+    filters, each answered by an index."""
+    conditions: list[Any] = []
+    articles = _article_ids(filters)
+    if articles is not None:
+        conditions.append(col(claim.article_id).in_(articles))
+    if filters.search:
+        conditions.append(text_search(session, "claim", claim, filters.search))
+    if filters.entity:
+        conditions.append(col(claim.id).in_(_entity_claims(filters.entity)))
+    return conditions
+
+
+def _walk(
+    session: Session,
+    statement: Select[Any],
+    keys: Sequence[Any],
+    filters: Filters,
+    build: Callable[[list[int]], list[Record]],
+    *,
+    kept_by_build: bool = True,
+) -> Iterator[Record]:
+    """The page of `statement` that `filters` asks for, in the order of `keys` (the last key
+    is the id), built CHUNK records at a time. The newest page is read backwards from the end
+    and printed in listing order.
+
+    `kept_by_build=False` says that `build` drops some records (a filter only Python can
+    decide); the offset and limit then count the records kept, not the ids read.
+    """
+    keyed = statement.with_only_columns(*keys)
+    start: tuple[Any, ...] | None = None
+    if filters.after is not None:
+        if len(keys) == 1:
+            start = (filters.after,)
+        else:
+            found = session.execute(keyed.where(keys[-1] == filters.after)).first()
+            if found is None:
+                raise LookupError(filters.after)
+            start = tuple(found)
+    if kept_by_build:
+        records = _scan(
+            session, keyed, keys, start, filters.offset, filters.limit, filters.newest, build
+        )
+    else:
+        # Read no more than the page at a time: building a record is what costs here.
+        chunk = CHUNK if filters.limit is None else min(CHUNK, filters.offset + filters.limit)
+        records = islice(
+            _scan(session, keyed, keys, start, 0, None, filters.newest, build, chunk),
+            filters.offset,
+            None if filters.limit is None else filters.offset + filters.limit,
+        )
+    if filters.newest:
+        yield from reversed(list(records))
+    else:
+        yield from records
+
+
+def _scan(
+    session: Session,
+    keyed: Select[Any],
+    keys: Sequence[Any],
+    start: tuple[Any, ...] | None,
+    offset: int,
+    limit: int | None,
+    descending: bool,
+    build: Callable[[list[int]], list[Record]],
+    chunk: int = CHUNK,
+) -> Iterator[Record]:
+    """Walk `keyed` in key order (or backwards), chunk by chunk, each chunk starting after
+    the last key of the one before: the thousandth chunk costs what the first does."""
+    order = [key.desc() for key in keys] if descending else list(keys)
+    remaining = limit
+    while remaining is None or remaining > 0:
+        size = chunk if remaining is None else min(chunk, remaining)
+        page = keyed.order_by(*order)
+        if start is not None:
+            page = page.where(_after(keys, start, descending))
+        rows = session.execute(page.offset(offset).limit(size)).all()
+        if not rows:
+            return
+        yield from build([int(row[-1]) for row in rows])
+        if len(rows) < size:
+            return
+        offset = 0
+        start = tuple(rows[-1])
+        if remaining is not None:
+            remaining -= len(rows)
+
+
+def _after(keys: Sequence[Any], start: tuple[Any, ...], descending: bool = False) -> Any:
+    """Rows after `start` in key order (before it, walking backwards)."""
+    left: Any = keys[0] if len(keys) == 1 else tuple_(*keys)
+    right: Any = start[0] if len(keys) == 1 else tuple_(*start)
+    return left < right if descending else left > right
+
+
+def count(session: Session, statement: Select[Any]) -> int:
+    """How many rows a listing's statement selects (for "showing 50 of 16,640")."""
+    return int(session.execute(select(func.count()).select_from(statement.subquery())).scalar_one())
 
 
 # --- claims -------------------------------------------------------------------------------
@@ -213,52 +400,51 @@ class ClaimFilters(Filters):
     with_quantities: bool = False
 
 
-def list_claims(
+def claims_statement(
     session: Session, filters: ClaimFilters, synonyms: Synonyms | None = None
-) -> list[Record]:
-    """Claims matching the filters, oldest article first, in text order within an article."""
+) -> Select[Any]:
+    """The ids of the claims matching the filters, every condition answered by an index."""
     claim = models.Claim
-    statement = (
-        select(col(claim.id))
-        .join(models.Article, col(models.Article.id) == claim.article_id)
-        .outerjoin(models.Source, col(models.Source.id) == models.Article.source_id)
-    )
-    statement = _published_filters(statement, filters)
-    if filters.search:
-        statement = statement.where(col(claim.text).ilike(_like(filters.search), escape="\\"))
+    statement = select(col(claim.id)).where(*_claim_conditions(session, claim, filters))
     if filters.article_id is not None:
         statement = statement.where(col(claim.article_id) == filters.article_id)
     if filters.speaker:
         statement = statement.where(col(claim.speaker).ilike(_like(filters.speaker), escape="\\"))
-    if filters.entity:
-        statement = statement.where(_mentions_entity(col(claim.id), filters.entity))
     if filters.counted or filters.with_quantities:
-        quantity = models.Quantity
-        condition = [col(quantity.claim_id) == claim.id]
+        numbers = select(col(models.Quantity.claim_id))
         if filters.counted:
-            condition.append(_counts(quantity, *_counted_terms(filters.counted, synonyms)))
-        statement = statement.where(exists().where(*condition))
-    statement = statement.order_by(
-        col(models.Article.id), col(claim.sentence_index), col(claim.start), col(claim.id)
+            numbers = numbers.where(_counts(*_counted_terms(filters.counted, synonyms)))
+        statement = statement.where(col(claim.id).in_(numbers))
+    return statement
+
+
+def iter_claims(
+    session: Session, filters: ClaimFilters, synonyms: Synonyms | None = None
+) -> Iterator[Record]:
+    """Claims matching the filters in the order they were stored (an article's claims in
+    text order, articles in ingest order), streamed."""
+    statement = claims_statement(session, filters, synonyms)
+    yield from _walk(
+        session, statement, [col(models.Claim.id)], filters, lambda ids: claim_records(session, ids)
     )
-    if filters.limit is not None:
-        statement = statement.limit(filters.limit)
-    return claim_records(session, list(session.execute(statement).scalars()))
 
 
-def _counts(quantity: type[models.Quantity], *terms: str) -> Any:
-    """SQL condition: the quantity counts one of `terms` (its noun, canonical noun or
-    predicate contains it)."""
+def list_claims(
+    session: Session, filters: ClaimFilters, synonyms: Synonyms | None = None
+) -> list[Record]:
+    """`iter_claims` as a list."""
+    return list(iter_claims(session, filters, synonyms))
+
+
+def _counts(*terms: str) -> Any:
+    """SQL condition: the quantity counts one of `terms` (its noun, its canonical noun or its
+    canonical predicate is one of them), answered by the quantity indexes of each column."""
+    wanted = list(dict.fromkeys(term.lower() for term in terms))
+    quantity = models.Quantity
     return or_(
-        *(
-            column.ilike(_like(term), escape="\\")
-            for term in terms
-            for column in (
-                col(quantity.counted),
-                col(quantity.counted_key),
-                col(quantity.predicate_key),
-            )
-        )
+        col(quantity.counted_key).in_(wanted),
+        col(quantity.predicate_key).in_(wanted),
+        col(quantity.counted).in_(wanted),
     )
 
 
@@ -268,6 +454,8 @@ def counted_terms(counted: str, synonyms: Synonyms) -> tuple[str, ...]:
     ("death toll"), so that users can type the word as written in articles."""
     words = [counted, counted[:-1]] if counted.endswith("s") else [counted]  # planes → plane
     keys = [key for word in words for key in (word, *_synonym_keys(word, synonyms))]
+    from factdb.matching import lexicon
+
     # "killed" also finds "the death toll rose to 58": nouns that stand for a count.
     keys += [
         noun
@@ -283,14 +471,6 @@ def _counted_terms(counted: str, synonyms: Synonyms | None) -> tuple[str, ...]:
 
 def _synonym_keys(word: str, synonyms: Synonyms) -> list[str]:
     return [k for k in (synonyms.predicate_key(word), synonyms.counted_key(word)) if k]
-
-
-def _mentions_entity(claim_id: Any, name: str) -> Any:
-    return exists().where(
-        col(models.ClaimEntity.claim_id) == claim_id,
-        col(models.ClaimEntity.entity_id) == models.Entity.id,
-        col(models.Entity.name).ilike(_like(name), escape="\\"),
-    )
 
 
 def get_claim(session: Session, claim_id: int) -> Record | None:
@@ -309,8 +489,10 @@ def _article_statement() -> Select[Any]:
         .correlate(models.Article)
         .scalar_subquery()
     )
-    return select(models.Article, col(models.Source.name), claims.label("claims")).outerjoin(
-        models.Source, col(models.Source.id) == models.Article.source_id
+    return (
+        select(models.Article, col(models.Source.name), claims.label("claims"))
+        .outerjoin(models.Source, col(models.Source.id) == models.Article.source_id)
+        .options(defer(models.Article.text))  # type: ignore[arg-type]
     )
 
 
@@ -358,35 +540,48 @@ def _article_record(
     }
 
 
-def list_articles(session: Session, filters: Filters) -> list[Record]:
-    """Articles matching the filters, in publication order (undated last)."""
-    statement = _published_filters(_article_statement(), filters)
+def articles_statement(session: Session, filters: Filters) -> Select[Any]:
+    """The ids of the articles matching the filters."""
+    article = models.Article
+    statement = _published_filters(select(col(article.id)), filters)
     if filters.search:
-        pattern = _like(filters.search)
-        statement = statement.where(
-            or_(
-                col(models.Article.title).ilike(pattern, escape="\\"),
-                col(models.Article.text).ilike(pattern, escape="\\"),
-            )
-        )
+        statement = statement.where(text_search(session, "article", article, filters.search))
     if filters.entity:
-        claim = aliased(models.Claim)
         statement = statement.where(
-            exists().where(
-                col(claim.article_id) == models.Article.id,
-                _mentions_entity(col(claim.id), filters.entity),
+            col(article.id).in_(
+                select(col(models.Claim.article_id)).where(
+                    col(models.Claim.id).in_(_entity_claims(filters.entity))
+                )
             )
         )
-    statement = statement.order_by(
-        col(models.Article.published).is_(None),
-        col(models.Article.published),
-        col(models.Article.id),
-    )
-    if filters.limit is not None:
-        statement = statement.limit(filters.limit)
-    rows = session.execute(statement).all()
-    copies = _copy_of(session, [a.id for a, _, _ in rows])
-    return [_article_record(a, s, n, copies.get(a.id)) for a, s, n in rows]
+    return statement
+
+
+# Undated articles sort after every dated one (a key without NULLs, so pages can be walked).
+_UNDATED = date(9999, 12, 31)
+
+
+def iter_articles(session: Session, filters: Filters) -> Iterator[Record]:
+    """Articles matching the filters in publication order (undated last), streamed."""
+    article = models.Article
+    keys = [func.coalesce(article.published, _UNDATED), col(article.id)]
+
+    def build(ids: list[int]) -> list[Record]:
+        rows = {
+            a.id: (a, s, n)
+            for a, s, n in session.execute(
+                _article_statement().where(col(article.id).in_(ids))
+            ).all()
+        }
+        copies = _copy_of(session, ids)
+        return [_article_record(*rows[i], copies.get(i)) for i in ids if i in rows]
+
+    yield from _walk(session, articles_statement(session, filters), keys, filters, build)
+
+
+def list_articles(session: Session, filters: Filters) -> list[Record]:
+    """`iter_articles` as a list."""
+    return list(iter_articles(session, filters))
 
 
 def get_article(session: Session, article_id: int) -> Record | None:
@@ -398,7 +593,9 @@ def get_article(session: Session, article_id: int) -> Record | None:
     record = _article_record(
         article, source, claims, _copy_of(session, [article_id]).get(article_id)
     )
-    record["text"] = article.text
+    record["text"] = session.execute(
+        select(col(models.Article.text)).where(col(models.Article.id) == article_id)
+    ).scalar_one()
     record["claim_list"] = list_claims(session, ClaimFilters(article_id=article_id))
     return record
 
@@ -420,9 +617,13 @@ def list_stories(session: Session, filters: Filters) -> list[Record]:
         .group_by(col(story.id))
     )
     if filters.source or filters.since or filters.until or filters.search or filters.entity:
-        matching = [a["id"] for a in list_articles(session, replace(filters, limit=None))]
+        member = aliased(models.Article)
         statement = statement.where(
-            col(story.id).in_(select(col(article.story_id)).where(col(article.id).in_(matching)))
+            col(story.id).in_(
+                select(col(member.story_id)).where(
+                    col(member.id).in_(articles_statement(session, filters))
+                )
+            )
         )
     statement = statement.order_by(
         col(story.last_published).is_(None), col(story.last_published).desc(), col(story.id)
@@ -467,7 +668,8 @@ def list_sources(session: Session, filters: Filters) -> list[Record]:
         .group_by(col(source.id), col(source.name))
         .order_by(col(source.name))
     )
-    statement = _published_filters(statement, Filters(source=filters.source))
+    if filters.source:
+        statement = statement.where(col(source.id).in_(_source_ids(filters.source)))
     if filters.limit is not None:
         statement = statement.limit(filters.limit)
     return [
@@ -526,10 +728,12 @@ def conflict_records(session: Session, conflicts: Sequence[models.Conflict]) -> 
     ]
 
 
-def list_conflicts(session: Session, filters: ConflictFilters) -> list[Record]:
-    """Conflicts matching the filters; a source, entity or date filter matches either claim."""
+def conflicts_statement(session: Session, filters: ConflictFilters) -> Select[Any]:
+    """The ids of the conflicts matching the filters; a source, date, entity or search filter
+    matches either claim. Kind and status go through their indexes, the claim filters
+    through the indexes of `_claim_conditions`, then ix_conflict_claim_a_id / _b_id."""
     conflict = models.Conflict
-    statement = select(conflict)
+    statement = select(col(conflict.id))
     if filters.kind:
         statement = statement.where(col(conflict.kind) == filters.kind)
     if filters.status != "all":
@@ -543,26 +747,37 @@ def list_conflicts(session: Session, filters: ConflictFilters) -> list[Record]:
             .scalar_subquery()
         )
         statement = statement.where(col(conflict.created_at) >= started)
-    if filters.source or filters.since or filters.until or filters.entity or filters.search:
-        claim = aliased(models.Claim)
-        side = (
-            select(col(claim.id))
-            .join(models.Article, col(models.Article.id) == claim.article_id)
-            .outerjoin(models.Source, col(models.Source.id) == models.Article.source_id)
-        )
-        side = _published_filters(side, filters)
-        if filters.entity:
-            side = side.where(_mentions_entity(col(claim.id), filters.entity))
-        if filters.search:
-            side = side.where(col(claim.text).ilike(_like(filters.search), escape="\\"))
-        matching = side.scalar_subquery()
-        statement = statement.where(
-            or_(col(conflict.claim_a_id).in_(matching), col(conflict.claim_b_id).in_(matching))
-        )
-    statement = statement.order_by(col(conflict.id))
-    if filters.limit is not None:
-        statement = statement.limit(filters.limit)
-    return conflict_records(session, list(session.execute(statement).scalars()))
+    if _claim_conditions(session, models.Claim, filters):
+        # Checked claim by claim from the conflicts, which are far fewer than the claims a
+        # source, an entity or a date range selects (a list of those would be built first).
+        sides = []
+        for side in (conflict.claim_a_id, conflict.claim_b_id):
+            claim = aliased(models.Claim)
+            sides.append(
+                exists().where(col(claim.id) == side, *_claim_conditions(session, claim, filters))
+            )
+        statement = statement.where(or_(*sides))
+    return statement
+
+
+def iter_conflicts(session: Session, filters: ConflictFilters) -> Iterator[Record]:
+    """Conflicts matching the filters in the order they were found, streamed."""
+    conflict = models.Conflict
+
+    def build(ids: list[int]) -> list[Record]:
+        rows = {
+            row.id: row
+            for row in session.execute(select(conflict).where(col(conflict.id).in_(ids))).scalars()
+        }
+        return conflict_records(session, [rows[i] for i in ids if i in rows])
+
+    statement = conflicts_statement(session, filters)
+    yield from _walk(session, statement, [col(conflict.id)], filters, build)
+
+
+def list_conflicts(session: Session, filters: ConflictFilters) -> list[Record]:
+    """`iter_conflicts` as a list."""
+    return list(iter_conflicts(session, filters))
 
 
 def latest_run_id(session: Session) -> int | None:
@@ -600,7 +815,6 @@ def list_feeds(session: Session) -> list[Record]:
 FACT_STATES = ("agree", "conflict", "update", "single source")
 # Kinds that make a fact's sources disagree; an update is a change over time, not a dispute.
 _DISAGREEMENTS = ("number", "polarity", "direction", "date")
-_FACT_PAGE = 200
 
 
 @dataclass(frozen=True)
@@ -740,17 +954,21 @@ def _fact_prefilters(filters: FactFilters) -> list[ColumnElement[bool]]:
     conflict = models.Conflict
     conditions: list[ColumnElement[bool]] = []
     if filters.state is not None:
-        open_conflicts = exists().where(
-            col(member.fact_id) == models.Fact.id,
-            col(conflict.claim_a_id) == member.claim_id,
-            col(conflict.status) != "dismissed",
+        # Facts with a conflict that is not dismissed, found from the conflicts (through
+        # ix_conflict_status, then fact_claim's key), not by probing every fact.
+        conflicted = (
+            select(col(member.fact_id))
+            .join(conflict, col(conflict.claim_a_id) == member.claim_id)
+            .where(col(conflict.status).in_([s for s in CONFLICT_STATUSES if s != "dismissed"]))
         )
         if filters.state == "conflict":
-            conditions.append(open_conflicts.where(col(conflict.kind).in_(_DISAGREEMENTS)))
+            conditions.append(
+                col(models.Fact.id).in_(conflicted.where(col(conflict.kind).in_(_DISAGREEMENTS)))
+            )
         elif filters.state == "update":
-            conditions.append(open_conflicts)
+            conditions.append(col(models.Fact.id).in_(conflicted))
         else:
-            conditions.append(~open_conflicts)
+            conditions.append(col(models.Fact.id).not_in(conflicted))
     needed = max(filters.min_sources, 2 if filters.state == "agree" else 1)
     if needed > 1:
         claim = aliased(models.Claim)
@@ -764,64 +982,63 @@ def _fact_prefilters(filters: FactFilters) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def facts_statement(
+    session: Session, filters: FactFilters, synonyms: Synonyms | None = None
+) -> Select[Any]:
+    """The ids of the facts one of whose claims matches the claim filters (source, dates,
+    search, entity, counted), narrowed in SQL by the state and source-count filters."""
+    claim = models.Claim
+    conditions = _claim_conditions(session, claim, filters)
+    if filters.counted:
+        terms = _counted_terms(filters.counted, synonyms)
+        conditions.append(
+            col(claim.id).in_(select(col(models.Quantity.claim_id)).where(_counts(*terms)))
+        )
+    statement = select(col(models.Fact.id)).where(*_fact_prefilters(filters))
+    if conditions:
+        members = select(col(models.FactClaim.fact_id)).where(
+            col(models.FactClaim.claim_id).in_(select(col(claim.id)).where(*conditions))
+        )
+        statement = statement.where(col(models.Fact.id).in_(members))
+    return statement
+
+
+def exact_fact_filters(filters: FactFilters) -> bool:
+    """Whether some facts passing `facts_statement` may still be dropped once built (their
+    state and independent sources are only known then)."""
+    return filters.min_sources > 1 or filters.state is not None
+
+
+def iter_facts(
+    session: Session, filters: FactFilters, synonyms: Synonyms | None = None
+) -> Iterator[Record]:
+    """Facts matching the filters in the order they were made (newest last), streamed; with
+    `synonyms`, the counted filter also matches the word's synonym keys."""
+
+    def build(ids: list[int]) -> list[Record]:
+        return [
+            record
+            for record in fact_records(session, ids)
+            if record["independent_sources"] >= filters.min_sources
+            and (filters.state is None or record["state"] == filters.state)
+        ]
+
+    yield from _walk(
+        session,
+        facts_statement(session, filters, synonyms),
+        [col(models.Fact.id)],
+        # A fact's record holds all its claims: build them a page at a time.
+        filters,
+        build,
+        kept_by_build=not exact_fact_filters(filters),
+    )
+
+
 def list_facts(
     session: Session, filters: FactFilters, synonyms: Synonyms | None = None
 ) -> list[Record]:
-    """Facts matching the filters, earliest report first; with `synonyms`, the counted filter
-    also matches the word's synonym keys."""
-    claim = models.Claim
-    statement = (
-        select(col(models.FactClaim.fact_id))
-        .join(claim, col(claim.id) == models.FactClaim.claim_id)
-        .join(models.Article, col(models.Article.id) == claim.article_id)
-        .outerjoin(models.Source, col(models.Source.id) == models.Article.source_id)
-    )
-    statement = _published_filters(statement, filters)
-    if filters.search:
-        statement = statement.where(col(claim.text).ilike(_like(filters.search), escape="\\"))
-    if filters.entity:
-        statement = statement.where(_mentions_entity(col(claim.id), filters.entity))
-    if filters.counted:
-        terms = _counted_terms(filters.counted, synonyms)
-        statement = statement.where(
-            exists().where(
-                col(models.Quantity.claim_id) == claim.id, _counts(models.Quantity, *terms)
-            )
-        )
-    matching = statement.scalar_subquery()
-    representative = aliased(models.Claim)
-    first = aliased(models.Article)
-    ordered = (
-        select(col(models.Fact.id))
-        .join(representative, col(representative.id) == models.Fact.claim_id)
-        .join(first, col(first.id) == representative.article_id)
-        .where(col(models.Fact.id).in_(matching), *_fact_prefilters(filters))
-        .order_by(
-            func.coalesce(first.published, first.published_inferred).is_(None),
-            func.coalesce(first.published, first.published_inferred),
-            col(models.Fact.id),
-        )
-    )
-    found: list[Record] = []
-    offset = 0
-    # Without filters on the built records every fact of a page is kept, so a page needs to
-    # be no larger than what is still wanted (a fact's record holds all its claims).
-    filtered = filters.min_sources > 1 or filters.state is not None
-    while filters.limit is None or len(found) < filters.limit:
-        size = _FACT_PAGE
-        if filters.limit is not None and not filtered:
-            size = min(size, filters.limit - len(found))
-        page = list(session.execute(ordered.offset(offset).limit(size)).scalars())
-        if not page:
-            break
-        offset += len(page)
-        found.extend(
-            record
-            for record in fact_records(session, page)
-            if record["independent_sources"] >= filters.min_sources
-            and (filters.state is None or record["state"] == filters.state)
-        )
-    return found if filters.limit is None else found[: filters.limit]
+    """`iter_facts` as a list."""
+    return list(iter_facts(session, filters, synonyms))
 
 
 def get_fact(session: Session, fact_id: int) -> Record | None:
@@ -848,6 +1065,9 @@ def _relation(
     """How a report relates to what came before it: (relation, the report it is compared
     with, explanation). Earlier reports are given latest first; a conflict with any of them
     outweighs an update, which outweighs agreement."""
+    from factdb.conflicts import interval_text, number_relation
+    from factdb.matching import report_time
+
     if not earlier:
         return "first report", None, "no earlier report of this fact counts the same thing"
     b, qb = current
@@ -869,56 +1089,138 @@ def _relation(
     return "conflicts", a.id, f"does not overlap {before}, about the same or an unknown time"
 
 
-def timeline(session: Session, filters: TimelineFilters, synonyms: Synonyms) -> list[Record]:
-    """Every reported number matching the filters, in publication order (an inferred date
-    places an undated copy), each compared with the earlier reports of the same fact that
-    count the same thing: first report, agrees, updates or conflicts (with any of them)."""
+def timeline_statement(
+    session: Session, filters: TimelineFilters, synonyms: Synonyms
+) -> Select[Any]:
+    """The reported numbers matching the filters: (quantity id, claim id, inferred date, fact
+    id) rows, unordered."""
     quantity, claim, article = models.Quantity, models.Claim, models.Article
-    when = func.coalesce(article.published, article.published_inferred)
     columns: list[Any] = [
-        quantity.id,
-        claim.id,
-        article.published_inferred,
-        models.FactClaim.fact_id,
-        models.FactClaim.quantity_id,
+        col(quantity.id),
+        col(claim.id),
+        col(article.published_inferred),
+        col(models.FactClaim.fact_id),
+        col(models.FactClaim.quantity_id),
     ]
     statement = (
         select(*columns)
         .join(claim, col(claim.id) == quantity.claim_id)
         .join(article, col(article.id) == claim.article_id)
-        .outerjoin(models.Source, col(models.Source.id) == article.source_id)
         .outerjoin(models.FactClaim, col(models.FactClaim.claim_id) == claim.id)
+        .where(*_claim_conditions(session, claim, replace(filters, entity=None)))
     )
-    statement = _published_filters(statement, filters)
     if filters.counted:
-        statement = statement.where(_counts(quantity, *counted_terms(filters.counted, synonyms)))
-    if filters.search:
-        statement = statement.where(col(claim.text).ilike(_like(filters.search), escape="\\"))
+        statement = statement.where(_counts(*counted_terms(filters.counted, synonyms)))
     if filters.entity:
-        neighbour = aliased(models.Claim)
-        statement = statement.where(
-            or_(
-                _mentions_entity(col(claim.id), filters.entity),
-                exists().where(
-                    col(neighbour.article_id) == claim.article_id,
-                    _mentions_entity(col(neighbour.id), filters.entity),
-                ),
-            )
+        # A claim naming the entity is in an article naming it: the article decides.
+        naming = select(col(models.Claim.article_id)).where(
+            col(models.Claim.id).in_(_entity_claims(filters.entity))
         )
-    statement = statement.order_by(
+        statement = statement.where(col(claim.article_id).in_(naming))
+    return statement
+
+
+def _timeline_order(statement: Select[Any], descending: bool = False) -> Select[Any]:
+    """Publication order (an inferred date places an undated copy; undated last), then by
+    source and text, which do not depend on the order articles were ingested in."""
+    article, quantity = models.Article, models.Quantity
+    when = func.coalesce(article.published, article.published_inferred)
+    keys: list[Any] = [
         when.is_(None),
         when,
-        col(models.Source.name),
+        select(col(models.Source.name))
+        .where(col(models.Source.id) == article.source_id)
+        .scalar_subquery(),
         col(article.content_hash),
         col(quantity.start),
-    )
+        col(quantity.id),
+    ]
+    return statement.order_by(*(key.desc() for key in keys) if descending else keys)
+
+
+def _recent_window(session: Session, statement: Select[Any], wanted: int) -> Select[Any]:
+    """`statement` narrowed to the reports of the most recent articles that still hold its
+    `wanted` newest rows: published (or inferred) within 30 days of the newest date, else
+    120, 480, … days, or undated (undated reports come last in a timeline).
+
+    The newest page of a timeline then sorts a few weeks of reports instead of every report
+    in the archive; the dates are found through ix_article_published and
+    ix_article_published_inferred.
+    """
+    article = models.Article
+    newest = [
+        session.execute(select(func.max(column))).scalar()
+        for column in (article.published, article.published_inferred)
+    ]
+    dates = [d for d in newest if d is not None]
+    oldest = session.execute(select(func.min(article.published))).scalar()
+    if not dates or oldest is None:
+        return statement
+    latest = max(dates)
+    days = 30
+    while latest - timedelta(days=days) > oldest:
+        since = latest - timedelta(days=days)
+        # One index range each (an OR of them makes SQLite read the article table whole).
+        recent = union(
+            select(col(article.id)).where(col(article.published) >= since),
+            select(col(article.id)).where(col(article.published_inferred) >= since),
+            select(col(article.id)).where(col(article.published).is_(None)),
+        )
+        window = statement.where(col(models.Claim.article_id).in_(recent))
+        if count(session, window.limit(wanted)) >= wanted:
+            return window
+        days *= 4
+    return statement
+
+
+def timeline(session: Session, filters: TimelineFilters, synonyms: Synonyms) -> list[Record]:
+    """Every reported number matching the filters, in publication order (an inferred date
+    places an undated copy), each compared with the earlier reports of the same fact that
+    count the same thing: first report, agrees, updates or conflicts (with any of them).
+
+    A page (``limit``, ``offset``, ``newest``) compares its reports with every earlier report
+    of their facts that the filters keep, on the page or not, so a report's relation does not
+    depend on the page it is shown on.
+    """
+    from factdb.matching import load_claim_features
+
+    statement = timeline_statement(session, filters, synonyms)
+    window = statement
+    if filters.newest and filters.limit is not None:
+        window = _recent_window(session, statement, filters.offset + filters.limit)
+    paged = _timeline_order(window, descending=filters.newest).offset(filters.offset)
     if filters.limit is not None:
-        statement = statement.limit(filters.limit)
-    rows = session.execute(statement).all()
-    features = load_claim_features(session, {int(r[1]) for r in rows}, synonyms)
+        paged = paged.limit(filters.limit)
+    rows = list(session.execute(paged).all())
+    if filters.newest:
+        rows.reverse()
+    history: list[Any] = rows
+    if filters.limit is not None or filters.offset:
+        facts = {int(r[3]) for r in rows if r[3] is not None}
+        history = (
+            list(
+                session.execute(
+                    _timeline_order(
+                        statement.where(
+                            # Through the facts' members, not by reading every report.
+                            col(models.Claim.id).in_(
+                                select(col(models.FactClaim.claim_id)).where(
+                                    col(models.FactClaim.fact_id).in_(facts)
+                                )
+                            )
+                        )
+                    )
+                ).all()
+            )
+            if facts
+            else []
+        )
+    features = load_claim_features(
+        session, {int(r[1]) for r in rows} | {int(r[1]) for r in history}, synonyms
+    )
+    relations: dict[int, tuple[str, int | None, str]] = {}
     seen: list[tuple[int | None, ClaimFeatures, QuantityFeatures]] = []
-    records: list[Record] = []
-    for quantity_id, claim_id, inferred, fact_id, slot_quantity_id in rows:
+    for quantity_id, claim_id, _, fact_id, slot_quantity_id in history:
         current = features[claim_id]
         number = next(q for q in current.quantities if q.id == quantity_id)
         # Only the number that put a claim in its fact's slot is a report of that fact.
@@ -928,34 +1230,50 @@ def timeline(session: Session, filters: TimelineFilters, synonyms: Synonyms) -> 
             for f, c, q in reversed(seen)
             if in_slot and fact_id is not None and f == fact_id and c.id != claim_id
         ]
-        relation, compared_with, explanation = _relation(earlier, (current, number))
+        relations[quantity_id] = _relation(earlier, (current, number))
         if in_slot:
             seen.append((fact_id, current, number))
-        records.append(
-            {
-                "claim_id": claim_id,
-                "quantity_id": quantity_id,
-                "fact_id": fact_id,
-                "article_id": current.article_id,
-                "source": current.source,
-                "published": _iso(current.published),
-                "published_inferred": _iso(inferred),
-                "event_date": _iso(current.event_start),
-                "raw": number.raw,
-                "interval": interval_text(number.interval),
-                "low": number.interval.low,
-                "high": number.interval.high,
-                "counted": number.counted,
-                "predicate": number.predicate,
-                "unit": number.unit,
-                "text": current.text,
-                "sentence": current.sentence,
-                "relation": relation,
-                "compared_with": compared_with,
-                "explanation": explanation,
-            }
-        )
-    return records
+    return [
+        _timeline_record(quantity_id, features[claim_id], inferred, fact_id, relations)
+        for quantity_id, claim_id, inferred, fact_id, _ in rows
+    ]
+
+
+def _timeline_record(
+    quantity_id: int,
+    current: ClaimFeatures,
+    inferred: date | None,
+    fact_id: int | None,
+    relations: dict[int, tuple[str, int | None, str]],
+) -> Record:
+    from factdb.conflicts import interval_text
+
+    number = next(q for q in current.quantities if q.id == quantity_id)
+    relation, compared_with, explanation = relations.get(quantity_id) or _relation(
+        [], (current, number)
+    )
+    return {
+        "claim_id": current.id,
+        "quantity_id": quantity_id,
+        "fact_id": fact_id,
+        "article_id": current.article_id,
+        "source": current.source,
+        "published": _iso(current.published),
+        "published_inferred": _iso(inferred),
+        "event_date": _iso(current.event_start),
+        "raw": number.raw,
+        "interval": interval_text(number.interval),
+        "low": number.interval.low,
+        "high": number.interval.high,
+        "counted": number.counted,
+        "predicate": number.predicate,
+        "unit": number.unit,
+        "text": current.text,
+        "sentence": current.sentence,
+        "relation": relation,
+        "compared_with": compared_with,
+        "explanation": explanation,
+    }
 
 
 # --- stats --------------------------------------------------------------------------------

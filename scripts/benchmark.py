@@ -5,6 +5,7 @@
     python scripts/benchmark.py throughput ../shared/corpus/news-dev --articles 200
     python scripts/benchmark.py scaling ../shared/corpus/news-dev --sizes 1000 20000 --sample 100
     python scripts/benchmark.py long ../shared/corpus/news-dev --sizes 100000 300000 1000000
+    python scripts/benchmark.py queries --claims 1000000 --data /work/wt/bench-data
 
 Every measured phase runs in a fresh child process, so its peak memory (max RSS) is its own
 and no phase warms a cache for another. The baseline is spaCy alone (`nlp.pipe`, the same
@@ -24,6 +25,15 @@ between sizes shows what the size of the archive alone costs.
 `long` ingests one long article (the corpus's bodies joined, paragraph by paragraph, up to each
 size in characters) and sets it beside spaCy alone parsing that whole text in one `nlp(text)`
 call: factdb's cost must grow linearly with an article's length.
+
+`queries` builds a large database the way an archive grows: the corpus is ingested once, then
+its rows are replicated in SQL (every table, ids offset, publication and event dates shifted by
+a week per copy, content hashes made unique) up to the number of claims asked for; the
+matching candidate indexes, which no query reads, only with ``--matching-indexes``. It then
+times each query command as a whole process (``factdb …``, start-up included) and prints the
+min / median / max of several runs per command, on SQLite and, when
+``FACTDB_TEST_POSTGRES_URL`` names a server, on PostgreSQL (in a database of its own on that
+server). Built databases are kept in ``--data`` and reused by the next run.
 """
 
 from __future__ import annotations
@@ -334,6 +344,366 @@ def scaling(corpus: str, sizes: list[int], sample: int, per_day: int, url: str) 
     return counts
 
 
+# --- queries ------------------------------------------------------------------------------
+
+# Tables every copy shares instead of replicating: outlets and entity names recur in an archive,
+# and a feed or a fetched URL is one row per address (unique).
+SHARED_TABLES = {"source", "entity", "ingest_run", "alembic_version", "feed", "fetched_url"}
+# The candidate indexes of matching: many rows per article, read by ingest (story and copy
+# lookups) and never by a query. Left out of the copies unless asked for (--matching-indexes):
+# they are most of the time it takes to build a database of a million claims.
+MATCHING_TABLES = {"article_shingle", "article_entity"}
+SHIFT_DAYS = 7
+
+
+def _replicated_tables(engine: Any, matching_indexes: bool) -> list[Any]:
+    """The tables to replicate, parents first (full-text index tables are kept up to date by
+    the database itself)."""
+    from sqlalchemy import MetaData
+
+    skipped = SHARED_TABLES | (set() if matching_indexes else MATCHING_TABLES)
+    metadata = MetaData()
+    metadata.reflect(engine)
+    return [t for t in metadata.sorted_tables if t.name not in skipped and "fts" not in t.name]
+
+
+def _copy_statement(
+    table: Any, copy: int, offsets: dict[str, int], base: dict[str, int], dialect: str
+) -> str:
+    """INSERT … SELECT making copy number `copy` of the base rows of `table`."""
+    from sqlalchemy import Date
+
+    references = {
+        fk.parent.name: fk.column.table.name
+        for fk in table.foreign_keys
+        if fk.column.table.name in offsets
+    }
+    names, values = [], []
+    for column in table.columns:
+        name = f'"{column.name}"'
+        names.append(name)
+        if column.name == "id" and table.name in offsets:
+            values.append(f"{name} + {offsets[table.name] * copy}")
+        elif column.name in references:
+            values.append(f"{name} + {offsets[references[column.name]] * copy}")
+        elif column.name == "content_hash":
+            values.append(f"substr({name}, 1, 54) || '-{copy:09d}'")
+        elif isinstance(column.type, Date):
+            days = SHIFT_DAYS * copy
+            shifted = f"date({name}, '+{days} days')" if dialect == "sqlite" else f"{name} + {days}"
+            values.append(shifted)
+        else:
+            values.append(name)
+    # The base rows: those of the original ingest (ids up to the base's largest).
+    if table.name in offsets:
+        where = f'"id" <= {base[table.name]}'
+    else:
+        # Through a reference that every row has (part of the key, never null): a nullable
+        # one such as fact_claim.matched_claim_id would leave out the rows where it is null.
+        column, parent = next(
+            (name, parent)
+            for name, parent in sorted(references.items())
+            if not table.columns[name].nullable
+        )
+        where = f'"{column}" <= {base[parent]}'
+    # In primary-key order: each index then grows at a few places instead of everywhere,
+    # which is what makes building ten million index rows take minutes rather than hours.
+    order = ", ".join(f'"{c.name}"' for c in table.primary_key.columns)
+    return (
+        f'INSERT INTO "{table.name}" ({", ".join(names)}) '
+        f'SELECT {", ".join(values)} FROM "{table.name}" WHERE {where} ORDER BY {order}'
+    )
+
+
+def replicate(url: str, claims_wanted: int, matching_indexes: bool = False) -> dict[str, int]:
+    """Copy the ingested rows until the database holds about `claims_wanted` claims; each copy
+    is published SHIFT_DAYS later than the one before, as an archive grows week by week."""
+    from sqlalchemy import create_engine, event, func, select, text
+
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        # A throw-away build: a large page cache, no waiting for the disk.
+        @event.listens_for(engine, "connect")
+        def _fast(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.execute("PRAGMA cache_size = -1000000")
+            dbapi_connection.execute("PRAGMA synchronous = OFF")
+
+    tables = _replicated_tables(engine, matching_indexes)
+    dialect = engine.dialect.name
+    with engine.begin() as connection:
+        base = {
+            t.name: int(connection.execute(select(func.max(t.c.id))).scalar() or 0)
+            for t in tables
+            if "id" in t.c and t.c.id.primary_key
+        }
+        claims = int(connection.execute(text("SELECT count(*) FROM claim")).scalar_one())
+    if not claims:
+        raise SystemExit("the base ingest stored no claims")
+    copies = max(1, round(claims_wanted / claims))
+    for copy in range(1, copies):
+        with engine.begin() as connection:
+            for table in tables:
+                connection.exec_driver_sql(_copy_statement(table, copy, base, base, dialect))
+        if copy % 50 == 0:
+            print(f"  copy {copy} of {copies - 1}", file=sys.stderr, flush=True)
+    with engine.begin() as connection:
+        if dialect == "postgresql":
+            for name in base:
+                connection.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                    f'(SELECT max(id) FROM "{name}"))'
+                )
+            connection.exec_driver_sql("ANALYZE")
+        else:
+            connection.exec_driver_sql("ANALYZE")
+        counts = {
+            name: int(connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one())
+            for name in ("article", "claim", "conflict", "fact")
+        }
+    engine.dispose()
+    return counts
+
+
+def _run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int, float]:
+    """Run a command to completion: (wall seconds, its own peak memory in MB, exit code, CPU
+    seconds). On a shared machine the CPU time is the steadier figure: wall time also counts
+    the waits for a core."""
+    import os
+    import subprocess
+
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0 and process.stderr is not None:
+        sys.stderr.write(process.stderr.read().decode(errors="replace")[-500:])
+    return seconds, usage.ru_maxrss / 1024, process.returncode, usage.ru_utime + usage.ru_stime
+
+
+def build_queries_database(
+    corpus: Path, url: str, claims: int, factdb: list[str], matching_indexes: bool
+) -> None:
+    """Ingest the corpus into an empty database through the CLI, then replicate it."""
+    started = time.perf_counter()
+    seconds, _, code, _ = _run([*factdb, "ingest", str(corpus), "--quiet", "--db", url])
+    if code not in (0, 1):
+        raise SystemExit(f"ingesting {corpus} failed (exit {code})")
+    print(f"ingested {corpus} in {seconds:.1f} s; replicating …", file=sys.stderr, flush=True)
+    # In a process of its own: the build's page cache must not count in the peak memory of
+    # the commands timed next (a child starts with its parent's peak).
+    counts = measure(replicate, url, claims, matching_indexes).counts
+    print(
+        f"built {counts['claim']:,} claims, {counts['article']:,} articles, "
+        f"{counts['conflict']:,} conflicts, {counts['fact']:,} facts in "
+        f"{time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def _has_claims(url: str) -> int:
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(url)
+    try:
+        if "claim" not in inspect(engine).get_table_names():
+            return 0
+        with engine.connect() as connection:
+            return int(connection.execute(text("SELECT count(*) FROM claim")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def _postgres_database(server_url: str, name: str) -> str:
+    """The URL of database `name` on the server of `server_url`, created if missing."""
+    from sqlalchemy import create_engine, make_url, text
+
+    url = make_url(server_url)
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).first()
+        if not exists:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _probe_values(url: str) -> dict[str, str]:
+    """Filter values taken from the data: the biggest source, the most named entity, a claim,
+    an article and a fact id from the newest copy, a 30-day window in the middle."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+
+        def one(sql: str) -> Any:
+            return connection.execute(text(sql)).scalar()
+
+        source = one(
+            "SELECT s.name FROM source s JOIN article a ON a.source_id = s.id "
+            "GROUP BY s.name ORDER BY count(*) DESC, s.name LIMIT 1"
+        )
+        entity = one(
+            "SELECT e.name FROM entity e JOIN claim_entity ce ON ce.entity_id = e.id "
+            "WHERE e.label = 'GPE' GROUP BY e.name ORDER BY count(*) DESC, e.name LIMIT 1"
+        )
+        low, high = connection.execute(
+            text("SELECT min(published), max(published) FROM article")
+        ).one()
+        middle = (
+            date.fromisoformat(str(low))
+            + (date.fromisoformat(str(high)) - date.fromisoformat(str(low))) / 2
+        )
+        values = {
+            "source": str(source),
+            "entity": str(entity),
+            "since": middle.isoformat(),
+            "until": (middle + timedelta(days=30)).isoformat(),
+            "claim": str(one("SELECT max(claim_id) FROM quantity")),
+            "article": str(one("SELECT max(id) FROM article")),
+            "fact": str(one("SELECT max(fact_id) FROM fact_claim WHERE score IS NOT NULL")),
+        }
+    engine.dispose()
+    return values
+
+
+def query_commands(v: dict[str, str]) -> list[tuple[str, list[str]]]:
+    """The timed commands: each query command with its defaults and with each filter."""
+    window = ["--since", v["since"], "--until", v["until"]]
+    commands: list[tuple[str, list[str]]] = [("--help", ["--help"])]
+    for command in ("conflicts", "claims", "facts", "articles", "timeline"):
+        commands += [
+            (command, [command]),
+            (f"{command} --source", [command, "--source", v["source"]]),
+            (f"{command} --since/--until", [command, *window]),
+            (f"{command} --entity", [command, "--entity", v["entity"]]),
+            (f"{command} --search", [command, "--search", "killed"]),
+        ]
+    commands += [
+        ("conflicts --kind number", ["conflicts", "--kind", "number"]),
+        ("conflicts --status all", ["conflicts", "--status", "all"]),
+        ("claims --counted killed", ["claims", "--counted", "killed"]),
+        ("facts --counted killed", ["facts", "--counted", "killed"]),
+        ("facts --state conflict --limit 50", ["facts", "--state", "conflict", "--limit", "50"]),
+        (
+            "timeline --counted killed --limit 100",
+            ["timeline", "--counted", "killed", "--limit", "100"],
+        ),
+        ("sources", ["sources"]),
+        ("stats", ["stats"]),
+        ("show claim", ["show", "claim", v["claim"]]),
+        ("show article", ["show", "article", v["article"]]),
+        ("show fact", ["show", "fact", v["fact"]]),
+        ("conflicts --format jsonl (all)", ["conflicts", "--format", "jsonl"]),
+    ]
+    return commands
+
+
+def time_queries(url: str, factdb: list[str], runs: int) -> dict[str, tuple[float, ...]]:
+    """Each command `runs` times as a whole process: (min, median, max wall seconds, peak MB,
+    median CPU seconds)."""
+    import statistics
+
+    # Migrations (the full-text index of a million claims takes a while) are not timed.
+    _run([*factdb, "db", "upgrade", "--db", url])
+    values = _probe_values(url)
+    results: dict[str, tuple[float, ...]] = {}
+    for label, arguments in query_commands(values):
+        command = [*factdb, *arguments]
+        if arguments != ["--help"]:
+            command += ["--db", url]
+        times, peaks, cpu = [], [], []
+        for _ in range(runs):
+            seconds, peak, code, used = _run(command)
+            if code != 0:
+                raise SystemExit(f"`{' '.join(command)}` failed with exit code {code}")
+            times.append(seconds)
+            peaks.append(peak)
+            cpu.append(used)
+        results[label] = (
+            min(times),
+            statistics.median(times),
+            max(times),
+            max(peaks),
+            statistics.median(cpu),
+        )
+        print(
+            f"  {label}: {statistics.median(times):.2f} s (CPU {statistics.median(cpu):.2f} s)",
+            file=sys.stderr,
+            flush=True,
+        )
+    return results
+
+
+def empty_database_start(factdb: list[str], runs: int) -> tuple[float, ...]:
+    """A query on an empty (already migrated) database: start-up plus an empty answer."""
+    import statistics
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'empty.db'}"
+        _run([*factdb, "db", "upgrade", "--db", url])
+        runs_done = [_run([*factdb, "conflicts", "--db", url]) for _ in range(runs)]
+    times = [r[0] for r in runs_done]
+    cpu = statistics.median(r[3] for r in runs_done)
+    return (min(times), statistics.median(times), max(times), cpu)
+
+
+def print_query_table(columns: dict[str, dict[str, tuple[float, ...]]]) -> None:
+    """Markdown table: one row per command and backend: wall min / median / max seconds,
+    median CPU seconds, peak memory."""
+    names = list(columns)
+    print(
+        "| command | "
+        + " | ".join(f"{n}: wall min / median / max, CPU (peak MB)" for n in names)
+        + " |"
+    )
+    print("| --- | " + " | ".join("---" for _ in names) + " |")
+    labels = list(dict.fromkeys(label for results in columns.values() for label in results))
+    for label in labels:
+        cells = []
+        for name in names:
+            found = columns[name].get(label)
+            cells.append(
+                ""
+                if found is None
+                else f"{found[0]:.2f} / {found[1]:.2f} / {found[2]:.2f}, "
+                f"{found[4]:.2f} ({found[3]:.0f})"
+            )
+        print(f"| `{label}` | " + " | ".join(cells) + " |")
+
+
+def queries_benchmark(args: argparse.Namespace) -> None:
+    """Build (or reuse) the databases, then time every query command on them."""
+    import os
+    import shlex
+
+    factdb = (
+        shlex.split(args.factdb) if args.factdb else [str(Path(sys.executable).parent / "factdb")]
+    )
+    data = Path(args.data) if args.data else Path(tempfile.mkdtemp(prefix="factdb-queries-"))
+    data.mkdir(parents=True, exist_ok=True)
+    targets = {"SQLite": args.sqlite or f"sqlite:///{data / f'queries-{args.claims}.db'}"}
+    server = os.environ.get("FACTDB_TEST_POSTGRES_URL")
+    if server and not args.no_postgres:
+        targets["PostgreSQL"] = _postgres_database(server, f"factdb_queries_{args.claims}")
+    start = empty_database_start(factdb, args.runs)
+    print(
+        f"empty database, `conflicts`: wall {start[0]:.2f} / {start[1]:.2f} / {start[2]:.2f} s, "
+        f"CPU {start[3]:.2f} s"
+    )
+    columns: dict[str, dict[str, tuple[float, ...]]] = {}
+    for name, url in targets.items():
+        if not _has_claims(url):
+            build_queries_database(args.corpus, url, args.claims, factdb, args.matching_indexes)
+        stored = _has_claims(url)
+        print(f"{name}: {stored:,} claims; timing {args.runs} runs per command", file=sys.stderr)
+        columns[f"{name} ({stored:,} claims)"] = time_queries(url, factdb, args.runs)
+    print_query_table(columns)
+
+
 # --- command line -------------------------------------------------------------------------
 
 
@@ -355,11 +725,27 @@ def main(argv: list[str] | None = None) -> None:
     long = sub.add_parser("long", help="one long article vs spaCy alone on its whole text")
     long.add_argument("corpus", type=Path)
     long.add_argument("--sizes", type=int, nargs="+", default=[100_000, 300_000, 1_000_000])
+    timed = sub.add_parser("queries", help="time every query command on a large database")
+    timed.add_argument("--claims", type=int, default=1_000_000)
+    timed.add_argument("--corpus", type=Path, default=REPO.parent / "shared/corpus/news-dev")
+    timed.add_argument("--data", help="directory keeping the built SQLite database for reuse")
+    timed.add_argument("--sqlite", help="SQLite URL to use instead of one in --data")
+    timed.add_argument("--runs", type=int, default=5, help="runs per command")
+    timed.add_argument("--factdb", help="command running factdb (default: this venv's factdb)")
+    timed.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    timed.add_argument(
+        "--matching-indexes",
+        action="store_true",
+        help="replicate the matching candidate indexes too (article_entity, …; queries never read "
+        "them, ingest does)",
+    )
     args = parser.parse_args(argv)
 
     print(f"python {sys.version.split()[0]}, {mp.cpu_count()} CPUs")
     if args.command == "seeds":
         compare([str(REPO / "seeds")], args.workers, batch_size=32)
+    elif args.command == "queries":
+        queries_benchmark(args)
     elif args.command == "throughput":
         with tempfile.TemporaryDirectory() as tmp:
             paths = write_variants(args.corpus, args.articles, Path(tmp) / "articles")

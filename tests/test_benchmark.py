@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from .conftest import REPO
 
@@ -31,3 +32,35 @@ def test_scaling_benchmark_prints_per_article_time_at_each_size_and_their_ratio(
     assert re.search(r"at +8 stored articles: +\d+\.\d+ ms", result.stdout), result.stdout
     assert re.search(r"at +16 stored articles: +\d+\.\d+ ms", result.stdout), result.stdout
     assert re.search(r"ratio 16 / 8: \d+\.\d\d", result.stdout), result.stdout
+
+
+def test_queries_benchmark_builds_a_database_and_times_every_query_command(
+    tmp_path: Path,
+) -> None:
+    """At a tiny size (the seeds replicated to about 300 claims), one run per command."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "scripts" / "benchmark.py"),
+            "queries",
+            "--claims",
+            "300",
+            "--corpus",
+            str(REPO / "seeds"),
+            "--data",
+            str(tmp_path),
+            "--runs",
+            "1",
+            "--no-postgres",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"built \d+ claims", result.stderr), result.stderr
+    header = re.search(r"^\| command \| SQLite \(([\d,]+) claims\)", result.stdout, re.MULTILINE)
+    assert header and int(header.group(1).replace(",", "")) > 250, result.stdout
+    timed = r" \d+\.\d\d / \d+\.\d\d / \d+\.\d\d, \d+\.\d\d \(\d+\) \|"
+    for command in ("conflicts", "claims --search", "timeline --entity", "show fact", "stats"):
+        assert re.search(rf"^\| `{re.escape(command)}` \|{timed}$", result.stdout, re.MULTILINE)

@@ -1,0 +1,279 @@
+"""Queries at archive scale: filters answered by indexes, pages, full-text search, start-up.
+
+Timing is measured by `scripts/benchmark.py queries`, never asserted here; these tests check
+the properties the timing rests on: no filter reads a whole table, a default table is one
+page, pages can be walked by key, search goes through the full-text index, and a query
+imports neither Alembic, rich (for JSON), spaCy nor dateparser.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
+
+from factdb import db
+from factdb.cli import DEFAULT_PAGE, app
+
+from .conftest import SEEDS
+
+ARTICLES = Path(__file__).parent / "articles"
+KESSLER = sorted(str(p) for p in ARTICLES.glob("kessler-*.txt"))
+# Tables that grow with the archive: a query may never read one of them whole.
+GROWING_TABLES = {
+    "article",
+    "claim",
+    "quantity",
+    "claim_entity",
+    "conflict",
+    "fact",
+    "fact_claim",
+    "article_copy",
+    "claim_time",
+    "story_entity",
+    "article_entity",
+    "article_shingle",
+}
+
+
+def invoke(runner: CliRunner, url: str, *args: str) -> Any:
+    return runner.invoke(app, [*args, "--db", url])
+
+
+def rows(runner: CliRunner, url: str, *args: str) -> list[dict[str, Any]]:
+    result = invoke(runner, url, *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    found: list[dict[str, Any]] = json.loads(result.stdout)
+    return found
+
+
+@pytest.fixture
+def archive(db_url: str, runner: CliRunner) -> str:
+    """The seeds and the Kessler story (four outlets, conflicting tolls): over 50 claims."""
+    result = invoke(runner, db_url, "ingest", str(SEEDS), *KESSLER, "--quiet")
+    assert result.exit_code == 0, result.output
+    return db_url
+
+
+# --- every filter on an index --------------------------------------------------------------
+
+FILTERED_COMMANDS = [
+    [command, *option]
+    for command in ("claims", "conflicts", "facts", "articles", "timeline")
+    for option in (
+        ["--source", "Courier"],
+        ["--since", "2024-05-15", "--until", "2024-05-31"],
+        ["--entity", "Brennmoor"],
+        ["--search", "killed"],
+    )
+] + [
+    ["conflicts", "--kind", "number"],
+    ["conflicts", "--status", "all", "--kind", "update"],
+    ["claims", "--counted", "killed"],
+    ["facts", "--counted", "killed"],
+    ["timeline", "--counted", "killed"],
+    ["facts", "--state", "conflict"],
+]
+
+
+def _scans(engine: Engine, statements: list[tuple[str, Any]]) -> list[str]:
+    """Every step of the statements' plans that reads a growing table whole."""
+    found = []
+    with engine.connect() as connection:
+        for statement, parameters in statements:
+            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            for row in plan:
+                step = re.match(r"SCAN (\w+?)(?:_\d+)?\b", str(row[-1]))
+                if step and step.group(1) in GROWING_TABLES:
+                    found.append(f"{row[-1]}: {statement[:300]}")
+    return found
+
+
+@pytest.mark.parametrize("command", FILTERED_COMMANDS, ids=" ".join)
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_every_query_filter_is_answered_by_an_index(
+    command: list[str], fmt: str, tmp_path: Path, runner: CliRunner
+) -> None:
+    """EXPLAIN every statement a filtered query sends (the page, the records, the count):
+    none may read a growing table whole, so the cost follows what the filter selects, not
+    the size of the archive. (The small `source` and `entity` tables may be read whole:
+    they name outlets and entities, not articles.)"""
+    url = f"sqlite:///{tmp_path / 'f.db'}"
+    assert invoke(runner, url, "ingest", str(SEEDS), *KESSLER, "--quiet").exit_code == 0
+    seen: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "sqlite_master" not in statement:
+            seen.append((statement, parameters))
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        result = invoke(runner, url, *command, "--format", fmt)
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    assert result.exit_code == 0, result.output
+    assert any(" IN (" in s or "WHERE" in s for s, _ in seen)
+    engine = db.create_db_engine(url)
+    try:
+        assert _scans(engine, seen) == []
+    finally:
+        engine.dispose()
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def test_a_default_table_shows_the_newest_page_and_how_many_there_are(
+    archive: str, runner: CliRunner
+) -> None:
+    every = rows(runner, archive, "claims")
+    assert len(every) > DEFAULT_PAGE
+    result = invoke(runner, archive, "claims", "--format", "table")
+    assert result.exit_code == 0, result.output
+    assert (
+        f"Note: showing the newest {DEFAULT_PAGE} of {len(every):,}; --limit/--offset or --all"
+        in result.stderr
+    )
+    shown = [int(m) for m in re.findall(r"^│ (\d+) ", result.stdout, re.MULTILINE)]
+    assert shown == [c["id"] for c in every[-DEFAULT_PAGE:]]
+    everything = invoke(runner, archive, "claims", "--format", "table", "--all")
+    assert "Note:" not in everything.stderr
+    assert len(re.findall(r"^│ (\d+) ", everything.stdout, re.MULTILINE)) == len(every)
+
+
+def test_scripts_get_every_row_without_paging_options(archive: str, runner: CliRunner) -> None:
+    lines = invoke(runner, archive, "claims", "--format", "jsonl").stdout.splitlines()
+    assert [json.loads(line) for line in lines] == rows(runner, archive, "claims")
+    assert len(lines) > DEFAULT_PAGE
+
+
+@pytest.mark.parametrize(
+    "command", [["claims"], ["conflicts", "--status", "all"], ["articles"], ["facts"]]
+)
+def test_pages_by_after_and_by_offset_walk_every_row_once(
+    command: list[str], archive: str, runner: CliRunner
+) -> None:
+    every = rows(runner, archive, *command)
+    assert len(every) >= 3
+    size = max(1, len(every) // 4)
+    walked: list[dict[str, Any]] = []
+    after: list[str] = []
+    while page := rows(runner, archive, *command, "--limit", str(size), *after):
+        walked += page
+        after = ["--after", str(page[-1]["id"])]
+    assert walked == every
+    by_offset = [
+        r
+        for start in range(0, len(every), size)
+        for r in rows(runner, archive, *command, "--limit", str(size), "--offset", str(start))
+    ]
+    assert by_offset == every
+
+
+def test_timeline_pages_compare_with_reports_before_the_page(
+    archive: str, runner: CliRunner
+) -> None:
+    """A report's relation is the same on any page: earlier reports of its fact count even
+    when they are on an earlier page."""
+    every = rows(runner, archive, "timeline", "--counted", "killed")
+    assert any(r["relation"] != "first report" for r in every)
+    last = rows(runner, archive, "timeline", "--counted", "killed", "--offset", str(len(every) - 2))
+    assert last == every[-2:]
+
+
+def test_paging_usage_errors(archive: str, runner: CliRunner) -> None:
+    both = invoke(runner, archive, "claims", "--all", "--limit", "5")
+    assert both.exit_code == 2
+    assert "Error: --all prints every row" in both.stderr
+    unknown = invoke(runner, archive, "articles", "--after", "999999")
+    assert unknown.exit_code == 2
+    assert "Error: --after: no row with id 999999" in unknown.stderr
+
+
+# --- full-text search ------------------------------------------------------------------------
+
+
+def test_search_finds_words_through_the_full_text_index(archive: str, runner: CliRunner) -> None:
+    """Stemmed words as a phrase, on both backends: "kill" finds "killed"; "basis points"
+    finds the phrase; claims, conflicts, facts, articles and timeline all search."""
+    killed = rows(runner, archive, "claims", "--search", "kill")
+    assert killed and all(re.search(r"\bkill", c["text"], re.IGNORECASE) for c in killed)
+    assert len(killed) == len(rows(runner, archive, "claims", "--search", "KILLED"))
+    phrase = rows(runner, archive, "claims", "--search", "basis points")
+    assert phrase and all("basis points" in c["text"] for c in phrase)
+    assert rows(runner, archive, "claims", "--search", "points basis") == []
+    assert rows(runner, archive, "claims", "--search", "?!") == []
+    conflicts = rows(runner, archive, "conflicts", "--status", "all", "--search", "killed")
+    assert conflicts and all(
+        "kill" in (c["claim_a"]["text"] + c["claim_b"]["text"]).lower() for c in conflicts
+    )
+    articles = rows(runner, archive, "articles", "--search", "Brennmoor")
+    assert {a["source"] for a in articles} >= {"Brennmoor Courier"}
+
+
+# --- start-up ------------------------------------------------------------------------------
+
+
+def test_query_commands_import_neither_alembic_rich_spacy_nor_dateparser(
+    archive: str, tmp_path: Path
+) -> None:
+    """The heavy imports belong to the commands that need them: Alembic to migrating, rich
+    to tables, spaCy to ingest, dateparser to dates that are not ISO dates; `--help`
+    needs no database layer at all."""
+    commands = [
+        ["claims", "--since", "2024-05-01", "--search", "killed"],
+        ["conflicts", "--status", "all", "--kind", "number"],
+        ["facts", "--counted", "killed"],
+        ["timeline", "--counted", "killed"],
+        ["show", "claim", "1"],
+        ["stats"],
+    ]
+    code = (
+        "import sys; from typer.testing import CliRunner; from factdb.cli import app\n"
+        f"for command in {commands!r}:\n"
+        f"    r = CliRunner().invoke(app, [*command, '--db', {archive!r}, '--format', 'json'])\n"
+        "    assert r.exit_code == 0 and len(r.stdout) > 20, (command, r.output)\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'alembic', 'rich', 'spacy', 'dateparser', 'pint'}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+    code = (
+        "import sys; from factdb.cli import app\n"
+        "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'sqlalchemy', 'sqlmodel', 'alembic', 'rich', 'spacy'}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_newest_timeline_page_is_the_end_of_the_whole_timeline(archive: str) -> None:
+    """The newest page reads recent articles only (a window of weeks, widened until it holds
+    the page), yet shows exactly the last rows of the full timeline."""
+    from sqlmodel import Session
+
+    from factdb import queries
+    from factdb.synonyms import load_synonyms
+
+    engine = db.open_engine(archive)
+    synonyms = load_synonyms()
+    try:
+        with Session(engine) as session:
+            every = queries.timeline(session, queries.TimelineFilters(), synonyms)
+            assert len(every) > 6
+            for size in (3, 6, len(every) + 5):
+                page = queries.TimelineFilters(limit=size, newest=True)
+                assert queries.timeline(session, page, synonyms) == every[-size:]
+    finally:
+        engine.dispose()
