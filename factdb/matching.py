@@ -526,7 +526,7 @@ def claim_slot(
 ) -> tuple[Slot | None, QuantityFeatures | None]:
     """The slot of a claim (see the module docstring) and the number that decides it."""
     lex = lexicon()
-    past = (f"before {claim.event_end:%Y}",) if historical(claim) and claim.event_end else ()
+    past = (f"year {claim.event_end:%Y}",) if historical(claim) and claim.event_end else ()
     if not claim.number:
         predicate, subject, obj = claim.predicate, claim.subject, claim.object
         if predicate in lex.light_predicates and claim.object:
@@ -549,6 +549,20 @@ def claim_slot(
 
 
 NARROWING = frozenset({"part", "increment", "preliminary"})
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+
+
+def _earlier_year(claim: ClaimFeatures, number: QuantityFeatures) -> int | None:
+    """A year before the publication's named near a number in its sentence, if any."""
+    if claim.published is None:
+        return None
+    start = number.start - claim.sentence_start
+    end = number.end - claim.sentence_start
+    window = claim.sentence[max(0, start - 60) : start] + " " + claim.sentence[end : end + 60]
+    years = [int(y) for y in _YEAR.findall(window) if int(y) < claim.published.year]
+    return max(years) if years else None
+
+
 _RATES = ("percent", "percentage_point", "basis_point")
 
 
@@ -572,6 +586,11 @@ def _number_slot(
         claim.sentence, number.start - claim.sentence_start, number.end - claim.sentence_start
     )
     dimension = unit_dimension(number.base_unit or unit, lex.currencies, dict(lex.dimensions))
+    past = _earlier_year(claim, number)
+    if past is not None:
+        # "two people who perished in the 1996 crash", "the 2015 attack that killed 90": a
+        # figure of an earlier event named beside it, never the story's own.
+        scope.add(f"year {past}")
     what = measure(
         MeasureInput(
             counted=counted,
@@ -839,17 +858,21 @@ def match_article(session: Session, article_id: int, synonyms: Synonyms) -> Matc
     for claim in sorted(new.values(), key=lambda c: (c.start, c.id)):
         slot, number = claim_slot(claim, home)
         original_slot = claim_slot(restated[claim.id][0], home)[0] if claim.id in restated else None
-        # A restatement joins its original whatever the slots, unless both are numbers that
-        # measure different things: two different facts.
-        unmet = (
+        # A restatement joins its original when their slots differ (or either has none),
+        # unless both are numbers that measure different things: two different facts.
+        unmet = claim.id in restated and (
             slot is None
-            or claim.id not in restated
             or original_slot is None
-            or original_slot.measure == slot.measure
-            or slot.measure.startswith("claim|")
-            or original_slot.measure.startswith("claim|")
+            or (
+                original_slot.key != slot.key
+                and (
+                    original_slot.measure == slot.measure
+                    or slot.measure.startswith("claim|")
+                    or original_slot.measure.startswith("claim|")
+                )
+            )
         )
-        if unmet and claim.id in restated:
+        if unmet:
             original, fact_id, overlap = restated[claim.id]
             _adopt(session, fact_id, claim, [original])
             link = Link(

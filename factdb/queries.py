@@ -1072,6 +1072,10 @@ def _relation(
         return "first report", None, "no earlier report of this fact counts the same thing"
     b, qb = current
     found = [(number_relation(a, qa, b, qb), a, qa) for a, qa in earlier]
+    # "apart": a later count under half an earlier one counts something narrower.
+    found = [f for f in found if f[0] != "apart"]
+    if not found:
+        return "first report", None, "no earlier report of this fact counts the same thing"
     order = {"number": 0, "update": 1, "agree": 2}
     relation, a, qa = min(found, key=lambda t: order[t[0]])
     before = (

@@ -91,7 +91,7 @@ def test_seed_000_years_and_ordinals_are_not_counts(
 def test_seed_000_age_is_a_measure_of_a_person(
     seed_claims: dict[str, list[dict[str, Any]]],
 ) -> None:
-    """"Nazarbayev, 81," is his age in years, not a count of 81 people."""
+    """ "Nazarbayev, 81," is his age in years, not a count of 81 people."""
     age = _find(seed_claims[SEED_000.name], "81")
     assert (age["unit"], age["counted"], age["low"], age["high"]) == ("year", "age", 81, 81)
     assert age["base_unit"] == "second"
