@@ -36,7 +36,7 @@ re-ingest, another copy) finds the existing row, so reviewers' statuses survive.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlmodel import Session, col
@@ -50,6 +50,7 @@ from factdb.matching import (
     lexicon,
     report_time,
 )
+from factdb.nlp.types import Qualifier
 from factdb.nlp.types import Quantity as Interval
 from factdb.store import insert_ignoring_duplicates, utcnow
 
@@ -74,25 +75,79 @@ def interval_text(interval: Interval) -> str:
     return f"{left}{low}, {high}{right}"
 
 
+def _point(interval: Interval) -> float | None:
+    """One value standing for an interval: its value, else the middle or its finite end."""
+    if interval.value is not None:
+        return interval.value
+    if interval.low is not None and interval.high is not None:
+        return (interval.low + interval.high) / 2
+    return interval.low if interval.low is not None else interval.high
+
+
+# Two magnitudes this far apart are two shocks (an aftershock, another quake), not two
+# readings of one: the scale is logarithmic, so a ratio says nothing.
+_MAGNITUDE_APART = 1.5
+
+
+def far_apart(qa: QuantityFeatures, qb: QuantityFeatures, measure: str | None) -> bool:
+    """Two figures of one slot too far apart to be two reports of one value.
+
+    Reporters disagree by a margin; a figure under half the other (27 engines against nine,
+    a cruise altitude against the altitude of the break-up, 90 seconds against 40 minutes)
+    measures something else that the slot's words could not tell apart. Amounts of money are
+    the exception: estimates of one loss differ four-fold ($4.5 billion against $20 billion).
+    """
+    if measure is None or measure.startswith("money:"):
+        return False
+    x, y = _point(qa.compared), _point(qb.compared)
+    if x is None or y is None:
+        return False
+    if measure == "magnitude":
+        return abs(x - y) >= _MAGNITUDE_APART
+    small, large = sorted((abs(x), abs(y)))
+    return large > 0 and small < large / 2
+
+
+def _reach(quantity: QuantityFeatures) -> Interval:
+    """What a loose mention can be held to: a plural number word written after a larger
+    figure was reported names a floor, not a band ("thousands of deaths", a week after 12,000
+    were counted, is true of them), so it never contradicts that figure. Reported before it
+    or on the same day, its band stands: "dozens" on day one and 131 later is an update,
+    "dozens" against 164 the same day a disagreement."""
+    compared = quantity.compared
+    if quantity.interval.qualifier != Qualifier.VAGUE or compared.high is None:
+        return compared
+    return replace(compared, high=None)
+
+
 def number_relation(
     a: ClaimFeatures,
     qa: QuantityFeatures,
     b: ClaimFeatures,
     qb: QuantityFeatures,
     cumulative: bool | None = None,
+    measure: str | None = None,
 ) -> str:
-    """``agree`` (intervals overlap), ``update`` (disjoint, and the later report is later in
+    """``agree`` (intervals overlap, or a loose mention reaches the other: `_reach`),
+    ``update`` (disjoint, and the later report is later in
     time with a figure the slot allows to move: see the module docstring), ``number``, or
-    ``apart`` for a cumulative count whose later figure is under half the earlier one (it
-    counts something narrower, not a revision: never flagged).
+    ``apart``, never flagged: a cumulative count whose later figure is under half the earlier
+    one (it counts something narrower, not a revision), or two figures of another `measure`
+    (the slot's) that are `far_apart`.
 
     `cumulative` says whether the slot only grows; by default the numbers' predicate says.
     """
     if qa.compared.overlaps(qb.compared):
         return "agree"
+    ta, tb = report_time(a, qa), report_time(b, qb)
+    for loose, other, loose_time, other_time in ((qa, qb, ta, tb), (qb, qa, tb, ta)):
+        later = loose_time is not None and other_time is not None and loose_time > other_time
+        if later and _reach(loose).overlaps(other.compared):
+            return "agree"
     if cumulative is None:
         cumulative = qa.predicate in lexicon().cumulative_predicates
-    ta, tb = report_time(a, qa), report_time(b, qb)
+    if not cumulative and far_apart(qa, qb, measure):
+        return "apart"
     if ta is None or tb is None or ta == tb:
         return "number"
     first, second = (qa, qb) if ta < tb else (qb, qa)
@@ -163,7 +218,9 @@ def _confidence(base: float, link: Link, *quantities: QuantityFeatures | None) -
 def _numbers(link: Link) -> list[Finding]:
     """The number or update finding of the slot's two numbers, if they disagree."""
     for qa, qb in link.quantity_pairs:
-        relation = number_relation(link.a, qa, link.b, qb, link.cumulative)
+        relation = number_relation(
+            link.a, qa, link.b, qb, link.cumulative, link.slot.measure if link.slot else None
+        )
         if relation in ("agree", "apart"):
             continue
         a, b, first, second = link.a, link.b, qa, qb

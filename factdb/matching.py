@@ -47,6 +47,7 @@ from factdb.slots import (
     measure,
     proposition_key,
     scope_words,
+    unreported,
     unit_dimension,
 )
 from factdb.store import insert_ignoring_duplicates, utcnow
@@ -256,6 +257,7 @@ def _lemmas(normalized: str, predicate: str | None, synonyms: Synonyms) -> froze
 
 _PLACE_BEFORE = 100  # characters before a number within which a place scopes it
 _PLACE_AFTER = 50  # and after it
+_LIST_BREAK = re.compile(r"[,;:(]|\band\b")
 _PLACE_NOUN = re.compile(
     r"\b((?:[A-Z][\w\-]+ )*[A-Z][\w\-]+)(?: \([A-Z][\w\-]+\))? "
     r"(?:province|region|district|county|prefecture|municipality|state|city|town|village)\b"
@@ -286,7 +288,11 @@ def _places_near(
         if stop <= offset:
             return offset - stop if offset - stop <= _PLACE_BEFORE else None
         if start >= end:
-            return start - end if start - end <= _PLACE_AFTER else None
+            # A place after a comma, a semicolon or "and" names the next item of a list
+            # ("Yalova with 2,400, Istanbul with 984"), not this number.
+            if start - end > _PLACE_AFTER or _LIST_BREAK.search(sentence, end, start):
+                return None
+            return start - end
         return 0
 
     for mention in places:
@@ -582,9 +588,10 @@ def _number_slot(
     unit = number.unit
     if unit is None and counted is not None and counted in lex.unit_nouns:
         unit, counted = lex.unit_nouns[counted], None
-    scope = scope_words(
-        claim.sentence, number.start - claim.sentence_start, number.end - claim.sentence_start
-    )
+    at, to = number.start - claim.sentence_start, number.end - claim.sentence_start
+    if unreported(claim.sentence, at, to):
+        return None
+    scope = scope_words(claim.sentence, at, to)
     dimension = unit_dimension(number.base_unit or unit, lex.currencies, dict(lex.dimensions))
     past = _earlier_year(claim, number)
     if past is not None:
@@ -651,11 +658,17 @@ class Link:
     @property
     def cumulative(self) -> bool:
         """The slot counts something that only grows as reports come in (the dead, the
-        affected): a later, larger figure is an update, not a disagreement."""
+        affected, or workers killed when the slot is named by its noun): a later, larger figure
+        is an update, not a disagreement."""
         if self.slot is None:
             return False
-        outcome = self.slot.measure.split("|")[-1]
-        return outcome in lexicon().cumulative_predicates
+        growing = lexicon().cumulative_predicates
+        if self.slot.measure.split("|")[-1] in growing:
+            return True
+        return bool(self.quantity_pairs) and all(
+            qa.predicate in growing and qa.predicate == qb.predicate
+            for qa, qb in self.quantity_pairs
+        )
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,7 @@ _PART_BEFORE = re.compile(
 )
 _PART_AFTER = re.compile(
     r"^\s*(?:(?:[a-z\-]+\s+){0,3}among\b|of (?:whom|them|which)\b"
-    r"|of (?:the|those)\s+(?:[a-z\-]+\s+)?\d)"
+    r"|of (?:the|those|these|its|their)\b)"
 )
 _INCREMENT_BEFORE = re.compile(r"\b(?:another|an additional|a further|an extra)\s+(?:\w+\s+)?$")
 _INCREMENT_AFTER = re.compile(r"^\s*(?:more|additional|further|extra|new)\b")
@@ -78,8 +78,12 @@ _SEVERITY = re.compile(
     r"minor|light(?:ly)?|walking wounded)\b"
 )
 _GROUND = re.compile(r"\bon the ground\b")
+# An aftershock's figures: one of many shocks, which a report seldom says which of.
+_AFTERSHOCK = re.compile(r"\baftershocks?\b")
+# "bigger than a 6-point magnitude", "longer than a 10-hour flight": a yardstick, not a report.
+_YARDSTICK = re.compile(r"\bthan an?\s+$")
 _PRELIMINARY = re.compile(
-    r"\b(?:preliminary|initial|provisional|first|early|original)\s+(?:\w+\s+){0,2}$"
+    r"\b(?:preliminary|initial|provisional|first|early|original)\s+(?:(?!with\b)\w+\s+){0,2}$"
 )
 _ELAPSED = re.compile(r"^\s*(?:\w+\s+)?(?:after|into|out of|from)\b")
 _CLAUSE_END = re.compile(r"[;:]|,\s+(?:but|while|whereas|which|who)\b|\s+(?:and|while|but)\s+")
@@ -116,6 +120,13 @@ def scope_words(sentence: str, start: int, end: int) -> set[str]:
     if _PRELIMINARY.search(before):
         found.add("preliminary")
     return found
+
+
+def unreported(sentence: str, start: int, end: int) -> bool:
+    """True for a figure that reports nothing comparable: an aftershock's (a story has many,
+    and reports seldom say which) or a yardstick ("bigger than a 6-point magnitude")."""
+    before, after = _before(sentence, start), _after(sentence, end)
+    return bool(_YARDSTICK.search(before) or _AFTERSHOCK.search(before[-40:] + " " + after))
 
 
 def elapsed(sentence: str, end: int) -> bool:

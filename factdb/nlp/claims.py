@@ -953,7 +953,8 @@ def _normalized(unit: _Unit, tokens: list[Token]) -> str:
     return " ".join(" ".join(words).split())
 
 
-def _entities(sent: Span, token_ids: set[int]) -> list[Entity]:
+def entities_within(sent: Span, token_ids: set[int]) -> list[Entity]:
+    """The named entities of `sent` lying wholly within `token_ids`, dates and numbers aside."""
     skipped = lexicon().skipped_entity_labels
     seen: dict[tuple[str, str], Entity] = {}
     for ent in sent.ents:
@@ -1155,7 +1156,7 @@ def _build_claim(
         speaker_resolved=attribution.resolved if speaker else True,
         polarity=Polarity.NEGATED if negated else Polarity.ASSERTED,
         hedged=hedged,
-        entities=_entities(sent, entity_ids),
+        entities=entities_within(sent, entity_ids),
     )
     return ClaimSpan(
         draft=draft,

@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Token
 from factdb.deadline import TimeLimitExceeded, time_limit
 from factdb.nlp.claims import ClaimSpan, is_noise, resolve_pronoun_speakers, split_claims
 from factdb.nlp.dates import day_of, extract_temporal
+from factdb.nlp.figures import split_figures
 from factdb.nlp.pipeline import load_nlp, model_name
 from factdb.nlp.quantities import extract_quantities
 from factdb.nlp.types import ClaimDraft, DateMention, TimeMention
@@ -169,7 +170,7 @@ def _doc_claims(doc: Doc, published: date | None) -> tuple[list[ClaimDraft], int
             if claim.draft.event_date is None and reporting_dates:
                 claim.draft.event_date = reporting_dates[0]
             claim.draft.times = _claim_times(claim, times)
-            drafts.append(claim.draft)
+            drafts.extend(split_figures(doc, claim.draft))
     return drafts, sentences
 
 

@@ -30,24 +30,49 @@ def doc_text(doc: Doc) -> str:
     return str(text)
 
 
+# A line of at most this many tokens without a sentence end inside is one sentence.
+SHORT_LINE_TOKENS = 30
+_SENTENCE_ENDS = frozenset({".", "!", "?", ";"})
+
+
 @Language.component(LINE_BREAK_COMPONENT)
 def line_breaks_end_sentences(doc: Doc) -> Doc:
-    """Start a sentence after a blank line, or after a line break not followed by lowercase.
+    """Start a sentence after a blank line, or after a line break not followed by lowercase;
+    keep a short line without a sentence end in one sentence.
 
-    Articles put headlines, outlet lines and paragraphs on lines of their own, often without
-    final punctuation ("Putin's troops go in as Kazakh leader orders protesters shot"); the
-    parser would otherwise run them into the next sentence and one claim would span both.
-    A single break before a lowercase word is a hard-wrapped line ("the death\ntoll rose"),
-    not a boundary.
+    Articles put headlines, outlet lines, list lines and paragraphs on lines of their own,
+    often without final punctuation ("Putin's troops go in as Kazakh leader orders protesters
+    shot", "Bolu 226 dead, 1,159 injured"); the parser would otherwise run them into the next
+    sentence, or cut a list line after its name, and one claim would span both or lose its
+    place. A single break before a lowercase word is a hard-wrapped line ("the death\ntoll
+    rose"), not a boundary.
     """
-    for token in doc[:-1]:
+    line: list[int] = []
+    for token in doc:
         breaks = (token.text + token.whitespace_).count("\n")
         if not breaks:
+            line.append(token.i)
             continue
-        following = doc[token.i + 1]
-        if breaks >= 2 or not following.text[:1].islower():
-            following.is_sent_start = True
+        _one_sentence(doc, line)
+        line = []
+        if token.i + 1 < len(doc):
+            following = doc[token.i + 1]
+            if breaks >= 2 or not following.text[:1].islower():
+                following.is_sent_start = True
+    _one_sentence(doc, line)
     return doc
+
+
+def _one_sentence(doc: Doc, line: list[int]) -> None:
+    """Forbid sentence starts inside a short line that has no sentence end before its last
+    token."""
+    if len(line) < 2 or len(line) > SHORT_LINE_TOKENS:
+        return
+    if any(doc[i].text in _SENTENCE_ENDS for i in line[:-1]):
+        return
+    for i in line[1:]:
+        if doc[i].is_sent_start is None:
+            doc[i].is_sent_start = False
 
 
 class ModelNotInstalledError(RuntimeError):

@@ -1,0 +1,163 @@
+"""One figure, one claim, and the rules that keep figures of different things apart: on short
+articles written for these tests, through extraction and through the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from spacy.language import Language
+from typer.testing import CliRunner
+
+from factdb.nlp.extract import extract_claims
+from factdb.slots import unreported
+
+from .test_stories import ingest, query, write
+
+
+def figures(nlp: Language, text: str) -> list[tuple[str, list[str]]]:
+    return [(c.text, [q.raw for q in c.quantities]) for c in extract_claims(nlp(text), None)]
+
+
+def test_every_figure_of_a_clause_is_a_claim_of_its_own(nlp: Language) -> None:
+    found = figures(nlp, "Marlow 226 dead, 1,159 injured.")
+    assert sorted(numbers for _, numbers in found) == [["1,159"], ["226"]]
+    assert {text for text, _ in found} & {"Marlow 226 dead", "1,159 injured"}
+    found = dict(figures(nlp, "The jet crashed 40 minutes into its flight, killing all 217 aboard."))
+    assert found["The jet crashed 40 minutes into its flight, killing all 217 aboard"] == ["217"]
+    assert found["The jet crashed 40 minutes into its flight"] == ["40 minutes"]
+    found = dict(figures(nlp, "The death toll in the 7.4-magnitude quake has surpassed 12,000."))
+    assert found["the 7.4-magnitude quake"] == ["7.4-magnitude"]
+    assert found["The death toll in the 7.4-magnitude quake has surpassed 12,000"] == ["12,000"]
+
+
+def test_a_figure_restated_in_other_units_stays_one_claim(nlp: Language) -> None:
+    assert figures(nlp, "The tower stands 70 meters (229.6 feet) tall.") == [
+        ("The tower stands 70 meters (229.6 feet) tall", ["70 meters", "229.6 feet"])
+    ]
+
+
+def test_a_short_line_is_one_sentence(nlp: Language) -> None:
+    """The parser cut "Yalden" off its list line; the place must stay with its figure."""
+    text = "Aston 3,046 dead, 6,884 injured\n\nYalden 2,400 dead, 5,559 injured\n"
+    sentences = [s.text.strip() for s in nlp(text).sents]
+    assert sentences == ["Aston 3,046 dead, 6,884 injured", "Yalden 2,400 dead, 5,559 injured"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "number", "expected"),
+    [
+        ("A 4.2-magnitude aftershock followed", "4.2-magnitude", True),
+        ("The largest of the aftershocks was magnitude 5.3", "magnitude 5.3", True),
+        ("Almost every quake bigger than a 6-point magnitude is a multiple event", "6-point", True),
+        ("The quake had a magnitude of 7.4", "7.4", False),
+    ],
+)
+def test_aftershocks_and_yardsticks_report_nothing_comparable(
+    sentence: str, number: str, expected: bool
+) -> None:
+    start = sentence.index(number)
+    assert unreported(sentence, start, start + len(number)) is expected
+
+
+QUAKE_DAY_ONE = (
+    "A powerful earthquake struck the Tarvel region and the city of Kessin on Tuesday, the "
+    "Tarvel Red Crescent said.",
+    "The Tarvel earthquake, measuring 7.4 on the Richter scale, hit Kessin at dawn.",
+    "The Tarvel earthquake killed 3,261 people and injured 10,759, the Tarvel Red Crescent "
+    "said.",
+    "A 4.2-magnitude aftershock followed in Kessin.",
+    "Governor Ilse Marren of the Tarvel region asked for tents.",
+)
+QUAKE_FACTBOX = (
+    "The Tarvel earthquake flattened Kessin, the Tarvel Red Crescent said.",
+    "Governor Ilse Marren of the Tarvel region visited Kessin.",
+    "DEAD:",
+    "Kessin 5,179 dead, 12,013 injured",
+    "The Tarvel earthquake had a magnitude of 7.8, a seismology institute said.",
+)
+QUAKE_WEEK_LATER = (
+    "A week after the Tarvel earthquake, the Tarvel Red Crescent counted the dead in Kessin.",
+    "Governor Ilse Marren blamed shoddy building for the thousands of deaths in the Tarvel "
+    "earthquake.",
+)
+
+
+@pytest.fixture
+def quake(tmp_path: Path, runner: CliRunner, nlp: Language) -> str:
+    db = f"sqlite:///{tmp_path / 'quake.db'}"
+    ingest(
+        runner,
+        db,
+        write(tmp_path, "a", "North Wire", "2024-08-17", "Tarvel quake", *QUAKE_DAY_ONE),
+        write(tmp_path, "b", "River Post", "2024-08-19", "Tarvel quake toll", *QUAKE_FACTBOX),
+        write(tmp_path, "c", "Hill Daily", "2024-08-26", "Tarvel a week on", *QUAKE_WEEK_LATER),
+    )
+    return db
+
+
+def _flags(runner: CliRunner, db: str) -> set[tuple[str, str, str]]:
+    def number(claim: dict[str, Any], quantity_id: int) -> str:
+        return next(q["raw"] for q in claim["quantities"] if q["id"] == quantity_id)
+
+    return {
+        (k["kind"], number(k["claim_a"], k["quantity_a_id"]), number(k["claim_b"], k["quantity_b_id"]))
+        for k in query(runner, db, "conflicts", "--status", "all")
+        if k["quantity_a_id"] is not None
+    }
+
+
+def test_each_figure_of_a_sentence_joins_its_own_fact(quake: str, runner: CliRunner) -> None:
+    """The dead and the injured of one sentence, and of one factbox line, are two facts, each
+    updated by the later report; the magnitudes disagree; the aftershock is compared with
+    nothing; a later "thousands of deaths" is a loose mention, not a contradiction."""
+    assert _flags(runner, quake) == {
+        ("update", "3,261", "5,179"),
+        ("update", "10,759", "12,013"),
+        ("number", "7.4", "7.8"),
+    }
+    facts = query(runner, quake, "facts")
+    by_figure = {
+        q["raw"]: f["id"] for f in facts for c in f["claims"] for q in c["quantities"]
+    }
+    assert by_figure["3,261"] == by_figure["5,179"]
+    assert by_figure["10,759"] == by_figure["12,013"]
+    assert by_figure["3,261"] != by_figure["10,759"]
+    assert by_figure["4.2-magnitude"] not in {by_figure["7.4"], by_figure["7.8"]}
+
+
+def test_a_place_after_a_comma_belongs_to_the_next_item(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    """In "followed by London with 1,400 and Paris with 984", 984 is Paris' and 1,400
+    London's; before, 1,400 took the nearer name after it and was flagged against Paris'
+    toll."""
+    db = f"sqlite:///{tmp_path / 'list.db'}"
+    ingest(
+        runner,
+        db,
+        write(
+            tmp_path,
+            "a",
+            "North Wire",
+            "2024-08-20",
+            "Tarvel quake",
+            *QUAKE_DAY_ONE,
+            "Brenn province ranked first with 3,046 deaths, followed by London with 1,400 and "
+            "Paris with 984.",
+        ),
+        write(
+            tmp_path,
+            "b",
+            "River Post",
+            "2024-08-22",
+            "Tarvel quake toll",
+            *QUAKE_FACTBOX,
+            "The Tarvel earthquake killed 1,020 people in Paris, the Tarvel Red Crescent said.",
+        ),
+    )
+    flags = _flags(runner, db)
+    assert ("update", "984", "1,020") in flags
+    assert not [f for f in flags if "1,400" in f]
+    assert len({a["story_id"] for a in query(runner, db, "articles")}) == 1
