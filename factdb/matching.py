@@ -10,7 +10,7 @@ articles arrive in. A claim with no slot is a fact of its own.
 The slot of a claim is that of its main number (`ClaimFeatures.number`): the one its
 predicate governs, else the first that counts something with a predicate of its own. The
 number's scope comes from the words around it in its sentence and from the story: a place
-that is not one of the story's home places (`factdb.stories.home_places`) narrows it, and so
+that is not one of the story's home places (`factdb.stories.Home`) narrows it, and so
 does a time long before the report (a claim about an event that ended more than
 `HISTORY_DAYS` days before its publication: "the 1939 quake, which killed 20,000").
 
@@ -45,17 +45,20 @@ from factdb.slots import (
     elapsed,
     head_word,
     measure,
+    measured_dimension,
     proposition_key,
     scope_words,
     unreported,
     unit_dimension,
 )
 from factdb.store import insert_ignoring_duplicates, utcnow
-from factdb.stories import assign_story, choose_salient, drop_stories, home_places
+from factdb.stories import Home, assign_story, choose_salient, drop_stories, story_home
 from factdb.synonyms import Synonyms
 
 NEAREST_REPORTS = 40
-HISTORY_DAYS = 90
+# An event this long before its story's first report is another event, cited for context. A
+# breach found in May and first reported in September is still the story's own.
+HISTORY_DAYS = 365
 _PLACE_REACH = 50  # characters between a number and a place that scopes it
 _WORD = re.compile(r"[a-z][a-z'\-]*[a-z]")
 
@@ -258,6 +261,9 @@ def _lemmas(normalized: str, predicate: str | None, synonyms: Synonyms) -> froze
 _PLACE_BEFORE = 100  # characters before a number within which a place scopes it
 _PLACE_AFTER = 50  # and after it
 _LIST_BREAK = re.compile(r"[,;:(]|\band\b")
+# A place passed by, aimed at or near ("crashed off the Massachusetts coast", "bound for
+# Cairo", "flights to Paris") is not where the counted people are.
+_PASSING = re.compile(r"\b(?:off|near|to|toward|towards|for|into|outside|over)\s+(?:the\s+)?$")
 _PLACE_NOUN = re.compile(
     r"\b((?:[A-Z][\w\-]+ )*[A-Z][\w\-]+)(?: \([A-Z][\w\-]+\))? "
     r"(?:province|region|district|county|prefecture|municipality|state|city|town|village)\b"
@@ -295,16 +301,22 @@ def _places_near(
             return start - end
         return 0
 
+    stop = stop_words()
     for mention in places:
         for match in re.finditer(re.escape(mention.name), sentence):
+            if _PASSING.search(sentence, max(0, match.start() - 12), match.start()):
+                continue
             distance = near(match.start(), match.end())
             if distance is not None:
                 found[mention.key] = min(distance, found.get(mention.key, distance))
     for match in _PLACE_NOUN.finditer(sentence):
         distance = near(match.start(), match.end())
         if distance is not None:
-            key = lex.entity_key(match.group(1) or match.group(2) or match.group(3))
-            if key in lex.value_words:  # "in March", "in Monday's storm"
+            words = (match.group(1) or match.group(2) or match.group(3)).split()
+            while words and words[0].lower() in stop:  # "In Izmit region", "The 217 people"
+                words.pop(0)
+            key = lex.entity_key(" ".join(words))
+            if not key or key in lex.value_words:  # "in March", "in Monday's storm"
                 continue
             found[key] = min(distance, found.get(key, distance))
     return tuple(sorted(found, key=lambda k: (found[k], k)))
@@ -480,14 +492,16 @@ def report_time(claim: ClaimFeatures, quantity: QuantityFeatures | None) -> date
     return day or claim.published
 
 
-def historical(claim: ClaimFeatures) -> bool:
-    """The claim is about a time long before its report: its event date ends more than
-    `HISTORY_DAYS` days before the stated publication date ("the largest quake on the fault
-    was in 1939, which killed 20,000", in a 1999 article)."""
+def historical(claim: ClaimFeatures, since: date | None = None) -> bool:
+    """The claim is about a time long before its story: its event date ends more than
+    `HISTORY_DAYS` days before the story was first reported (`since`, else the claim's
+    stated publication date): "the largest quake on the fault was in 1939, which killed
+    20,000", in a 1999 article."""
+    reference = since or claim.published
     return (
-        claim.published is not None
+        reference is not None
         and claim.event_end is not None
-        and (claim.published - claim.event_end).days > HISTORY_DAYS
+        and (reference - claim.event_end).days > HISTORY_DAYS
     )
 
 
@@ -528,11 +542,13 @@ def _reported(content: str, normalized: str) -> tuple[str | None, str | None, st
 
 
 def claim_slot(
-    claim: ClaimFeatures, home: frozenset[str]
+    claim: ClaimFeatures, home: Home
 ) -> tuple[Slot | None, QuantityFeatures | None]:
     """The slot of a claim (see the module docstring) and the number that decides it."""
     lex = lexicon()
-    past = (f"year {claim.event_end:%Y}",) if historical(claim) and claim.event_end else ()
+    past = (
+        (f"year {claim.event_end:%Y}",) if historical(claim, home.since) and claim.event_end else ()
+    )
     if not claim.number:
         predicate, subject, obj = claim.predicate, claim.subject, claim.object
         if predicate in lex.light_predicates and claim.object:
@@ -558,14 +574,16 @@ NARROWING = frozenset({"part", "increment", "preliminary"})
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 
-def _earlier_year(claim: ClaimFeatures, number: QuantityFeatures) -> int | None:
-    """A year before the publication's named near a number in its sentence, if any."""
-    if claim.published is None:
+def _earlier_year(claim: ClaimFeatures, number: QuantityFeatures, since: date | None) -> int | None:
+    """A year before the story's first report (`since`, else the claim's publication) named
+    near a number in its sentence, if any."""
+    reference = since or claim.published
+    if reference is None:
         return None
     start = number.start - claim.sentence_start
     end = number.end - claim.sentence_start
     window = claim.sentence[max(0, start - 60) : start] + " " + claim.sentence[end : end + 60]
-    years = [int(y) for y in _YEAR.findall(window) if int(y) < claim.published.year]
+    years = [int(y) for y in _YEAR.findall(window) if int(y) < reference.year]
     return max(years) if years else None
 
 
@@ -573,7 +591,7 @@ _RATES = ("percent", "percentage_point", "basis_point")
 
 
 def _number_slot(
-    claim: ClaimFeatures, number: QuantityFeatures, home: frozenset[str]
+    claim: ClaimFeatures, number: QuantityFeatures, home: Home
 ) -> Slot | None:
     """The slot one number of a claim would fill, None when what it measures is unknown."""
     lex = lexicon()
@@ -593,11 +611,13 @@ def _number_slot(
         return None
     scope = scope_words(claim.sentence, at, to)
     dimension = unit_dimension(number.base_unit or unit, lex.currencies, dict(lex.dimensions))
-    past = _earlier_year(claim, number)
+    past = _earlier_year(claim, number, home.since)
     if past is not None:
         # "two people who perished in the 1996 crash", "the 2015 attack that killed 90": a
         # figure of an earlier event named beside it, never the story's own.
         scope.add(f"year {past}")
+    if dimension not in ("count", "magnitude") and not dimension.startswith("money:"):
+        counted = measured_dimension(claim.sentence, at, to, counted) or counted
     what = measure(
         MeasureInput(
             counted=counted,
@@ -622,7 +642,7 @@ def _number_slot(
     if dimension == "count" or dimension.startswith("money:"):
         # A count or an amount belongs to a place: "984 dead in Istanbul" is a part of the
         # national toll. (A magnitude or an altitude measured "in the United States" is not.)
-        away = [p for p in ((place,) if place else number.places) if p not in home]
+        away = [p for p in ((place,) if place else number.places) if p not in home.places]
         if away:
             scope.add(f"in {away[0]}")
     if dimension.startswith("money:"):
@@ -828,7 +848,7 @@ def _nearest_reports(
     return [int(i) for i in found]
 
 
-def _link(a: ClaimFeatures, b: ClaimFeatures, slot: Slot, home: frozenset[str]) -> Link:
+def _link(a: ClaimFeatures, b: ClaimFeatures, slot: Slot, home: Home) -> Link:
     """The link between two reports of one slot (`a` the new one)."""
     _, qa = claim_slot(a, home)
     _, qb = claim_slot(b, home)
@@ -856,14 +876,14 @@ def match_article(session: Session, article_id: int, synonyms: Synonyms) -> Matc
     story = assign_story(session, article)
     links = _merge_stories(session, story.story_id, story.absorbed, synonyms)
     drop_stories(session, story.absorbed)
-    home = home_places(session, story.story_id)
+    home = story_home(session, story.story_id)
     row = session.get(models.Story, story.story_id)
     assert row is not None
-    if story.absorbed or row.home != _home_text(home):
+    if story.absorbed or row.home != home.text:
         # Where a story's home lies decides which places scope its numbers: when it moves
         # (or stories merge), the stored reports take the slots they have under the new one.
         links += _reslot_story(session, story.story_id, home, synonyms)
-        row.home = _home_text(home)
+        row.home = home.text
         session.add(row)
     new = article_claims(session, article_id, synonyms)
     restated = _restatements(session, article_id, new, synonyms)
@@ -958,10 +978,6 @@ def _restatements(
     return found
 
 
-def _home_text(home: frozenset[str]) -> str:
-    return "|".join(sorted(home))
-
-
 def _singleton_fact(session: Session, story_id: int, claim: ClaimFeatures) -> int:
     """A fact of its own for a claim with no slot."""
     now = utcnow()
@@ -975,7 +991,7 @@ def _singleton_fact(session: Session, story_id: int, claim: ClaimFeatures) -> in
 
 
 def _reslot_story(
-    session: Session, story_id: int, home: frozenset[str], synonyms: Synonyms
+    session: Session, story_id: int, home: Home, synonyms: Synonyms
 ) -> list[Link]:
     """Move each stored report of a story whose slot changed into the fact of its new slot;
     return its links with the reports nearest in time there (for conflicts)."""
@@ -1128,7 +1144,7 @@ def _merge_stories(
     ):
         by_slot[str(slot)].append(int(fact_id))
     links: list[Link] = []
-    home = home_places(session, story_id)
+    home = story_home(session, story_id)
     for slot_key, fact_ids in sorted(by_slot.items()):
         keep, others = fact_ids[0], fact_ids[1:]
         if others:

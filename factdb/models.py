@@ -82,7 +82,7 @@ class Story(SQLModel, table=True):
     """The coverage of one real-world event by every outlet, from the first report to the
     follow-ups weeks or months later (`factdb.stories`). Claims are only ever compared within
     a story. `label` is the headline (or first sentence) of its earliest article; `home` the
-    places its numbers were last slotted under (`factdb.stories.home_places`, "|"-joined)."""
+    places its numbers were last slotted under and since when (`factdb.stories.Home.text`)."""
 
     id: int | None = Field(default=None, primary_key=True)
     label: str = Field(sa_column=Column(Text, nullable=False))

@@ -129,6 +129,41 @@ def unreported(sentence: str, start: int, end: int) -> bool:
     return bool(_YARDSTICK.search(before) or _AFTERSHOCK.search(before[-40:] + " " + after))
 
 
+# What a measurement's own words say it measures: "230 feet tall", "230 feet (70 meters)
+# tall", "80 meters deep", "in 245 feet of water"; or the dimension noun it is given for:
+# "Height: 70 meters", "a cruise altitude of 9,900 meters", or counts ("its height").
+_DIMENSION_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(tall|high|long|wide|deep|thick|of water)\b")
+_DIMENSION_WORDS = {
+    "tall": "height",
+    "high": "height",
+    "long": "length",
+    "wide": "width",
+    "deep": "depth",
+    "thick": "thickness",
+    "of water": "depth",
+}
+_DIMENSION_NOUNS = frozenset(
+    {"height", "width", "length", "depth", "altitude", "thickness", "diameter", "distance"}
+)
+
+
+_DIMENSION_BEFORE = re.compile(
+    r"\b(" + "|".join(sorted(_DIMENSION_NOUNS)) + r")\s*(?::|\bof|\bat)?\s*(?:about |some |nearly )?$"
+)
+
+
+def measured_dimension(sentence: str, start: int, end: int, counted: str | None) -> str | None:
+    """The dimension a measurement names for itself (see above), else None."""
+    after = _DIMENSION_AFTER.match(sentence[end : end + 40].lower())
+    if after:
+        return _DIMENSION_WORDS[after.group(1)]
+    before = _DIMENSION_BEFORE.search(sentence[max(0, start - 30) : start].lower())
+    if before:
+        return before.group(1)
+    last = (counted or "").split()[-1:]
+    return last[0] if last and last[0] in _DIMENSION_NOUNS else None
+
+
 def elapsed(sentence: str, end: int) -> bool:
     """A duration that measures the time since something: "40 minutes into the flight",
     "some 30 minutes after taking off", "30 minutes out of New York"."""

@@ -327,6 +327,35 @@ def drop_stories(session: Session, story_ids: Iterable[int]) -> None:
         session.flush()
 
 
+@dataclass(frozen=True)
+class Home:
+    """Where and since when a story is: its home places and the first day it was reported.
+
+    A number in a home place needs no place scope. A year or an event date well before the
+    first report belongs to an earlier event ("the 2015 attack that killed 90"); a follow-up
+    published the next year that names the story's own year ("the 2017 breach affected 143
+    million") is still the story's.
+    """
+
+    places: frozenset[str]
+    since: date | None = None
+
+    @property
+    def text(self) -> str:
+        """As stored on the story (`models.Story.home`), so that a move is noticed."""
+        return "|".join(sorted(self.places)) + (f"@{self.since.isoformat()}" if self.since else "")
+
+
+def story_home(session: Session, story_id: int) -> Home:
+    """The story's `Home`: `home_places` and its earliest stated publication date."""
+    since = session.execute(
+        select(func.min(col(models.Article.published))).where(
+            col(models.Article.story_id) == story_id
+        )
+    ).scalar()
+    return Home(home_places(session, story_id), since)
+
+
 def home_places(session: Session, story_id: int) -> frozenset[str]:
     """The places a story is about: named by the most of its articles (ties all count).
 

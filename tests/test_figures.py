@@ -161,3 +161,118 @@ def test_a_place_after_a_comma_belongs_to_the_next_item(
     assert ("update", "984", "1,020") in flags
     assert not [f for f in flags if "1,400" in f]
     assert len({a["story_id"] for a in query(runner, db, "articles")}) == 1
+
+
+def test_a_place_passed_by_does_not_narrow_the_count(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    """"plunged into the sea off the Paris coast" says where the plane fell, not whose dead
+    the 180 are; "The 180 people" starts a sentence, it names no place. All report one toll."""
+    db = f"sqlite:///{tmp_path / 'crash.db'}"
+    common = (
+        "Flight 412 of Harlow Air crashed into the Brisk Sea on Sunday, Harlow Air said.",
+        "Harlow Air said Flight 412 had left Kessin for a night flight.",
+    )
+    ingest(
+        runner,
+        db,
+        write(
+            tmp_path,
+            "a",
+            "North Wire",
+            "2024-09-01",
+            "Flight 412 crash",
+            *common,
+            "All 180 passengers aboard Flight 412 died when it plunged into the sea off the "
+            "Paris coast.",
+        ),
+        write(
+            tmp_path,
+            "b",
+            "River Post",
+            "2024-09-02",
+            "Flight 412 lost",
+            *common,
+            "The 180 people on board Flight 412 were killed, Harlow Air said.",
+        ),
+    )
+    tolls = [
+        f
+        for f in query(runner, db, "facts")
+        if any(q["raw"] in ("180", "All 180") for c in f["claims"] for q in c["quantities"])
+    ]
+    assert len(tolls) == 1 and len(tolls[0]["claims"]) == 2
+
+
+def test_a_follow_up_the_next_year_naming_the_storys_year_is_the_same_story(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    """A breach first reported in September and retold the next January "in 2023": one toll
+    of affected customers (an earlier year means an earlier event only when it lies before
+    the story's first report)."""
+    db = f"sqlite:///{tmp_path / 'breach.db'}"
+    about = (
+        "Hackers broke into the systems of Corvane Bank, the Corvane Bank board said.",
+        "Corvane Bank chief executive Mara Ellison apologised to Corvane Bank customers.",
+    )
+    ingest(
+        runner,
+        db,
+        write(
+            tmp_path,
+            "a",
+            "North Wire",
+            "2023-09-10",
+            "Corvane Bank breach",
+            *about,
+            "The data of 40 million customers was exposed, Corvane Bank said.",
+        ),
+        write(
+            tmp_path,
+            "b",
+            "River Post",
+            "2024-01-15",
+            "Corvane Bank breach, months on",
+            *about,
+            "The breach in 2023 exposed the data of 52 million customers, Corvane Bank said.",
+        ),
+    )
+    flags = _flags(runner, db)
+    assert flags == {("update", "40 million", "52 million")}
+
+
+def test_a_measurement_names_its_dimension(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    """"stood 80 meters (262 feet) tall" and "Height: 95 meters" measure one height, whatever
+    the verb or label. Before, each took its verb ("stand") or its line's first noun as the
+    thing measured and they never met."""
+    db = f"sqlite:///{tmp_path / 'dam.db'}"
+    about = (
+        "The Orrin dam on the Vell river burst on Monday, the Orrin water board said.",
+        "The Orrin water board said villages along the Vell river were flooded.",
+    )
+    ingest(
+        runner,
+        db,
+        write(
+            tmp_path,
+            "a",
+            "North Wire",
+            "2024-04-02",
+            "Orrin dam bursts",
+            *about,
+            "The Orrin dam stood 80 meters (262 feet) tall.",
+        ),
+        write(
+            tmp_path,
+            "b",
+            "River Post",
+            "2024-04-02",
+            "Orrin dam failure",
+            *about,
+            "FACTS: Height: 95 meters",
+        ),
+    )
+    flags = {(kind, *sorted((a, b))) for kind, a, b in _flags(runner, db)}
+    assert flags == {("number", "80 meters", "95 meters")}

@@ -708,6 +708,8 @@ NOT_COUNTS = [
     "Flight 990 left New York at night.",
     "Thieves stole W-2 tax forms.",
     "The Falcon 9 rocket landed safely.",
+    "The Boeing 767-300 plunged into the sea.",
+    "An Airbus A320-200 landed in the river.",
 ]
 
 

@@ -1063,11 +1063,27 @@ def _is_model_number(doc: Doc, cand: _Candidate) -> bool:
     if not re.fullmatch(r"\d+", tok.text):
         return False
     before = doc[number.start - 1]
+    if _is_variant_suffix(doc, number.start):
+        return True
     if before.pos_ == "PROPN" and before.whitespace_:
         # A headline in title case capitalises its verb: "Driver Kills 7 People".
         headline_count = _is_title_case(tok.sent) and _counts_noun_after(doc, number)
         return not (_has_predicate_after(doc, number) or headline_count)
     return before.lower_ in ("a", "an") and tok.dep_ != "nummod" and cand.hyphen_noun is None
+
+
+def _is_variant_suffix(doc: Doc, index: int) -> bool:
+    """The second half of a model designation: "767-300", "A320-200", written with a hyphen
+    and no spaces after a number (or a name ending in digits) larger than itself, so it
+    cannot be a range ("10-20"); three digits at least, so a score ("won 5-3") is not one."""
+    if index < 2 or doc[index - 1].text not in ("-", "–") or doc[index - 1].whitespace_:
+        return False
+    first = doc[index - 2]
+    if first.whitespace_:
+        return False
+    digits = re.search(r"(\d+)$", first.text)
+    second = int(doc[index].text)
+    return digits is not None and int(digits.group(1)) > second >= 100
 
 
 def _has_predicate_after(doc: Doc, number: _Number) -> bool:
