@@ -261,9 +261,14 @@ def _lemmas(normalized: str, predicate: str | None, synonyms: Synonyms) -> froze
 _PLACE_BEFORE = 100  # characters before a number within which a place scopes it
 _PLACE_AFTER = 50  # and after it
 _LIST_BREAK = re.compile(r"[,;:(]|\band\b")
-# A place passed by, aimed at or near ("crashed off the Massachusetts coast", "bound for
-# Cairo", "flights to Paris") is not where the counted people are.
-_PASSING = re.compile(r"\b(?:off|near|to|toward|towards|for|into|outside|over)\s+(?:the\s+)?$")
+# A place passed by, aimed at or near ("crashed off the Massachusetts coast", "off
+# Nantucket, Massachusetts", "60 miles from Nantucket", "bound for Cairo", "flights to
+# Paris") is not where the counted people are.
+_PASSING = re.compile(
+    r"(?:\b(?:off|near|to|toward|towards|for|into|outside|over)"
+    r"|\b(?:miles?|kilometers?|kilometres?|km)\s+(?:\w+\s+)?(?:from|of))\s+(?:the\s+)?"
+    r"(?:[A-Z][\w.\-]*\s+)*(?:[A-Z][\w.\-]*,\s+)?$"
+)
 _PLACE_NOUN = re.compile(
     r"\b((?:[A-Z][\w\-]+ )*[A-Z][\w\-]+)(?: \([A-Z][\w\-]+\))? "
     r"(?:province|region|district|county|prefecture|municipality|state|city|town|village)\b"
@@ -304,7 +309,7 @@ def _places_near(
     stop = stop_words()
     for mention in places:
         for match in re.finditer(re.escape(mention.name), sentence):
-            if _PASSING.search(sentence, max(0, match.start() - 12), match.start()):
+            if _PASSING.search(sentence, max(0, match.start() - 40), match.start()):
                 continue
             distance = near(match.start(), match.end())
             if distance is not None:

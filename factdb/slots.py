@@ -228,7 +228,8 @@ def measure(
         return "magnitude"
     if dimension == "duration" and number.elapsed:
         return f"duration{SLOT_SEPARATOR}elapsed"
-    thing = number.counted or predicate
+    # A measurement is of its noun's head: "liftoff thrust" and "thrust" measure one force.
+    thing = number.counted.split()[-1] if number.counted else predicate
     if thing is None:
         return None
     return f"{dimension}{SLOT_SEPARATOR}{thing}"

@@ -11,7 +11,7 @@ from spacy.language import Language
 from typer.testing import CliRunner
 
 from factdb.nlp.extract import extract_claims
-from factdb.slots import unreported
+from factdb.slots import MeasureInput, measure, unreported
 
 from .test_stories import ingest, query, write
 
@@ -166,8 +166,9 @@ def test_a_place_after_a_comma_belongs_to_the_next_item(
 def test_a_place_passed_by_does_not_narrow_the_count(
     tmp_path: Path, runner: CliRunner, nlp: Language
 ) -> None:
-    """"plunged into the sea off the Paris coast" says where the plane fell, not whose dead
-    the 180 are; "The 180 people" starts a sentence, it names no place. All report one toll."""
+    """"plunged into the sea off the Paris coast" and "60 miles from Nantes, France" say where
+    the plane fell, not whose dead the 180 are; "The 180 people" starts a sentence, it names
+    no place. All three report one toll."""
     db = f"sqlite:///{tmp_path / 'crash.db'}"
     common = (
         "Flight 412 of Harlow Air crashed into the Brisk Sea on Sunday, Harlow Air said.",
@@ -195,13 +196,22 @@ def test_a_place_passed_by_does_not_narrow_the_count(
             *common,
             "The 180 people on board Flight 412 were killed, Harlow Air said.",
         ),
+        write(
+            tmp_path,
+            "c",
+            "Hill Daily",
+            "2024-09-02",
+            "Flight 412: no survivors",
+            *common,
+            "The crash, about 60 miles from Nantes, France, killed all 180 people on board.",
+        ),
     )
     tolls = [
         f
         for f in query(runner, db, "facts")
         if any(q["raw"] in ("180", "All 180") for c in f["claims"] for q in c["quantities"])
     ]
-    assert len(tolls) == 1 and len(tolls[0]["claims"]) == 2
+    assert len(tolls) == 1 and len(tolls[0]["claims"]) == 3
 
 
 def test_a_follow_up_the_next_year_naming_the_storys_year_is_the_same_story(
@@ -276,3 +286,17 @@ def test_a_measurement_names_its_dimension(
     )
     flags = {(kind, *sorted((a, b))) for kind, a, b in _flags(runner, db)}
     assert flags == {("number", "80 meters", "95 meters")}
+
+
+def test_a_measurement_is_of_its_nouns_head() -> None:
+    def of(counted: str) -> str | None:
+        number = MeasureInput(counted, None, "pound_force", frozenset(), None)
+        return measure(
+            number,
+            person_nouns=frozenset(),
+            outcome_predicates=frozenset(),
+            light_predicates=frozenset(),
+            dimension="force",
+        )
+
+    assert of("liftoff thrust") == of("thrust") == "force|thrust"
