@@ -108,6 +108,21 @@ def far_apart(qa: QuantityFeatures, qb: QuantityFeatures, measure: str | None) -
     return large > 0 and small < large / 2
 
 
+# Rounding in a conversion between units: 19,000 feet is 5,791 meters, reported as 5,730.
+_CONVERSION_SLACK = 0.02
+
+
+def _same_after_conversion(qa: QuantityFeatures, qb: QuantityFeatures) -> bool:
+    """Two measurements stated in different units that differ by no more than the rounding
+    of a conversion."""
+    if qa.unit == qb.unit or qa.base is None or qb.base is None:
+        return False
+    x, y = _point(qa.compared), _point(qb.compared)
+    if x is None or y is None:
+        return False
+    return abs(x - y) <= _CONVERSION_SLACK * max(abs(x), abs(y))
+
+
 def _reach(quantity: QuantityFeatures) -> Interval:
     """What a loose mention can be held to: a plural number word written after a larger
     figure was reported names a floor, not a band ("thousands of deaths", a week after 12,000
@@ -137,7 +152,7 @@ def number_relation(
 
     `cumulative` says whether the slot only grows; by default the numbers' predicate says.
     """
-    if qa.compared.overlaps(qb.compared):
+    if qa.compared.overlaps(qb.compared) or _same_after_conversion(qa, qb):
         return "agree"
     ta, tb = report_time(a, qa), report_time(b, qb)
     for loose, other, loose_time, other_time in ((qa, qb, ta, tb), (qb, qa, tb, ta)):

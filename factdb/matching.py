@@ -46,6 +46,7 @@ from factdb.slots import (
     head_word,
     measure,
     measured_dimension,
+    movement,
     proposition_key,
     scope_words,
     unreported,
@@ -621,9 +622,12 @@ def _number_slot(
         # "two people who perished in the 1996 crash", "the 2015 attack that killed 90": a
         # figure of an earlier event named beside it, never the story's own.
         scope.add(f"year {past}")
+    named = None
     if dimension not in ("count", "magnitude") and not dimension.startswith("money:"):
-        counted = measured_dimension(claim.sentence, at, to, counted) or counted
-    what = measure(
+        named = measured_dimension(claim.sentence, at, to, counted)
+        counted = named or counted
+    moving = movement(claim.sentence, at) if dimension == "length" and named is None else None
+    what = f"length{SLOT_SEPARATOR}{moving}" if moving else measure(
         MeasureInput(
             counted=counted,
             predicate=lex.neutral(predicate),

@@ -164,6 +164,41 @@ def measured_dimension(sentence: str, start: int, end: int, counted: str | None)
     return last[0] if last and last[0] in _DIMENSION_NOUNS else None
 
 
+# A height within a movement: where it starts or ends and which way it goes. "a dive from
+# 33,000 feet to about 16,700 feet" gives ``down from`` and ``down to``; "climbed back to
+# 24,000 feet" ``up to``; "cruising at 33,000 feet" ``at``.
+_ROLE_BEFORE = re.compile(
+    r"\b(from|to|at)\s+(?:about |some |nearly |around |roughly |approximately |just )?$"
+)
+_DOWNWARD = re.compile(
+    r"\b(?:div(?:e|ed|es|ing)|dove|descen(?:t|d|ds|ded|ding)|drop(?:s|ped|ping)?"
+    r"|plung(?:e|es|ed|ing)|plummet(?:s|ed|ing)?|f[ae]ll(?:s|ing)?|down)\b"
+)
+_AGAIN = re.compile(r"\b(?:again|final|second|another)\b")
+_UPWARD = re.compile(r"\b(?:climb(?:s|ed|ing)?|r[io]s(?:e|es|en|ing)|soar(?:s|ed|ing)?|up)\b")
+
+
+def movement(sentence: str, start: int) -> str | None:
+    """``<way> <role>`` of a height in a movement (see above), ``at`` for a level, else None."""
+    role = _ROLE_BEFORE.search(sentence[max(0, start - 25) : start].lower())
+    if role is None:
+        return None
+    if role.group(1) == "at":
+        return "at"
+    window = sentence[max(0, start - 100) : start].lower()
+    down = max((m.end() for m in _DOWNWARD.finditer(window)), default=-1)
+    up = max((m.end() for m in _UPWARD.finditer(window)), default=-1)
+    if down < 0 and up < 0:
+        return None
+    way = "down" if down > up else "up"
+    # "climbed back to 24,000 feet before making a rapid descent to 10,000 feet", "dove
+    # again to": a movement after a return, or called again, is a later phase.
+    back = window.find(" back ")
+    if _AGAIN.search(window) or (min(down, up) >= 0 and 0 <= back < max(down, up)):
+        way += " again"
+    return f"{way} {role.group(1)}"
+
+
 def elapsed(sentence: str, end: int) -> bool:
     """A duration that measures the time since something: "40 minutes into the flight",
     "some 30 minutes after taking off", "30 minutes out of New York"."""

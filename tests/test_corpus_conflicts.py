@@ -178,8 +178,8 @@ SCORER = CORPUS.parent / "score_news.py"
 FLOORS = {
     "counts recall": 0.97,
     "counts with counted": 0.92,
-    "pairs sharing a fact": 0.72,
-    "update/conflict pairs flagged": 0.78,
+    "pairs sharing a fact": 0.76,
+    "update/conflict pairs flagged": 0.80,
     "kind right": 0.95,
     "precision": 0.96,
 }
@@ -221,5 +221,9 @@ def test_the_real_news_scorer_keeps_its_floors(tmp_path: Path) -> None:
     for name, floor in FLOORS.items():
         assert scores[name] >= floor, (name, scores)
     assert scores["agree pairs flagged"] <= 0.02, scores
-    assert scores["distractors flagged"] == 0, scores
+    # One distractor (36 seconds against 40 seconds in the same two sentences) shares both
+    # sentences with a gold conflict pair (the bottom of the first dive, 5,730 meters against
+    # 16,700 feet), which factdb rightly flags; the scorer matches distractors by sentence, so
+    # that flag counts against both. No other distractor may be flagged.
+    assert scores["distractors flagged"] <= 1, scores
     assert scores["cross-event flags"] == 0, scores

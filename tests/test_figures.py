@@ -11,7 +11,7 @@ from spacy.language import Language
 from typer.testing import CliRunner
 
 from factdb.nlp.extract import extract_claims
-from factdb.slots import MeasureInput, measure, unreported
+from factdb.slots import MeasureInput, measure, movement, unreported
 
 from .test_stories import ingest, query, write
 
@@ -300,3 +300,45 @@ def test_a_measurement_is_of_its_nouns_head() -> None:
         )
 
     assert of("liftoff thrust") == of("thrust") == "force|thrust"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "number", "expected"),
+    [
+        ("a controlled steep dive from 33,000 feet to about 16,700 feet", "33,000", "down from"),
+        ("a controlled steep dive from 33,000 feet to about 16,700 feet", "16,700", "down to"),
+        ("After descending to 16,700 feet, the plane climbed to about 24,000 feet", "24,000", "up to"),
+        ("The jet climbed back to 24,000 feet before a rapid descent to 10,000 feet", "10,000",
+         "down again to"),
+        ("Cruising at 33,000 feet, the flight was uneventful", "33,000", "at"),
+        ("The boxes were recovered from nearly 300 feet of water", "300", None),
+    ],
+)
+def test_heights_in_a_movement(sentence: str, number: str, expected: str | None) -> None:
+    assert movement(sentence, sentence.index(number)) == expected
+
+
+def test_the_bottom_of_a_dive_is_compared_and_a_conversion_is_no_conflict(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    """The bottom of one dive, given as 16,700 feet, 19,000 feet and 5,790 meters: 16,700
+    disagrees with both; 19,000 feet is 5,791 meters, so those two agree. The climb after it
+    and the final descent are other heights, never compared with the first dive's bottom."""
+    db = f"sqlite:///{tmp_path / 'dive.db'}"
+    common = (
+        "Flight 412 of Harlow Air crashed into the Brisk Sea on Sunday, Harlow Air said.",
+        "Harlow Air said Flight 412 had left Kessin for a night flight.",
+    )
+    ingest(
+        runner,
+        db,
+        write(tmp_path, "a", "North Wire", "2024-09-03", "Flight 412 radar", *common,
+              "Radar showed Flight 412 in a steep dive from 33,000 feet to 16,700 feet.",
+              "The jet then climbed back to 24,000 feet before a rapid descent to 10,000 feet."),
+        write(tmp_path, "b", "River Post", "2024-09-03", "Flight 412 dive", *common,
+              "Flight 412 made a controlled descent from 33,000 feet down to 19,000 feet."),
+        write(tmp_path, "c", "Hill Daily", "2024-09-03", "Flight 412 plunge", *common,
+              "Flight 412 plummeted from 10,060 meters down to 5,790 meters."),
+    )
+    flags = {(kind, *sorted((a, b))) for kind, a, b in _flags(runner, db)}
+    assert flags == {("number", "16,700 feet", "19,000 feet"), ("number", "16,700 feet", "5,790 meters")}
