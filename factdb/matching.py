@@ -49,8 +49,8 @@ from factdb.slots import (
     movement,
     proposition_key,
     scope_words,
-    unreported,
     unit_dimension,
+    unreported,
 )
 from factdb.store import insert_ignoring_duplicates, utcnow
 from factdb.stories import Home, assign_story, choose_salient, drop_stories, story_home
@@ -547,9 +547,7 @@ def _reported(content: str, normalized: str) -> tuple[str | None, str | None, st
     return lemma, subject, None
 
 
-def claim_slot(
-    claim: ClaimFeatures, home: Home
-) -> tuple[Slot | None, QuantityFeatures | None]:
+def claim_slot(claim: ClaimFeatures, home: Home) -> tuple[Slot | None, QuantityFeatures | None]:
     """The slot of a claim (see the module docstring) and the number that decides it."""
     lex = lexicon()
     past = (
@@ -596,9 +594,7 @@ def _earlier_year(claim: ClaimFeatures, number: QuantityFeatures, since: date | 
 _RATES = ("percent", "percentage_point", "basis_point")
 
 
-def _number_slot(
-    claim: ClaimFeatures, number: QuantityFeatures, home: Home
-) -> Slot | None:
+def _number_slot(claim: ClaimFeatures, number: QuantityFeatures, home: Home) -> Slot | None:
     """The slot one number of a claim would fill, None when what it measures is unknown."""
     lex = lexicon()
     counted, place = _split_place(number.counted)
@@ -627,19 +623,23 @@ def _number_slot(
         named = measured_dimension(claim.sentence, at, to, counted)
         counted = named or counted
     moving = movement(claim.sentence, at) if dimension == "length" and named is None else None
-    what = f"length{SLOT_SEPARATOR}{moving}" if moving else measure(
-        MeasureInput(
-            counted=counted,
-            predicate=lex.neutral(predicate),
-            unit=unit,
-            claim_lemmas=claim.lemmas,
-            claim_predicate=claim.predicate,
-            elapsed=elapsed(claim.sentence, number.end - claim.sentence_start),
-        ),
-        person_nouns=lex.person_nouns,
-        outcome_predicates=lex.outcome_predicates,
-        light_predicates=lex.light_predicates,
-        dimension=dimension,
+    what = (
+        f"length{SLOT_SEPARATOR}{moving}"
+        if moving
+        else measure(
+            MeasureInput(
+                counted=counted,
+                predicate=lex.neutral(predicate),
+                unit=unit,
+                claim_lemmas=claim.lemmas,
+                claim_predicate=claim.predicate,
+                elapsed=elapsed(claim.sentence, number.end - claim.sentence_start),
+            ),
+            person_nouns=lex.person_nouns,
+            outcome_predicates=lex.outcome_predicates,
+            light_predicates=lex.light_predicates,
+            dimension=dimension,
+        )
     )
     if what is None:
         return None
@@ -999,9 +999,7 @@ def _singleton_fact(session: Session, story_id: int, claim: ClaimFeatures) -> in
     return fact.id
 
 
-def _reslot_story(
-    session: Session, story_id: int, home: Home, synonyms: Synonyms
-) -> list[Link]:
+def _reslot_story(session: Session, story_id: int, home: Home, synonyms: Synonyms) -> list[Link]:
     """Move each stored report of a story whose slot changed into the fact of its new slot;
     return its links with the reports nearest in time there (for conflicts)."""
     member, fact = models.FactClaim, models.Fact

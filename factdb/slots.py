@@ -148,7 +148,9 @@ _DIMENSION_NOUNS = frozenset(
 
 
 _DIMENSION_BEFORE = re.compile(
-    r"\b(" + "|".join(sorted(_DIMENSION_NOUNS)) + r")\s*(?::|\bof|\bat)?\s*(?:about |some |nearly )?$"
+    r"\b("
+    + "|".join(sorted(_DIMENSION_NOUNS))
+    + r")\s*(?::|\bof|\bat)?\s*(?:about |some |nearly )?$"
 )
 
 

@@ -15,6 +15,19 @@ from factdb.slots import MeasureInput, measure, movement, unreported
 
 from .test_stories import ingest, query, write
 
+Article = tuple[str, str, str, tuple[str, ...]]  # source, date, title, paragraphs
+
+
+def archive(tmp_path: Path, runner: CliRunner, name: str, *articles: Article) -> str:
+    """A database holding these articles, ingested in one run."""
+    db = f"sqlite:///{tmp_path / name}.db"
+    paths = [
+        write(tmp_path, f"{name}-{i}", source, day, title, *paragraphs)
+        for i, (source, day, title, paragraphs) in enumerate(articles)
+    ]
+    ingest(runner, db, *paths)
+    return db
+
 
 def figures(nlp: Language, text: str) -> list[tuple[str, list[str]]]:
     return [(c.text, [q.raw for q in c.quantities]) for c in extract_claims(nlp(text), None)]
@@ -24,7 +37,9 @@ def test_every_figure_of_a_clause_is_a_claim_of_its_own(nlp: Language) -> None:
     found = figures(nlp, "Marlow 226 dead, 1,159 injured.")
     assert sorted(numbers for _, numbers in found) == [["1,159"], ["226"]]
     assert {text for text, _ in found} & {"Marlow 226 dead", "1,159 injured"}
-    found = dict(figures(nlp, "The jet crashed 40 minutes into its flight, killing all 217 aboard."))
+    found = dict(
+        figures(nlp, "The jet crashed 40 minutes into its flight, killing all 217 aboard.")
+    )
     assert found["The jet crashed 40 minutes into its flight, killing all 217 aboard"] == ["217"]
     assert found["The jet crashed 40 minutes into its flight"] == ["40 minutes"]
     found = dict(figures(nlp, "The death toll in the 7.4-magnitude quake has surpassed 12,000."))
@@ -65,8 +80,7 @@ QUAKE_DAY_ONE = (
     "A powerful earthquake struck the Tarvel region and the city of Kessin on Tuesday, the "
     "Tarvel Red Crescent said.",
     "The Tarvel earthquake, measuring 7.4 on the Richter scale, hit Kessin at dawn.",
-    "The Tarvel earthquake killed 3,261 people and injured 10,759, the Tarvel Red Crescent "
-    "said.",
+    "The Tarvel earthquake killed 3,261 people and injured 10,759, the Tarvel Red Crescent said.",
     "A 4.2-magnitude aftershock followed in Kessin.",
     "Governor Ilse Marren of the Tarvel region asked for tents.",
 )
@@ -86,15 +100,20 @@ QUAKE_WEEK_LATER = (
 
 @pytest.fixture
 def quake(tmp_path: Path, runner: CliRunner, nlp: Language) -> str:
-    db = f"sqlite:///{tmp_path / 'quake.db'}"
-    ingest(
+    return archive(
+        tmp_path,
         runner,
-        db,
-        write(tmp_path, "a", "North Wire", "2024-08-17", "Tarvel quake", *QUAKE_DAY_ONE),
-        write(tmp_path, "b", "River Post", "2024-08-19", "Tarvel quake toll", *QUAKE_FACTBOX),
-        write(tmp_path, "c", "Hill Daily", "2024-08-26", "Tarvel a week on", *QUAKE_WEEK_LATER),
+        "quake",
+        ("North Wire", "2024-08-17", "Tarvel quake", QUAKE_DAY_ONE),
+        ("River Post", "2024-08-19", "Tarvel quake toll", QUAKE_FACTBOX),
+        ("Hill Daily", "2024-08-26", "Tarvel a week on", QUAKE_WEEK_LATER),
     )
-    return db
+
+
+FLIGHT = (
+    "Flight 412 of Harlow Air crashed into the Brisk Sea on Sunday, Harlow Air said.",
+    "Harlow Air said Flight 412 had left Kessin for a night flight.",
+)
 
 
 def _flags(runner: CliRunner, db: str) -> set[tuple[str, str, str]]:
@@ -102,7 +121,11 @@ def _flags(runner: CliRunner, db: str) -> set[tuple[str, str, str]]:
         return next(q["raw"] for q in claim["quantities"] if q["id"] == quantity_id)
 
     return {
-        (k["kind"], number(k["claim_a"], k["quantity_a_id"]), number(k["claim_b"], k["quantity_b_id"]))
+        (
+            k["kind"],
+            number(k["claim_a"], k["quantity_a_id"]),
+            number(k["claim_b"], k["quantity_b_id"]),
+        )
         for k in query(runner, db, "conflicts", "--status", "all")
         if k["quantity_a_id"] is not None
     }
@@ -118,9 +141,7 @@ def test_each_figure_of_a_sentence_joins_its_own_fact(quake: str, runner: CliRun
         ("number", "7.4", "7.8"),
     }
     facts = query(runner, quake, "facts")
-    by_figure = {
-        q["raw"]: f["id"] for f in facts for c in f["claims"] for q in c["quantities"]
-    }
+    by_figure = {q["raw"]: f["id"] for f in facts for c in f["claims"] for q in c["quantities"]}
     assert by_figure["3,261"] == by_figure["5,179"]
     assert by_figure["10,759"] == by_figure["12,013"]
     assert by_figure["3,261"] != by_figure["10,759"]
@@ -133,28 +154,28 @@ def test_a_place_after_a_comma_belongs_to_the_next_item(
     """In "followed by London with 1,400 and Paris with 984", 984 is Paris' and 1,400
     London's; before, 1,400 took the nearer name after it and was flagged against Paris'
     toll."""
-    db = f"sqlite:///{tmp_path / 'list.db'}"
-    ingest(
+    db = archive(
+        tmp_path,
         runner,
-        db,
-        write(
-            tmp_path,
-            "a",
+        "list",
+        (
             "North Wire",
             "2024-08-20",
             "Tarvel quake",
-            *QUAKE_DAY_ONE,
-            "Brenn province ranked first with 3,046 deaths, followed by London with 1,400 and "
-            "Paris with 984.",
+            (
+                *QUAKE_DAY_ONE,
+                "Brenn province ranked first with 3,046 deaths, followed by London with 1,400 "
+                "and Paris with 984.",
+            ),
         ),
-        write(
-            tmp_path,
-            "b",
+        (
             "River Post",
             "2024-08-22",
             "Tarvel quake toll",
-            *QUAKE_FACTBOX,
-            "The Tarvel earthquake killed 1,020 people in Paris, the Tarvel Red Crescent said.",
+            (
+                *QUAKE_FACTBOX,
+                "The Tarvel earthquake killed 1,020 people in Paris, the Tarvel Red Crescent said.",
+            ),
         ),
     )
     flags = _flags(runner, db)
@@ -166,44 +187,37 @@ def test_a_place_after_a_comma_belongs_to_the_next_item(
 def test_a_place_passed_by_does_not_narrow_the_count(
     tmp_path: Path, runner: CliRunner, nlp: Language
 ) -> None:
-    """"plunged into the sea off the Paris coast" and "60 miles from Nantes, France" say where
+    """ "plunged into the sea off the Paris coast" and "60 miles from Nantes, France" say where
     the plane fell, not whose dead the 180 are; "The 180 people" starts a sentence, it names
     no place. All three report one toll."""
-    db = f"sqlite:///{tmp_path / 'crash.db'}"
-    common = (
-        "Flight 412 of Harlow Air crashed into the Brisk Sea on Sunday, Harlow Air said.",
-        "Harlow Air said Flight 412 had left Kessin for a night flight.",
-    )
-    ingest(
+    db = archive(
+        tmp_path,
         runner,
-        db,
-        write(
-            tmp_path,
-            "a",
+        "crash",
+        (
             "North Wire",
             "2024-09-01",
             "Flight 412 crash",
-            *common,
-            "All 180 passengers aboard Flight 412 died when it plunged into the sea off the "
-            "Paris coast.",
+            (
+                *FLIGHT,
+                "All 180 passengers aboard Flight 412 died when it plunged into the sea off the "
+                "Paris coast.",
+            ),
         ),
-        write(
-            tmp_path,
-            "b",
+        (
             "River Post",
             "2024-09-02",
             "Flight 412 lost",
-            *common,
-            "The 180 people on board Flight 412 were killed, Harlow Air said.",
+            (*FLIGHT, "The 180 people on board Flight 412 were killed, Harlow Air said."),
         ),
-        write(
-            tmp_path,
-            "c",
+        (
             "Hill Daily",
             "2024-09-02",
             "Flight 412: no survivors",
-            *common,
-            "The crash, about 60 miles from Nantes, France, killed all 180 people on board.",
+            (
+                *FLIGHT,
+                "The crash, about 60 miles from Nantes, France, killed all 180 people on board.",
+            ),
         ),
     )
     tolls = [
@@ -220,31 +234,28 @@ def test_a_follow_up_the_next_year_naming_the_storys_year_is_the_same_story(
     """A breach first reported in September and retold the next January "in 2023": one toll
     of affected customers (an earlier year means an earlier event only when it lies before
     the story's first report)."""
-    db = f"sqlite:///{tmp_path / 'breach.db'}"
     about = (
         "Hackers broke into the systems of Corvane Bank, the Corvane Bank board said.",
         "Corvane Bank chief executive Mara Ellison apologised to Corvane Bank customers.",
     )
-    ingest(
+    db = archive(
+        tmp_path,
         runner,
-        db,
-        write(
-            tmp_path,
-            "a",
+        "breach",
+        (
             "North Wire",
             "2023-09-10",
             "Corvane Bank breach",
-            *about,
-            "The data of 40 million customers was exposed, Corvane Bank said.",
+            (*about, "The data of 40 million customers was exposed, Corvane Bank said."),
         ),
-        write(
-            tmp_path,
-            "b",
+        (
             "River Post",
             "2024-01-15",
             "Corvane Bank breach, months on",
-            *about,
-            "The breach in 2023 exposed the data of 52 million customers, Corvane Bank said.",
+            (
+                *about,
+                "The breach in 2023 exposed the data of 52 million customers, Corvane Bank said.",
+            ),
         ),
     )
     flags = _flags(runner, db)
@@ -254,35 +265,24 @@ def test_a_follow_up_the_next_year_naming_the_storys_year_is_the_same_story(
 def test_a_measurement_names_its_dimension(
     tmp_path: Path, runner: CliRunner, nlp: Language
 ) -> None:
-    """"stood 80 meters (262 feet) tall" and "Height: 95 meters" measure one height, whatever
+    """ "stood 80 meters (262 feet) tall" and "Height: 95 meters" measure one height, whatever
     the verb or label. Before, each took its verb ("stand") or its line's first noun as the
     thing measured and they never met."""
-    db = f"sqlite:///{tmp_path / 'dam.db'}"
     about = (
         "The Orrin dam on the Vell river burst on Monday, the Orrin water board said.",
         "The Orrin water board said villages along the Vell river were flooded.",
     )
-    ingest(
+    db = archive(
+        tmp_path,
         runner,
-        db,
-        write(
-            tmp_path,
-            "a",
+        "dam",
+        (
             "North Wire",
             "2024-04-02",
             "Orrin dam bursts",
-            *about,
-            "The Orrin dam stood 80 meters (262 feet) tall.",
+            (*about, "The Orrin dam stood 80 meters (262 feet) tall."),
         ),
-        write(
-            tmp_path,
-            "b",
-            "River Post",
-            "2024-04-02",
-            "Orrin dam failure",
-            *about,
-            "FACTS: Height: 95 meters",
-        ),
+        ("River Post", "2024-04-02", "Orrin dam failure", (*about, "FACTS: Height: 95 meters")),
     )
     flags = {(kind, *sorted((a, b))) for kind, a, b in _flags(runner, db)}
     assert flags == {("number", "80 meters", "95 meters")}
@@ -307,9 +307,16 @@ def test_a_measurement_is_of_its_nouns_head() -> None:
     [
         ("a controlled steep dive from 33,000 feet to about 16,700 feet", "33,000", "down from"),
         ("a controlled steep dive from 33,000 feet to about 16,700 feet", "16,700", "down to"),
-        ("After descending to 16,700 feet, the plane climbed to about 24,000 feet", "24,000", "up to"),
-        ("The jet climbed back to 24,000 feet before a rapid descent to 10,000 feet", "10,000",
-         "down again to"),
+        (
+            "After descending to 16,700 feet, the plane climbed to about 24,000 feet",
+            "24,000",
+            "up to",
+        ),
+        (
+            "The jet climbed back to 24,000 feet before a rapid descent to 10,000 feet",
+            "10,000",
+            "down again to",
+        ),
         ("Cruising at 33,000 feet, the flight was uneventful", "33,000", "at"),
         ("The boxes were recovered from nearly 300 feet of water", "300", None),
     ],
@@ -324,21 +331,35 @@ def test_the_bottom_of_a_dive_is_compared_and_a_conversion_is_no_conflict(
     """The bottom of one dive, given as 16,700 feet, 19,000 feet and 5,790 meters: 16,700
     disagrees with both; 19,000 feet is 5,791 meters, so those two agree. The climb after it
     and the final descent are other heights, never compared with the first dive's bottom."""
-    db = f"sqlite:///{tmp_path / 'dive.db'}"
-    common = (
-        "Flight 412 of Harlow Air crashed into the Brisk Sea on Sunday, Harlow Air said.",
-        "Harlow Air said Flight 412 had left Kessin for a night flight.",
-    )
-    ingest(
+    db = archive(
+        tmp_path,
         runner,
-        db,
-        write(tmp_path, "a", "North Wire", "2024-09-03", "Flight 412 radar", *common,
-              "Radar showed Flight 412 in a steep dive from 33,000 feet to 16,700 feet.",
-              "The jet then climbed back to 24,000 feet before a rapid descent to 10,000 feet."),
-        write(tmp_path, "b", "River Post", "2024-09-03", "Flight 412 dive", *common,
-              "Flight 412 made a controlled descent from 33,000 feet down to 19,000 feet."),
-        write(tmp_path, "c", "Hill Daily", "2024-09-03", "Flight 412 plunge", *common,
-              "Flight 412 plummeted from 10,060 meters down to 5,790 meters."),
+        "dive",
+        (
+            "North Wire",
+            "2024-09-03",
+            "Flight 412 radar",
+            (
+                *FLIGHT,
+                "Radar showed Flight 412 in a steep dive from 33,000 feet to 16,700 feet.",
+                "The jet then climbed back to 24,000 feet before a rapid descent to 10,000 feet.",
+            ),
+        ),
+        (
+            "River Post",
+            "2024-09-03",
+            "Flight 412 dive",
+            (*FLIGHT, "Flight 412 made a controlled descent from 33,000 feet down to 19,000 feet."),
+        ),
+        (
+            "Hill Daily",
+            "2024-09-03",
+            "Flight 412 plunge",
+            (*FLIGHT, "Flight 412 plummeted from 10,060 meters down to 5,790 meters."),
+        ),
     )
     flags = {(kind, *sorted((a, b))) for kind, a, b in _flags(runner, db)}
-    assert flags == {("number", "16,700 feet", "19,000 feet"), ("number", "16,700 feet", "5,790 meters")}
+    assert flags == {
+        ("number", "16,700 feet", "19,000 feet"),
+        ("number", "16,700 feet", "5,790 meters"),
+    }

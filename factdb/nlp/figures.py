@@ -98,7 +98,9 @@ def _phrase(doc: Doc, group: list[Quantity], lo: int, hi: int) -> tuple[int, int
     while end < hi and not _is_separator(doc[end]):
         end += 1
     # "… 40 minutes into its | 11-hour flight": no dangling words before the next figure.
-    while end > last and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].pos_ in _DANGLING):
+    while end > last and (
+        doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].pos_ in _DANGLING
+    ):
         end -= 1
     return start, end
 
