@@ -363,3 +363,28 @@ def test_the_bottom_of_a_dive_is_compared_and_a_conversion_is_no_conflict(
         ("number", "16,700 feet", "19,000 feet"),
         ("number", "16,700 feet", "5,790 meters"),
     }
+
+
+def test_people_treated_or_hospitalized_are_the_injured(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    db = archive(
+        tmp_path,
+        runner,
+        "treated",
+        (
+            "North Wire",
+            "2024-09-01",
+            "Flight 412 crash",
+            (*FLIGHT, "Hospitals in Kessin treated 40 people after the crash of Flight 412."),
+        ),
+        (
+            "River Post",
+            "2024-09-01",
+            "Flight 412 lost",
+            (*FLIGHT, "The crash of Flight 412 injured 55 people, Harlow Air said."),
+        ),
+    )
+    assert {(kind, *sorted((a, b))) for kind, a, b in _flags(runner, db)} == {
+        ("number", "40", "55")
+    }
