@@ -462,6 +462,15 @@ def ingest(
             "--wait", help="If another ingest is running, wait for it instead of exiting."
         ),
     ] = False,
+    concurrent: Annotated[
+        bool,
+        typer.Option(
+            "--concurrent",
+            help="Run beside other --concurrent ingests of this database (workers on one or "
+            "several machines sharing one PostgreSQL database): parsing runs in parallel, each "
+            "article's copies, story, facts and conflicts are derived one at a time.",
+        ),
+    ] = False,
     timeout: Annotated[
         float | None,
         typer.Option(min=0.01, help="Seconds before a fetch times out (default 20)."),
@@ -505,9 +514,11 @@ def ingest(
     Re-ingesting an article already stored (same text, or same canonical URL) adds nothing.
     Each article is stored in its own transaction; a bad file or failed URL is reported and the
     others are still ingested (exit 1). One ingest runs at a time per database: a second one
-    exits 0 at once saying "another ingest is running", unless --wait.
+    exits 0 at once saying "another ingest is running", unless --wait; --concurrent runs share
+    the database with each other and give the same result as one ingest of all their inputs.
 
-    Example: factdb ingest seeds/ --quiet ; factdb ingest --feeds --quiet
+    Example: factdb ingest seeds/ --quiet ; factdb ingest --feeds --quiet ;
+    factdb ingest part-1/ --concurrent --db postgresql+psycopg://ingest@db/news
     """
     from factdb.lock import ingest_lock
     from factdb.web import is_url
@@ -533,7 +544,7 @@ def ingest(
     inputs = count_inputs(files) + (len(paths) - len(files))
     with (
         _database(database, create=True, write=True) as engine,
-        ingest_lock(engine, wait=wait) as held,
+        ingest_lock(engine, wait=wait, shared=concurrent) as held,
     ):
         if not held:  # checked before loading spaCy: a run that steps aside costs nothing
             message = "another ingest is running on this database; nothing done (--wait queues)"

@@ -26,6 +26,7 @@ from factdb.conflicts import record_conflicts
 from factdb.copies import detect_copies
 from factdb.db import mask_secrets
 from factdb.fetch import Fetcher, FetchSettings
+from factdb.lock import derive_lock
 from factdb.matching import match_article
 from factdb.nlp.extract import (
     ArticleText,
@@ -143,6 +144,7 @@ def store_extracted(
     """
     try:
         with Session(engine) as session, session.begin():
+            derive_lock(session)  # concurrent workers derive one article at a time
             stored = store.store_article(session, article, claims, synonyms, run_id)
             copies = detect_copies(session, stored.article_id)
             matched = match_article(session, stored.article_id, synonyms)

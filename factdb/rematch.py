@@ -22,6 +22,7 @@ from sqlmodel import Session, col
 
 from factdb import models
 from factdb.conflicts import record_conflicts
+from factdb.lock import derive_lock
 from factdb.matching import match_article
 from factdb.synonyms import Synonyms
 
@@ -46,6 +47,7 @@ class RematchReport:
 def rematch(engine: Engine, synonyms: Synonyms) -> RematchReport:
     """Derive every story, fact and conflict again from the stored claims."""
     with Session(engine) as session, session.begin():
+        derive_lock(session)  # no ingest worker derives while everything is derived again
         session.execute(update(models.Article).values(story_id=None))
         for table in (models.FactClaim, models.Fact, models.StoryEntity, models.Story):
             session.execute(delete(table))
