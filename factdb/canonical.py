@@ -52,17 +52,12 @@ def derived_content(engine: Engine) -> dict[str, Any]:
             int(i): (slot, claim_key[int(c)])
             for i, slot, c in rows("SELECT id, slot, claim_id FROM fact")
         }
-        revisions = (
-            {
-                (article_hash[int(i)], article_hash[int(r)], int(v))
-                for i, r, v in rows(
-                    "SELECT id, revision_of_id, version FROM article "
-                    "WHERE revision_of_id IS NOT NULL"
-                )
-            }
-            if _has_column(connection, "article", "revision_of_id")
-            else set()
-        )
+        revisions = {
+            (article_hash[int(i)], article_hash[int(r)], int(v))
+            for i, r, v in rows(
+                "SELECT id, revision_of_id, version FROM article WHERE revision_of_id IS NOT NULL"
+            )
+        }
         return {
             "articles": set(article_hash.values()),
             "stories": {frozenset(members) for members in stories.values()},
@@ -83,12 +78,6 @@ def derived_content(engine: Engine) -> dict[str, Any]:
             },
             "revisions": revisions,
         }
-
-
-def _has_column(connection: Any, table: str, column: str) -> bool:
-    from sqlalchemy import inspect
-
-    return column in {c["name"] for c in inspect(connection).get_columns(table)}
 
 
 def differences(a: dict[str, Any], b: dict[str, Any]) -> list[str]:

@@ -201,6 +201,14 @@ AllOption = Annotated[
         "--all", help="Every row. A table otherwise shows the newest page and how many exist."
     ),
 ]
+AllVersionsOption = Annotated[
+    bool,
+    typer.Option(
+        "--all-versions",
+        help="Include superseded versions of revised articles (hidden by default: their "
+        "claims, reports and conflicts; `factdb show article ID` lists an article's versions).",
+    ),
+]
 # What a table shows without --limit, --offset, --after or --all: the newest rows.
 DEFAULT_PAGE = 50
 
@@ -217,6 +225,7 @@ def _filters(
     offset: int = 0,
     after: int | None = None,
     all_rows: bool = False,
+    all_versions: bool = False,
 ) -> queries.Filters:
     """The shared filters and the page: a table with no paging options shows the newest
     DEFAULT_PAGE rows; the other formats, written for scripts, print every row (streamed)."""
@@ -237,6 +246,7 @@ def _filters(
         offset=offset,
         after=after,
         newest=newest,
+        all_versions=all_versions,
     )
 
 
@@ -807,6 +817,7 @@ def articles(
     offset: OffsetOption = 0,
     after: AfterOption = None,
     all_rows: AllOption = False,
+    all_versions: AllVersionsOption = False,
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
 ) -> None:
@@ -827,6 +838,7 @@ def articles(
         offset=offset,
         after=after,
         all_rows=all_rows,
+        all_versions=all_versions,
     )
     _list(
         database,
@@ -913,6 +925,7 @@ def claims(
     offset: OffsetOption = 0,
     after: AfterOption = None,
     all_rows: AllOption = False,
+    all_versions: AllVersionsOption = False,
     article: Annotated[
         int | None, typer.Option(min=1, max=MAX_INT, help="Only claims of this article id.")
     ] = None,
@@ -943,6 +956,7 @@ def claims(
         offset=offset,
         after=after,
         all_rows=all_rows,
+        all_versions=all_versions,
     )
     filters = queries.ClaimFilters(
         **vars(base), article_id=article, speaker=speaker, counted=counted, with_quantities=numbers
@@ -987,6 +1001,7 @@ def conflicts(
     offset: OffsetOption = 0,
     after: AfterOption = None,
     all_rows: AllOption = False,
+    all_versions: AllVersionsOption = False,
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
 ) -> None:
@@ -1022,6 +1037,7 @@ def conflicts(
         offset=offset,
         after=after,
         all_rows=all_rows,
+        all_versions=all_versions,
     )
 
     def conflict_filters(session: Session) -> queries.ConflictFilters | None:
@@ -1074,6 +1090,7 @@ def facts(
     offset: OffsetOption = 0,
     after: AfterOption = None,
     all_rows: AllOption = False,
+    all_versions: AllVersionsOption = False,
     synonyms: SynonymsOption = None,
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
@@ -1099,6 +1116,7 @@ def facts(
         offset=offset,
         after=after,
         all_rows=all_rows,
+        all_versions=all_versions,
     )
     filters = queries.FactFilters(
         **vars(base),
@@ -1135,6 +1153,7 @@ def timeline(
     limit: LimitOption = None,
     offset: OffsetOption = 0,
     all_rows: AllOption = False,
+    all_versions: AllVersionsOption = False,
     synonyms: SynonymsOption = None,
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
@@ -1148,7 +1167,16 @@ def timeline(
 
     synonym_table = _synonyms(synonyms)
     base = _filters(
-        source, since, until, search, entity, limit, fmt=fmt, offset=offset, all_rows=all_rows
+        source,
+        since,
+        until,
+        search,
+        entity,
+        limit,
+        fmt=fmt,
+        offset=offset,
+        all_rows=all_rows,
+        all_versions=all_versions,
     )
     filters = queries.TimelineFilters(**vars(base), counted=counted)
     _list(
@@ -1226,6 +1254,25 @@ def _fact_table(fact: dict[str, Any]) -> None:
         print_table(fact["conflicts"], FACT_CONFLICT_COLUMNS, sys.stdout, title="Conflicts")
 
 
+VERSION_COLUMNS = [
+    field("version"),
+    field("id", "article"),
+    field("published"),
+    field("title", max_width=60),
+    field("ingested_at", "ingested"),
+    Column("current", lambda v: "current" if v["current"] else "superseded", 10),
+]
+
+
+def _article_table(article: dict[str, Any]) -> None:
+    """An article as a person reads it: its fields, then its versions when it has several."""
+    versions = article.get("versions") or []
+    summary = {key: value for key, value in article.items() if key != "versions"}
+    render_object(summary, OutputFormat.TABLE)
+    if len(versions) > 1:
+        print_table(versions, VERSION_COLUMNS, sys.stdout, title="Versions")
+
+
 @show_app.command("claim")
 def show_claim(
     claim_id: Annotated[
@@ -1249,11 +1296,12 @@ def show_article(
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
 ) -> None:
-    """One article: metadata, stored text and all its claims.
+    """One article: metadata, its versions (a revised article has several: the current one
+    last), stored text and all its claims.
 
     Example: factdb show article 1 --format json
     """
-    _show(database, fmt, "article", article_id, "get_article")
+    _show(database, fmt, "article", article_id, "get_article", _article_table)
 
 
 @show_app.command("fact")

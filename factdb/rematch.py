@@ -24,6 +24,7 @@ from factdb import models
 from factdb.conflicts import record_conflicts
 from factdb.lock import derive_lock
 from factdb.matching import match_article
+from factdb.revisions import current_links
 from factdb.synonyms import Synonyms
 
 
@@ -64,7 +65,10 @@ def rematch(engine: Engine, synonyms: Synonyms) -> RematchReport:
             ).scalars()
         )
         for article_id in articles:
-            record_conflicts(session, match_article(session, article_id, synonyms))
+            # Superseded versions are matched into facts but compared with nothing.
+            record_conflicts(
+                session, current_links(session, match_article(session, article_id, synonyms))
+            )
 
         def count(statement: Select[Any]) -> int:
             return int(session.execute(statement).scalar_one())

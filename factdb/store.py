@@ -479,8 +479,10 @@ def delete_article(session: Session, article_id: int) -> DeletedArticle | None:
     session.execute(
         delete(models.ArticleShingle).where(col(models.ArticleShingle.article_id) == article_id)
     )
+    from factdb.revisions import unlink
     from factdb.stories import leave_story
 
+    unlink(session, article)  # the next version, if any, now revises the one before
     leave_story(session, article)
     session.execute(
         delete(models.ArticleEntity).where(col(models.ArticleEntity.article_id) == article_id)
