@@ -137,6 +137,9 @@ def test_a_dismissed_conflict_stays_dismissed_when_a_corrected_version_arrives(
         assert (kept["status"], kept["note"]) == ("dismissed", "checked")
     corrected_id = report["added"][0]["article_id"]
     assert corrected_id in {kept["claim_a"]["article_id"], kept["claim_b"]["article_id"]}
+    # Deriving everything again finds the same single conflict, still dismissed.
+    run(runner, db_url, "rematch")
+    assert query(runner, db_url, "conflicts", "--status", "all", "--all-versions") == [kept]
 
     every = {
         a["source"] + (a["url"] or ""): a["id"]
