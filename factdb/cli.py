@@ -521,7 +521,8 @@ def ingest(
 ) -> None:
     """Split articles into atomic claims and store them.
 
-    Re-ingesting an article already stored (same text, or same canonical URL) adds nothing.
+    Re-ingesting an article already stored (same text) adds nothing; a new text at the URL of
+    a stored article, or a near-copy from the same source, is stored as its new version.
     Each article is stored in its own transaction; a bad file or failed URL is reported and the
     others are still ingested (exit 1). One ingest runs at a time per database: a second one
     exits 0 at once saying "another ingest is running", unless --wait; --concurrent runs share
