@@ -381,6 +381,7 @@ def ingest(
     per_feed = Counter(a.feed_id for a in report.added if a.feed_id is not None)
     try:
         with Session(engine) as session, session.begin():
+            derive_lock(session)  # feed counts are read and written: one worker at a time
             store.finish_run(
                 session,
                 report.run_id,
