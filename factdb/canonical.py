@@ -24,7 +24,10 @@ def derived_content(engine: Engine) -> dict[str, Any]:
     - ``articles``: the content hashes stored;
     - ``stories``: the partition of articles into stories (a set of frozensets of hashes);
     - ``copies``: (original hash, copy hash, score);
-    - ``facts``: the partition of claims into facts, each with its slot and head claim;
+    - ``facts``: the partition of claims into facts, each with its head claim (the earliest
+      report). Not the slot key: a fact that a restatement joined across two copies keeps the
+      slot of whichever copy's claim arrived first (`factdb.matching`), a name that depends
+      on arrival while the partition does not;
     - ``conflicts``: (claim a, claim b, kind, status, confidence);
     - ``revisions``: (hash, hash of the version it revises, version number).
     """
@@ -48,10 +51,7 @@ def derived_content(engine: Engine) -> dict[str, Any]:
         facts: dict[int, set[ClaimKey]] = defaultdict(set)
         for claim_id, fact_id in rows("SELECT claim_id, fact_id FROM fact_claim"):
             facts[int(fact_id)].add(claim_key[int(claim_id)])
-        heads = {
-            int(i): (slot, claim_key[int(c)])
-            for i, slot, c in rows("SELECT id, slot, claim_id FROM fact")
-        }
+        heads = {int(i): claim_key[int(c)] for i, c in rows("SELECT id, claim_id FROM fact")}
         revisions = {
             (article_hash[int(i)], article_hash[int(r)], int(v))
             for i, r, v in rows(
@@ -66,8 +66,7 @@ def derived_content(engine: Engine) -> dict[str, Any]:
                 for o, c, s in rows("SELECT original_id, copy_id, score FROM article_copy")
             },
             "facts": {
-                (frozenset(members), *heads.get(fact_id, (None, None)))
-                for fact_id, members in facts.items()
+                (frozenset(members), heads.get(fact_id)) for fact_id, members in facts.items()
             },
             "facts without claims": len(set(heads) - set(facts)),
             "conflicts": {
