@@ -34,6 +34,8 @@ from sqlalchemy.orm import aliased, defer
 from sqlmodel import Session, col
 
 from factdb import models
+from factdb.revisions import superseded_among, superseded_articles
+from factdb.revisions import versions as article_versions
 
 if TYPE_CHECKING:  # matching and conflicts load the lexicon; only facts and timeline need them
     from factdb.matching import ClaimFeatures, QuantityFeatures
@@ -140,35 +142,16 @@ def text_search(session: Session, kind: str, entity: Any, text: str) -> ColumnEl
     )
 
 
-def superseded_among(session: Session, article_ids: Sequence[int]) -> set[int]:
-    """Which of these articles are superseded versions."""
-    from factdb.revisions import superseded_among as among
-
-    return among(session, article_ids)
-
-
-def versions(session: Session, article_id: int) -> list[Record]:
-    """Every version of the article, first first (one for an article never revised)."""
-    from factdb.revisions import versions as chain
-
-    return chain(session, article_id)
-
-
-def _superseded() -> Select[Any]:
-    """Ids of superseded articles (through ix_article_revision_of_id)."""
-    from factdb.revisions import superseded_articles
-
-    return superseded_articles()
-
-
 def _current(claim: Any) -> ColumnElement[bool]:
     """SQL condition: the claim (table or alias) belongs to a current version."""
-    return col(claim.article_id).not_in(_superseded())
+    return col(claim.article_id).not_in(superseded_articles())
 
 
 def _superseded_claims() -> Select[Any]:
     """Ids of the claims of superseded articles (through ix_claim_article_sentence)."""
-    return select(col(models.Claim.id)).where(col(models.Claim.article_id).in_(_superseded()))
+    return select(col(models.Claim.id)).where(
+        col(models.Claim.article_id).in_(superseded_articles())
+    )
 
 
 def _entity_claims(name: str) -> Select[Any]:
@@ -585,7 +568,7 @@ def articles_statement(session: Session, filters: Filters) -> Select[Any]:
     article = models.Article
     statement = _published_filters(select(col(article.id)), filters)
     if not filters.all_versions:
-        statement = statement.where(col(article.id).not_in(_superseded()))
+        statement = statement.where(col(article.id).not_in(superseded_articles()))
     if filters.search:
         statement = statement.where(text_search(session, "article", article, filters.search))
     if filters.entity:
@@ -640,7 +623,7 @@ def get_article(session: Session, article_id: int) -> Record | None:
         _copy_of(session, [article_id]).get(article_id),
         bool(superseded_among(session, [article_id])),
     )
-    record["versions"] = versions(session, article_id)
+    record["versions"] = article_versions(session, article_id)
     record["text"] = session.execute(
         select(col(models.Article.text)).where(col(models.Article.id) == article_id)
     ).scalar_one()
@@ -916,12 +899,12 @@ def fact_records(
         return []
     ids = list(dict.fromkeys(fact_ids))
     members: dict[int, list[int]] = defaultdict(list)
-    versions = [] if all_versions else [_current(models.Claim)]
+    current_only = [] if all_versions else [_current(models.Claim)]
     for fact_id, claim_id in session.execute(
         select(col(models.FactClaim.fact_id), col(models.FactClaim.claim_id))
         .join(models.Claim, col(models.Claim.id) == models.FactClaim.claim_id)
         .join(models.Article, col(models.Article.id) == models.Claim.article_id)
-        .where(col(models.FactClaim.fact_id).in_(ids), *versions)
+        .where(col(models.FactClaim.fact_id).in_(ids), *current_only)
         .order_by(
             func.coalesce(models.Article.published, models.Article.published_inferred).is_(None),
             func.coalesce(models.Article.published, models.Article.published_inferred),
