@@ -201,6 +201,14 @@ AllOption = Annotated[
         "--all", help="Every row. A table otherwise shows the newest page and how many exist."
     ),
 ]
+AllVersionsOption = Annotated[
+    bool,
+    typer.Option(
+        "--all-versions",
+        help="Include superseded versions of revised articles (hidden by default: their "
+        "claims, reports and conflicts; `factdb show article ID` lists an article's versions).",
+    ),
+]
 # What a table shows without --limit, --offset, --after or --all: the newest rows.
 DEFAULT_PAGE = 50
 
@@ -217,6 +225,7 @@ def _filters(
     offset: int = 0,
     after: int | None = None,
     all_rows: bool = False,
+    all_versions: bool = False,
 ) -> queries.Filters:
     """The shared filters and the page: a table with no paging options shows the newest
     DEFAULT_PAGE rows; the other formats, written for scripts, print every row (streamed)."""
@@ -237,6 +246,7 @@ def _filters(
         offset=offset,
         after=after,
         newest=newest,
+        all_versions=all_versions,
     )
 
 
@@ -462,6 +472,15 @@ def ingest(
             "--wait", help="If another ingest is running, wait for it instead of exiting."
         ),
     ] = False,
+    concurrent: Annotated[
+        bool,
+        typer.Option(
+            "--concurrent",
+            help="Run beside other --concurrent ingests of this database (workers on one or "
+            "several machines sharing one PostgreSQL database): parsing runs in parallel, each "
+            "article's copies, story, facts and conflicts are derived one at a time.",
+        ),
+    ] = False,
     timeout: Annotated[
         float | None,
         typer.Option(min=0.01, help="Seconds before a fetch times out (default 20)."),
@@ -502,12 +521,15 @@ def ingest(
 ) -> None:
     """Split articles into atomic claims and store them.
 
-    Re-ingesting an article already stored (same text, or same canonical URL) adds nothing.
+    Re-ingesting an article already stored (same text) adds nothing; a new text at the URL of
+    a stored article, or a near-copy from the same source, is stored as its new version.
     Each article is stored in its own transaction; a bad file or failed URL is reported and the
     others are still ingested (exit 1). One ingest runs at a time per database: a second one
-    exits 0 at once saying "another ingest is running", unless --wait.
+    exits 0 at once saying "another ingest is running", unless --wait; --concurrent runs share
+    the database with each other and give the same result as one ingest of all their inputs.
 
-    Example: factdb ingest seeds/ --quiet ; factdb ingest --feeds --quiet
+    Example: factdb ingest seeds/ --quiet ; factdb ingest --feeds --quiet ;
+    factdb ingest part-1/ --concurrent --db postgresql+psycopg://ingest@db/news
     """
     from factdb.lock import ingest_lock
     from factdb.web import is_url
@@ -533,7 +555,7 @@ def ingest(
     inputs = count_inputs(files) + (len(paths) - len(files))
     with (
         _database(database, create=True, write=True) as engine,
-        ingest_lock(engine, wait=wait) as held,
+        ingest_lock(engine, wait=wait, shared=concurrent) as held,
     ):
         if not held:  # checked before loading spaCy: a run that steps aside costs nothing
             message = "another ingest is running on this database; nothing done (--wait queues)"
@@ -796,6 +818,7 @@ def articles(
     offset: OffsetOption = 0,
     after: AfterOption = None,
     all_rows: AllOption = False,
+    all_versions: AllVersionsOption = False,
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
 ) -> None:
@@ -816,6 +839,7 @@ def articles(
         offset=offset,
         after=after,
         all_rows=all_rows,
+        all_versions=all_versions,
     )
     _list(
         database,
@@ -902,6 +926,7 @@ def claims(
     offset: OffsetOption = 0,
     after: AfterOption = None,
     all_rows: AllOption = False,
+    all_versions: AllVersionsOption = False,
     article: Annotated[
         int | None, typer.Option(min=1, max=MAX_INT, help="Only claims of this article id.")
     ] = None,
@@ -932,6 +957,7 @@ def claims(
         offset=offset,
         after=after,
         all_rows=all_rows,
+        all_versions=all_versions,
     )
     filters = queries.ClaimFilters(
         **vars(base), article_id=article, speaker=speaker, counted=counted, with_quantities=numbers
@@ -976,6 +1002,7 @@ def conflicts(
     offset: OffsetOption = 0,
     after: AfterOption = None,
     all_rows: AllOption = False,
+    all_versions: AllVersionsOption = False,
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
 ) -> None:
@@ -1011,6 +1038,7 @@ def conflicts(
         offset=offset,
         after=after,
         all_rows=all_rows,
+        all_versions=all_versions,
     )
 
     def conflict_filters(session: Session) -> queries.ConflictFilters | None:
@@ -1063,6 +1091,7 @@ def facts(
     offset: OffsetOption = 0,
     after: AfterOption = None,
     all_rows: AllOption = False,
+    all_versions: AllVersionsOption = False,
     synonyms: SynonymsOption = None,
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
@@ -1088,6 +1117,7 @@ def facts(
         offset=offset,
         after=after,
         all_rows=all_rows,
+        all_versions=all_versions,
     )
     filters = queries.FactFilters(
         **vars(base),
@@ -1124,6 +1154,7 @@ def timeline(
     limit: LimitOption = None,
     offset: OffsetOption = 0,
     all_rows: AllOption = False,
+    all_versions: AllVersionsOption = False,
     synonyms: SynonymsOption = None,
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
@@ -1137,7 +1168,16 @@ def timeline(
 
     synonym_table = _synonyms(synonyms)
     base = _filters(
-        source, since, until, search, entity, limit, fmt=fmt, offset=offset, all_rows=all_rows
+        source,
+        since,
+        until,
+        search,
+        entity,
+        limit,
+        fmt=fmt,
+        offset=offset,
+        all_rows=all_rows,
+        all_versions=all_versions,
     )
     filters = queries.TimelineFilters(**vars(base), counted=counted)
     _list(
@@ -1215,6 +1255,25 @@ def _fact_table(fact: dict[str, Any]) -> None:
         print_table(fact["conflicts"], FACT_CONFLICT_COLUMNS, sys.stdout, title="Conflicts")
 
 
+VERSION_COLUMNS = [
+    field("version"),
+    field("id", "article"),
+    field("published"),
+    field("title", max_width=60),
+    field("ingested_at", "ingested"),
+    Column("current", lambda v: "current" if v["current"] else "superseded", 10),
+]
+
+
+def _article_table(article: dict[str, Any]) -> None:
+    """An article as a person reads it: its fields, then its versions when it has several."""
+    versions = article.get("versions") or []
+    summary = {key: value for key, value in article.items() if key != "versions"}
+    render_object(summary, OutputFormat.TABLE)
+    if len(versions) > 1:
+        print_table(versions, VERSION_COLUMNS, sys.stdout, title="Versions")
+
+
 @show_app.command("claim")
 def show_claim(
     claim_id: Annotated[
@@ -1238,11 +1297,12 @@ def show_article(
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
 ) -> None:
-    """One article: metadata, stored text and all its claims.
+    """One article: metadata, its versions (a revised article has several: the current one
+    last), stored text and all its claims.
 
     Example: factdb show article 1 --format json
     """
-    _show(database, fmt, "article", article_id, "get_article")
+    _show(database, fmt, "article", article_id, "get_article", _article_table)
 
 
 @show_app.command("fact")

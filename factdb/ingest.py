@@ -26,6 +26,7 @@ from factdb.conflicts import record_conflicts
 from factdb.copies import detect_copies
 from factdb.db import mask_secrets
 from factdb.fetch import Fetcher, FetchSettings
+from factdb.lock import derive_lock
 from factdb.matching import match_article
 from factdb.nlp.extract import (
     ArticleText,
@@ -37,6 +38,7 @@ from factdb.nlp.extract import (
 from factdb.nlp.pipeline import load_nlp, model_name
 from factdb.nlp.types import ClaimDraft
 from factdb.readers import ArticleInput, Overrides, ReadError, iter_articles
+from factdb.revisions import Revision, current_links, link_revision, take_over
 from factdb.synonyms import Synonyms, load_synonyms
 from factdb.web import Unchanged, WebReader, is_url, stored_feeds
 
@@ -92,6 +94,7 @@ class IngestReport:
     conflicts_added: int = 0
     claim_matches: int = 0
     copies_found: int = 0
+    revisions_found: int = 0  # new versions of stored articles (`factdb.revisions`)
     unchanged: int = 0  # URLs and feeds that answered 304, feed entries already stored by URL
     locked: bool = False  # another ingest held the lock, so this run did nothing
     seconds: float = 0.0
@@ -109,6 +112,8 @@ class IngestReport:
             f"claims, {self.copies_found} copies, {self.conflicts_added} new conflicts), "
             f"{self.duplicates} already stored, {len(self.errors)} rejected"
         )
+        if self.revisions_found:
+            text += f", {self.revisions_found} new version(s) of stored articles"
         if self.unchanged:
             text += f", {self.unchanged} unchanged"
         return f"{text} in {self.seconds:.1f}s"
@@ -126,6 +131,7 @@ class StoredResult:
     conflicts: int
     matches: int
     copies: int
+    revision: Revision | None = None
 
 
 def store_extracted(
@@ -135,24 +141,30 @@ def store_extracted(
     synonyms: Synonyms,
     run_id: int | None = None,
 ) -> StoredResult | None:
-    """Store one extracted article, link its copies, match its claims into facts and record
-    its conflicts, all in one transaction.
+    """Store one extracted article, link its copies and the version it revises, match its
+    claims into facts and record its conflicts, all in one transaction.
 
     Returns None when the same text is already stored, including when an overlapping run
     stored it after this run checked: that is a duplicate, not an error.
     """
     try:
         with Session(engine) as session, session.begin():
+            derive_lock(session)  # concurrent workers derive one article at a time
             stored = store.store_article(session, article, claims, synonyms, run_id)
             copies = detect_copies(session, stored.article_id)
-            matched = match_article(session, stored.article_id, synonyms)
+            revision = link_revision(session, stored.article_id, copies)
+            matched = current_links(session, match_article(session, stored.article_id, synonyms))
             conflicts = record_conflicts(session, matched)
+            if revision is not None and revision.previous_current is not None:
+                # Conflicts the new version restates unchanged are the previous version's,
+                # handed over with their review: not new.
+                conflicts -= take_over(session, revision.previous_current, stored.article_id)
     except IntegrityError:
         with Session(engine) as session:
             if article.content_hash not in store.known_hashes(session, [article.content_hash]):
                 raise
         return None
-    return StoredResult(stored, conflicts, len(matched.links), len(copies))
+    return StoredResult(stored, conflicts, len(matched.links), len(copies), revision)
 
 
 def _extraction_input(article: ArticleInput) -> ArticleText:
@@ -182,8 +194,9 @@ class _Ingester:
     def split(self, batch: Sequence[ArticleInput | ReadError | Unchanged]) -> list[ArticleInput]:
         """Record the read errors and duplicates of a batch; return the articles to extract.
 
-        An article is a duplicate when its content hash or its (canonical) URL is stored, or
-        when this run already took it.
+        An article is a duplicate when its content hash is stored, or when this run already
+        took it. An article with the URL of a stored one but another text is a new version of
+        it (`factdb.revisions`), not a duplicate.
         """
         self.report.files_seen += len(batch)
         articles: list[ArticleInput] = []
@@ -196,14 +209,12 @@ class _Ingester:
                 articles.append(item)
         with Session(self.engine) as session:
             stored = store.known_hashes(session, (a.content_hash for a in articles))
-            stored |= store.known_urls(session, (a.url for a in articles))
         fresh: list[ArticleInput] = []
         for article in articles:
-            keys = {article.content_hash, article.url} - {None}
-            if keys & stored or keys & self._seen:
+            if article.content_hash in stored or article.content_hash in self._seen:
                 self._duplicate(article)
             else:
-                self._seen.update(key for key in keys if key)
+                self._seen.add(article.content_hash)
                 fresh.append(article)
         self._progress(len(batch) - len(fresh))
         return fresh
@@ -257,6 +268,7 @@ class _Ingester:
         self.report.conflicts_added += result.conflicts
         self.report.claim_matches += result.matches
         self.report.copies_found += result.copies
+        self.report.revisions_found += result.revision is not None
         self.report.added.append(
             AddedArticle(
                 stored.article_id,
@@ -369,6 +381,7 @@ def ingest(
     per_feed = Counter(a.feed_id for a in report.added if a.feed_id is not None)
     try:
         with Session(engine) as session, session.begin():
+            derive_lock(session)  # feed counts are read and written: one worker at a time
             store.finish_run(
                 session,
                 report.run_id,

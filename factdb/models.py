@@ -132,6 +132,11 @@ class Article(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     ingest_run_id: int | None = Field(default=None, foreign_key="ingest_run.id", index=True)
     story_id: int | None = Field(default=None, foreign_key="story.id", index=True)
+    # Versions (`factdb.revisions`): the stored article this one is a new version of (same
+    # URL, or a near-copy from the same source), and its number in that chain (1 = first).
+    # An article that some other article revises is superseded; listings hide it by default.
+    revision_of_id: int | None = Field(default=None, foreign_key="article.id", index=True)
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class Claim(SQLModel, table=True):

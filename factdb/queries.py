@@ -34,6 +34,8 @@ from sqlalchemy.orm import aliased, defer
 from sqlmodel import Session, col
 
 from factdb import models
+from factdb.revisions import superseded_among, superseded_articles
+from factdb.revisions import versions as article_versions
 
 if TYPE_CHECKING:  # matching and conflicts load the lexicon; only facts and timeline need them
     from factdb.matching import ClaimFeatures, QuantityFeatures
@@ -61,6 +63,9 @@ class Filters:
     offset: int = 0
     after: int | None = None
     newest: bool = False
+    # Superseded versions of revised articles (`factdb.revisions`) are left out unless asked
+    # for: their claims, the conflicts and fact reports they take part in, the articles.
+    all_versions: bool = False
 
 
 def _iso(value: date | None) -> str | None:
@@ -134,6 +139,18 @@ def text_search(session: Session, kind: str, entity: Any, text: str) -> ColumnEl
     phrase = '"' + " ".join(words) + '"'
     return col(entity.id).in_(
         select(index.c.rowid).where(literal_column(f"{kind}_fts").op("MATCH")(phrase))
+    )
+
+
+def _current(claim: Any) -> ColumnElement[bool]:
+    """SQL condition: the claim (table or alias) belongs to a current version."""
+    return col(claim.article_id).not_in(superseded_articles())
+
+
+def _superseded_claims() -> Select[Any]:
+    """Ids of the claims of superseded articles (through ix_claim_article_sentence)."""
+    return select(col(models.Claim.id)).where(
+        col(models.Claim.article_id).in_(superseded_articles())
     )
 
 
@@ -408,6 +425,8 @@ def claims_statement(
     statement = select(col(claim.id)).where(*_claim_conditions(session, claim, filters))
     if filters.article_id is not None:
         statement = statement.where(col(claim.article_id) == filters.article_id)
+    elif not filters.all_versions:
+        statement = statement.where(_current(claim))
     if filters.speaker:
         statement = statement.where(col(claim.speaker).ilike(_like(filters.speaker), escape="\\"))
     if filters.counted or filters.with_quantities:
@@ -519,6 +538,7 @@ def _article_record(
     source: str | None,
     claims: int,
     copy_of: tuple[int, float] | None = None,
+    superseded: bool = False,
 ) -> Record:
     return {
         "id": article.id,
@@ -537,6 +557,9 @@ def _article_record(
         "copy_of": copy_of[0] if copy_of else None,
         "copy_score": copy_of[1] if copy_of else None,
         "story_id": article.story_id,
+        "version": article.version,
+        "revision_of": article.revision_of_id,
+        "current": not superseded,
     }
 
 
@@ -544,6 +567,8 @@ def articles_statement(session: Session, filters: Filters) -> Select[Any]:
     """The ids of the articles matching the filters."""
     article = models.Article
     statement = _published_filters(select(col(article.id)), filters)
+    if not filters.all_versions:
+        statement = statement.where(col(article.id).not_in(superseded_articles()))
     if filters.search:
         statement = statement.where(text_search(session, "article", article, filters.search))
     if filters.entity:
@@ -574,7 +599,8 @@ def iter_articles(session: Session, filters: Filters) -> Iterator[Record]:
             ).all()
         }
         copies = _copy_of(session, ids)
-        return [_article_record(*rows[i], copies.get(i)) for i in ids if i in rows]
+        superseded = superseded_among(session, ids)
+        return [_article_record(*rows[i], copies.get(i), i in superseded) for i in ids if i in rows]
 
     yield from _walk(session, articles_statement(session, filters), keys, filters, build)
 
@@ -591,8 +617,13 @@ def get_article(session: Session, article_id: int) -> Record | None:
         return None
     article, source, claims = row
     record = _article_record(
-        article, source, claims, _copy_of(session, [article_id]).get(article_id)
+        article,
+        source,
+        claims,
+        _copy_of(session, [article_id]).get(article_id),
+        bool(superseded_among(session, [article_id])),
     )
+    record["versions"] = article_versions(session, article_id)
     record["text"] = session.execute(
         select(col(models.Article.text)).where(col(models.Article.id) == article_id)
     ).scalar_one()
@@ -738,9 +769,13 @@ def conflicts_statement(session: Session, filters: ConflictFilters) -> Select[An
         statement = statement.where(col(conflict.kind) == filters.kind)
     if filters.status != "all":
         statement = statement.where(col(conflict.status) == filters.status)
+    if not filters.all_versions:
+        for side in (conflict.claim_a_id, conflict.claim_b_id):
+            statement = statement.where(col(side).not_in(_superseded_claims()))
     if filters.since_run is not None:
-        # A conflict belongs to the run that was storing when it was recorded. Runs do not
-        # overlap (factdb.lock), so "created at or after run N started" is runs N and later.
+        # A conflict belongs to the run that was storing when it was recorded. Plain runs do
+        # not overlap (factdb.lock), so "created at or after run N started" is runs N and
+        # later; beside --concurrent workers it also takes what they recorded since then.
         started = (
             select(col(models.IngestRun.started_at))
             .where(col(models.IngestRun.id) == filters.since_run)
@@ -852,18 +887,24 @@ def independent_sources(articles: dict[int, int | None], copies: set[frozenset[i
     return len({find(a) for a in articles})
 
 
-def fact_records(session: Session, fact_ids: Sequence[int]) -> list[Record]:
+def fact_records(
+    session: Session, fact_ids: Sequence[int], all_versions: bool = False
+) -> list[Record]:
     """Full fact objects for these ids, in the given order: every claim in full, the state,
-    the number of independent sources and the fact's conflicts (dismissed ones excluded)."""
+    the number of independent sources and the fact's conflicts (dismissed ones excluded).
+
+    Without `all_versions`, the reports of superseded versions are left out, and so is a
+    fact that has no other."""
     if not fact_ids:
         return []
     ids = list(dict.fromkeys(fact_ids))
     members: dict[int, list[int]] = defaultdict(list)
+    current_only = [] if all_versions else [_current(models.Claim)]
     for fact_id, claim_id in session.execute(
         select(col(models.FactClaim.fact_id), col(models.FactClaim.claim_id))
         .join(models.Claim, col(models.Claim.id) == models.FactClaim.claim_id)
         .join(models.Article, col(models.Article.id) == models.Claim.article_id)
-        .where(col(models.FactClaim.fact_id).in_(ids))
+        .where(col(models.FactClaim.fact_id).in_(ids), *current_only)
         .order_by(
             func.coalesce(models.Article.published, models.Article.published_inferred).is_(None),
             func.coalesce(models.Article.published, models.Article.published_inferred),
@@ -874,10 +915,14 @@ def fact_records(session: Session, fact_ids: Sequence[int]) -> list[Record]:
         members[fact_id].append(claim_id)
     claims = {c["id"]: c for c in claim_records(session, [i for f in ids for i in members[f]])}
     claim_ids = list(claims)
+    other_side = (
+        [] if all_versions else [col(models.Conflict.claim_b_id).not_in(_superseded_claims())]
+    )
     conflicts = session.execute(
         select(models.Conflict).where(
             col(models.Conflict.claim_a_id).in_(claim_ids),
             col(models.Conflict.status) != "dismissed",
+            *other_side,
         )
     ).scalars()
     by_claim: dict[int, list[models.Conflict]] = defaultdict(list)
@@ -910,6 +955,8 @@ def fact_records(session: Session, fact_ids: Sequence[int]) -> list[Record]:
         if fact_id not in labels:
             continue
         fact_claims = [claims[i] for i in members[fact_id] if i in claims]
+        if not fact_claims and not all_versions:
+            continue
         fact_conflicts = [k for c in fact_claims for k in by_claim[c["id"]]]
         independent = independent_sources(
             {c["article_id"]: sources[c["article_id"]] for c in fact_claims}, copies
@@ -1018,7 +1065,7 @@ def iter_facts(
     def build(ids: list[int]) -> list[Record]:
         return [
             record
-            for record in fact_records(session, ids)
+            for record in fact_records(session, ids, filters.all_versions)
             if record["independent_sources"] >= filters.min_sources
             and (filters.state is None or record["state"] == filters.state)
         ]
@@ -1030,7 +1077,8 @@ def iter_facts(
         # A fact's record holds all its claims: build them a page at a time.
         filters,
         build,
-        kept_by_build=not exact_fact_filters(filters),
+        # A fact whose reports are all superseded is dropped once built.
+        kept_by_build=filters.all_versions and not exact_fact_filters(filters),
     )
 
 
@@ -1043,7 +1091,7 @@ def list_facts(
 
 def get_fact(session: Session, fact_id: int) -> Record | None:
     """One fact with all its claims, or None."""
-    found = fact_records(session, [fact_id])
+    found = fact_records(session, [fact_id]) or fact_records(session, [fact_id], True)
     return found[0] if found else None
 
 
@@ -1113,6 +1161,8 @@ def timeline_statement(
         .outerjoin(models.FactClaim, col(models.FactClaim.claim_id) == claim.id)
         .where(*_claim_conditions(session, claim, replace(filters, entity=None)))
     )
+    if not filters.all_versions:
+        statement = statement.where(_current(claim))
     if filters.counted:
         statement = statement.where(_counts(*counted_terms(filters.counted, synonyms)))
     if filters.entity:

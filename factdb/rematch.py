@@ -22,7 +22,9 @@ from sqlmodel import Session, col
 
 from factdb import models
 from factdb.conflicts import record_conflicts
+from factdb.lock import derive_lock
 from factdb.matching import match_article
+from factdb.revisions import current_links
 from factdb.synonyms import Synonyms
 
 
@@ -46,6 +48,7 @@ class RematchReport:
 def rematch(engine: Engine, synonyms: Synonyms) -> RematchReport:
     """Derive every story, fact and conflict again from the stored claims."""
     with Session(engine) as session, session.begin():
+        derive_lock(session)  # no ingest worker derives while everything is derived again
         session.execute(update(models.Article).values(story_id=None))
         for table in (models.FactClaim, models.Fact, models.StoryEntity, models.Story):
             session.execute(delete(table))
@@ -62,7 +65,10 @@ def rematch(engine: Engine, synonyms: Synonyms) -> RematchReport:
             ).scalars()
         )
         for article_id in articles:
-            record_conflicts(session, match_article(session, article_id, synonyms))
+            # Superseded versions are matched into facts but compared with nothing.
+            record_conflicts(
+                session, current_links(session, match_article(session, article_id, synonyms))
+            )
 
         def count(statement: Select[Any]) -> int:
             return int(session.execute(statement).scalar_one())

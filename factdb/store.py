@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col
 
 from factdb import models
+from factdb.lock import derive_lock
 from factdb.nlp.types import ClaimDraft
 from factdb.readers import ArticleInput
 from factdb.synonyms import Synonyms
@@ -381,6 +382,7 @@ def delete_article(session: Session, article_id: int) -> DeletedArticle | None:
     """
     from sqlalchemy import delete, or_, update
 
+    derive_lock(session)  # not while a concurrent ingest derives over this article
     article = session.get(models.Article, article_id)
     if article is None:
         return None
@@ -477,8 +479,10 @@ def delete_article(session: Session, article_id: int) -> DeletedArticle | None:
     session.execute(
         delete(models.ArticleShingle).where(col(models.ArticleShingle.article_id) == article_id)
     )
+    from factdb.revisions import unlink
     from factdb.stories import leave_story
 
+    unlink(session, article)  # the next version, if any, now revises the one before
     leave_story(session, article)
     session.execute(
         delete(models.ArticleEntity).where(col(models.ArticleEntity.article_id) == article_id)
@@ -509,6 +513,7 @@ def merge_sources(session: Session, merged: str, into: str) -> tuple[models.Sour
     """
     from sqlalchemy import update
 
+    derive_lock(session)  # revisions are told by their source: not while an ingest derives
     old = find_source(session, merged)
     if old is None:
         raise SourceNotFoundError(merged)

@@ -28,6 +28,7 @@ from sqlmodel import Session, col, select
 from factdb import models, store
 from factdb.fetch import Fetched, Fetcher, FetchError
 from factdb.formats import entry_article, parse_feed, parse_html
+from factdb.lock import derive_lock
 from factdb.readers import ArticleInput, Overrides, ReadError, canonical_url, parse_document
 
 URL_PREFIXES = ("http://", "https://")
@@ -76,6 +77,7 @@ class WebReader:
     def save_validators(self) -> None:
         """Remember the ETag and Last-Modified of every feed and URL this run fetched."""
         with Session(self.engine) as session, session.begin():
+            derive_lock(session)  # a concurrent worker may remember the same URL
             for feed_id, (etag, modified) in self._feed_validators.items():
                 store.save_feed_validators(session, feed_id, etag, modified)
             for url, (status, etag, modified) in self._url_validators.items():

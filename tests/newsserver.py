@@ -11,6 +11,7 @@ Every request is logged with its conditional headers, so tests can see what fact
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import threading
 import time
 from dataclasses import dataclass, field
@@ -122,6 +123,8 @@ class NewsSite:
     requests: list[tuple[str, str | None, str]] = field(default_factory=list)
     user_agents: set[str] = field(default_factory=set)
     feed_requested: threading.Event = field(default_factory=threading.Event)
+    # Pages a test writes and rewrites: served at /pages/NAME, their ETag follows the content.
+    pages: dict[str, bytes] = field(default_factory=dict)
 
     def publish(self, names: list[str], version: str) -> None:
         """Change the RSS feed's entries (and so its ETag)."""
@@ -174,6 +177,9 @@ def make_handler(site: NewsSite) -> type[BaseHTTPRequestHandler]:
                 name = path.removeprefix("/articles/").removesuffix(".html")
                 if name in KESSLER:
                     return 200, article_page(name, site.base), html, f'"{name}-1"'
+            if path.startswith("/pages/") and path.removeprefix("/pages/") in site.pages:
+                page = site.pages[path.removeprefix("/pages/")]
+                return 200, page, html, f'"{hashlib.sha256(page).hexdigest()[:16]}"'
             if path == "/slow.html":
                 time.sleep(SLOW_SECONDS)
                 return 200, article_page("courier", site.base), html, None

@@ -155,13 +155,14 @@ def test_saved_feed_file_gives_one_article_per_entry(
     assert text == ATOM_STORY
 
 
-def test_same_article_as_html_then_as_text_is_stored_once(
+def test_same_article_as_html_then_as_text_is_one_article(
     db: str, runner: CliRunner, tmp_path: Path
 ) -> None:
     page = tmp_path / "courier.html"
     page.write_bytes(article_page("courier", "https://courier.example"))
     assert ingest(runner, db, str(page))["articles_added"] == 1
-    # The same story as a text file naming the page's canonical URL.
+    # The same story as a text file naming the page's canonical URL, in other words: a new
+    # version of the page, listed in its place.
     text = (
         KESSLER["courier"]
         .read_text()
@@ -170,7 +171,9 @@ def test_same_article_as_html_then_as_text_is_stored_once(
     copy = tmp_path / "courier.txt"
     copy.write_text(text.replace("26 workers", "twenty-six workers"))
     report = ingest(runner, db, str(copy))
-    assert report["articles_added"] == 0 and report["duplicates"] == 1
+    assert report["articles_added"] == 1 and report["revisions_found"] == 1
+    (listed,) = as_json(runner, db, "articles")
+    assert (listed["version"], listed["url"]) == (2, "https://courier.example/news/courier")
     # And the text body alone, without a URL: the same text after extraction, same hash.
     body = tmp_path / "body.txt"
     body.write_text(KESSLER["courier"].read_text().split("\n\n", 1)[1])

@@ -265,3 +265,40 @@ def test_windowed_matching_indexes_are_filled_for_articles_stored_before_them(
     finally:
         engine.dispose()
     assert _matching_index_rows(db_url) == as_ingested
+
+
+def test_revisions_migration_keeps_stored_articles_as_first_versions(
+    db_url: str, runner: CliRunner, nlp: Language, tmp_path: Path
+) -> None:
+    """Migration 0009 adds the version link to a populated database without rebuilding
+    ``article`` (a SQLite batch copy would drop the full-text triggers of 0008), and goes
+    back down with a revision link stored."""
+
+    def ingest(*paths: str) -> None:
+        result = runner.invoke(app, ["ingest", *paths, "--quiet", "--db", db_url])
+        assert result.exit_code == 0, result.output
+
+    def versions() -> list[tuple[object, ...]]:
+        with engine.connect() as connection:
+            sql = "SELECT version, revision_of_id IS NOT NULL FROM article ORDER BY id"
+            return [tuple(row) for row in connection.execute(text(sql))]
+
+    ingest(str(REPO / "seeds"))
+    engine = db.create_db_engine(db_url)
+    try:
+        db.downgrade(engine, "0008")
+        assert "version" not in {c["name"] for c in inspect(engine).get_columns("article")}
+        db.upgrade(engine)
+        assert versions() == [(1, False), (1, False)]
+        kessler = REPO / "tests" / "articles" / "kessler-brennmoor-courier-2024-05-14.txt"
+        revised = tmp_path / "revised.txt"
+        revised.write_text(kessler.read_text().replace("Nine firefighters", "Eleven firefighters"))
+        ingest(str(kessler), str(revised))
+        assert versions()[2:] == [(1, False), (2, True)]
+        found = runner.invoke(app, ["claims", "--search", "Eleven", "--db", db_url])
+        assert found.exit_code == 0 and "Eleven firefighters" in found.stdout, found.output
+        db.downgrade(engine, "0008")
+        db.upgrade(engine)
+        assert versions() == [(1, False)] * 4
+    finally:
+        engine.dispose()
