@@ -897,8 +897,10 @@ def match_article(session: Session, article_id: int, synonyms: Synonyms) -> Matc
     new = article_claims(session, article_id, synonyms)
     restated = _restatements(session, article_id, new, synonyms)
     memberships: list[dict[str, object]] = []
+    plans = {claim.id: claim_slot(claim, home) for claim in new.values()}
+    facts, nearby = _reports_by_slot(session, story.story_id, plans.values(), article, synonyms)
     for claim in sorted(new.values(), key=lambda c: (c.start, c.id)):
-        slot, number = claim_slot(claim, home)
+        slot, number = plans[claim.id]
         original_slot = claim_slot(restated[claim.id][0], home)[0] if claim.id in restated else None
         # A restatement joins its original when their slots differ (or either has none),
         # unless both are numbers that measure different things: two different facts.
@@ -931,10 +933,10 @@ def match_article(session: Session, article_id: int, synonyms: Synonyms) -> Matc
             fact_id = _singleton_fact(session, story.story_id, claim)
             memberships.append(_membership(claim, fact_id, number, None))
             continue
-        fact_id = _fact_for(session, story.story_id, slot, claim)
-        others = load_claim_features(
-            session, _nearest_reports(session, fact_id, article.published, article_id), synonyms
-        )
+        if slot.key not in facts:  # a slot new to the story: no other article reports it yet
+            facts[slot.key] = _fact_for(session, story.story_id, slot, claim)
+        fact_id = facts[slot.key]
+        others = nearby.get(fact_id, {})
         found = [_link(claim, other, slot, home) for other in others.values()]
         links += found
         best = min(found, key=lambda link: link.b.order_key(), default=None)
@@ -944,6 +946,40 @@ def match_article(session: Session, article_id: int, synonyms: Synonyms) -> Matc
     _first_links(session, links)
     copies = copy_partners(session, {article_id})
     return MatchResult(article_id, links, copies)
+
+
+def _reports_by_slot(
+    session: Session,
+    story_id: int,
+    plans: Iterable[tuple[Slot | None, QuantityFeatures | None]],
+    article: models.Article,
+    synonyms: Synonyms,
+) -> tuple[dict[str, int], dict[int, dict[int, ClaimFeatures]]]:
+    """The story's existing facts of these slots (slot key → fact id) and, for each, its
+    reports in other articles nearest in time (`_nearest_reports`), read together: an
+    article has dozens of claims, and reading each one's reports apart cost a round of
+    queries per claim."""
+    keys = sorted({slot.key for slot, _ in plans if slot is not None})
+    fact = models.Fact
+    facts: dict[str, int] = {}
+    for start in range(0, len(keys), 500):
+        for fact_id, key in session.execute(
+            select(col(fact.id), col(fact.slot)).where(
+                col(fact.story_id) == story_id, col(fact.slot).in_(keys[start : start + 500])
+            )
+        ):
+            facts[str(key)] = int(fact_id)
+    assert article.id is not None
+    ids = {
+        fact_id: _nearest_reports(session, fact_id, article.published, article.id)
+        for fact_id in sorted(set(facts.values()))
+    }
+    features = load_claim_features(session, {i for found in ids.values() for i in found}, synonyms)
+    nearby = {
+        fact_id: {i: features[i] for i in sorted(found) if i in features}
+        for fact_id, found in ids.items()
+    }
+    return facts, nearby
 
 
 RESTATED = 0.5
