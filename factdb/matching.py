@@ -428,6 +428,21 @@ def load_claim_features(
     return features
 
 
+def _interval(
+    quantity: models.Quantity, value: float | None, low: float | None, high: float | None
+) -> Interval:
+    """A stored quantity's interval, as stated or in its base unit (the bounds given)."""
+    return Interval(
+        raw=quantity.raw,
+        value=value,
+        low=low,
+        high=high,
+        qualifier=Qualifier(quantity.qualifier),
+        low_inclusive=quantity.low_inclusive,
+        high_inclusive=quantity.high_inclusive,
+    )
+
+
 def _quantity_features(
     quantity: models.Quantity,
     claim_predicate: str | None,
@@ -453,29 +468,13 @@ def _quantity_features(
         places=_places_near(
             sentence, quantity.start - sentence_start, quantity.end - sentence_start, places
         ),
-        interval=Interval(
-            raw=quantity.raw,
-            value=quantity.value,
-            low=quantity.low,
-            high=quantity.high,
-            qualifier=Qualifier(quantity.qualifier),
-            low_inclusive=quantity.low_inclusive,
-            high_inclusive=quantity.high_inclusive,
-        ),
+        interval=_interval(quantity, quantity.value, quantity.low, quantity.high),
         start=quantity.start,
         end=quantity.end,
         base_unit=quantity.base_unit,
         base=None
         if quantity.base_unit is None or quantity.base_unit == quantity.unit
-        else Interval(
-            raw=quantity.raw,
-            value=quantity.base_value,
-            low=quantity.base_low,
-            high=quantity.base_high,
-            qualifier=Qualifier(quantity.qualifier),
-            low_inclusive=quantity.low_inclusive,
-            high_inclusive=quantity.high_inclusive,
-        ),
+        else _interval(quantity, quantity.base_value, quantity.base_low, quantity.base_high),
         clause_predicate=None if claim_predicate in lex.light_predicates else claim_predicate,
     )
 

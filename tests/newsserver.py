@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -205,11 +206,17 @@ def make_handler(site: NewsSite) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def start(site: NewsSite) -> tuple[ThreadingHTTPServer, threading.Thread]:
-    """Serve `site` on a free port of 127.0.0.1 in a daemon thread."""
+@contextlib.contextmanager
+def serving(site: NewsSite) -> Iterator[NewsSite]:
+    """Serve `site` on a free port of 127.0.0.1 in a daemon thread while the block runs."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(site))
     server.daemon_threads = True
     site.base = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    return server, thread
+    try:
+        yield site
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -21,7 +21,7 @@ from factdb import db
 from factdb.canonical import derived_content
 from factdb.cli import app
 
-from .newsserver import NewsSite, start
+from .newsserver import NewsSite, serving
 
 URL = "https://tidewater.example/news/corvale-ferry-fire"
 BODY = [
@@ -276,12 +276,8 @@ def page(text: str) -> bytes:
 def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[NewsSite]:
     monkeypatch.setenv("FACTDB_FETCH_TIMEOUT", "2")
     monkeypatch.setenv("FACTDB_FETCH_RETRIES", "0")
-    news = NewsSite()
-    server, thread = start(news)
-    yield news
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serving(NewsSite()) as news:
+        yield news
 
 
 def test_a_page_fetched_again_after_it_changed_is_a_new_version(

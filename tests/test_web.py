@@ -22,7 +22,7 @@ from factdb import __version__
 from factdb.cli import app
 
 from .conftest import REPO
-from .newsserver import FURNITURE_MARKERS, SLOW_SECONDS, NewsSite, start
+from .newsserver import FURNITURE_MARKERS, SLOW_SECONDS, NewsSite, serving
 
 WRAPPER = REPO / "scripts" / "scheduled-ingest"
 
@@ -33,12 +33,8 @@ def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[NewsSite]:
     monkeypatch.setenv("FACTDB_FETCH_TIMEOUT", "0.5")
     monkeypatch.setenv("FACTDB_FETCH_RETRIES", "1")
     monkeypatch.setenv("FACTDB_FETCH_BACKOFF", "0.01")
-    news = NewsSite()
-    server, thread = start(news)
-    yield news
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serving(NewsSite()) as news:
+        yield news
 
 
 def run(runner: CliRunner, db: str, *args: str) -> Any:
