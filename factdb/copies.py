@@ -32,6 +32,7 @@ import itertools
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import func, or_, select
 from sqlmodel import Session, col
@@ -58,10 +59,13 @@ def content_words(text: str) -> list[str]:
     return [w for w in words if w not in stop]
 
 
-def word_pairs(text: str) -> set[str]:
-    """Consecutive content-word pairs of `text` ("security forces", "forces shoot", …)."""
+@lru_cache(maxsize=256)
+def word_pairs(text: str) -> frozenset[str]:
+    """Consecutive content-word pairs of `text` ("security forces", "forces shoot", …).
+
+    Cached by text: a stored article is compared with each of its later copies."""
     words = content_words(text)
-    return {f"{a} {b}" for a, b in itertools.pairwise(words)}
+    return frozenset(f"{a} {b}" for a, b in itertools.pairwise(words))
 
 
 def pair_hash(pair: str) -> int:
@@ -69,7 +73,7 @@ def pair_hash(pair: str) -> int:
     return int.from_bytes(hashlib.blake2b(pair.encode(), digest_size=8).digest(), signed=True)
 
 
-def sampled_hashes(pairs: set[str]) -> set[int]:
+def sampled_hashes(pairs: frozenset[str]) -> set[int]:
     """The consistent sample of `pairs` that the ``article_shingle`` index holds."""
     return {h for h in map(pair_hash, pairs) if h % SAMPLE_MODULUS == 0}
 
@@ -104,7 +108,7 @@ def _why_original(original: _Article, copy: _Article) -> str:
     return "neither was distributed nor published first; the content hash decides"
 
 
-def _containment(pairs: set[str], other: set[str]) -> tuple[int, float]:
+def _containment(pairs: frozenset[str], other: frozenset[str]) -> tuple[int, float]:
     shared = len(pairs & other)
     return shared, shared / max(1, min(len(pairs), len(other)))
 

@@ -29,8 +29,9 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from importlib.resources import files
+from typing import Any
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import Row, Select, bindparam, case, delete, func, select, update
 from sqlmodel import Session, col
 
 from factdb import models
@@ -52,7 +53,7 @@ from factdb.slots import (
     unit_dimension,
     unreported,
 )
-from factdb.store import insert_ignoring_duplicates, utcnow
+from factdb.store import insert_ignoring_duplicates, insert_returning_ids, table_of, utcnow
 from factdb.stories import Home, assign_story, choose_salient, drop_stories, story_home
 from factdb.synonyms import Synonyms
 
@@ -283,55 +284,69 @@ _PLACE_NOUN = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class _PlaceName:
+    """A place named in a sentence: its matching key and where it stands."""
+
+    key: str
+    start: int
+    end: int
+
+
+def sentence_places(sentence: str, places: Iterable[_Mention]) -> tuple[_PlaceName, ...]:
+    """The places a sentence names that may scope its numbers: entities with a place label
+    (unless passed by or aimed at: "off the coast of", "bound for"), and names followed by
+    "province", "region", "city"… (which the entity recogniser often misses). Found once per
+    sentence, for all of its numbers."""
+    lex = lexicon()
+    found: list[_PlaceName] = []
+    for mention in places:
+        for match in re.finditer(re.escape(mention.name), sentence):
+            if not _PASSING.search(sentence, max(0, match.start() - 40), match.start()):
+                found.append(_PlaceName(mention.key, match.start(), match.end()))
+    stop = stop_words()
+    for match in _PLACE_NOUN.finditer(sentence):
+        words = (match.group(1) or match.group(2) or match.group(3)).split()
+        while words and words[0].lower() in stop:  # "In Izmit region", "The 217 people"
+            words.pop(0)
+        key = lex.entity_key(" ".join(words))
+        if key and key not in lex.value_words:  # not "in March", "in Monday's storm"
+            found.append(_PlaceName(key, match.start(), match.end()))
+    return tuple(found)
+
+
 def _places_near(
-    sentence: str, offset: int, end: int, places: Iterable[_Mention]
+    sentence: str, offset: int, end: int, places: Iterable[_PlaceName]
 ) -> tuple[str, ...]:
-    """The places named near a number in its sentence (`offset`/`end` are in `sentence`),
-    nearest first: entities with a place label, and names followed by "province", "region",
-    "city"… (which the entity recogniser often misses).
+    """The places of `sentence_places` near a number in its sentence (`offset`/`end` are in
+    `sentence`), nearest first.
 
     In "143 million consumers in the United States as well as British and Canadian ones" the
     number belongs to the United States first.
     """
-    lex = lexicon()
     found: dict[str, int] = {}
-
-    def near(start: int, stop: int) -> int | None:
-        if stop <= offset:
-            return offset - stop if offset - stop <= _PLACE_BEFORE else None
-        if start >= end:
+    for place in places:
+        if place.end <= offset:
+            distance = offset - place.end
+            if distance > _PLACE_BEFORE:
+                continue
+        elif place.start >= end:
             # A place after a comma, a semicolon or "and" names the next item of a list
             # ("Yalova with 2,400, Istanbul with 984"), not this number.
-            if start - end > _PLACE_AFTER or _LIST_BREAK.search(sentence, end, start):
-                return None
-            return start - end
-        return 0
-
-    stop = stop_words()
-    for mention in places:
-        for match in re.finditer(re.escape(mention.name), sentence):
-            if _PASSING.search(sentence, max(0, match.start() - 40), match.start()):
+            distance = place.start - end
+            if distance > _PLACE_AFTER or _LIST_BREAK.search(sentence, end, place.start):
                 continue
-            distance = near(match.start(), match.end())
-            if distance is not None:
-                found[mention.key] = min(distance, found.get(mention.key, distance))
-    for match in _PLACE_NOUN.finditer(sentence):
-        distance = near(match.start(), match.end())
-        if distance is not None:
-            words = (match.group(1) or match.group(2) or match.group(3)).split()
-            while words and words[0].lower() in stop:  # "In Izmit region", "The 217 people"
-                words.pop(0)
-            key = lex.entity_key(" ".join(words))
-            if not key or key in lex.value_words:  # "in March", "in Monday's storm"
-                continue
-            found[key] = min(distance, found.get(key, distance))
+        else:
+            distance = 0
+        found[place.key] = min(distance, found.get(place.key, distance))
     return tuple(sorted(found, key=lambda k: (found[k], k)))
 
 
 def load_claim_features(
     session: Session, claim_ids: Iterable[int], synonyms: Synonyms
 ) -> dict[int, ClaimFeatures]:
-    """Features of these claims, read in four queries whatever their number."""
+    """Features of these claims, read in four queries whatever their number (as plain rows:
+    this runs for every report a new article is compared with)."""
     ids = sorted(set(claim_ids))
     if not ids:
         return {}
@@ -346,26 +361,26 @@ def load_claim_features(
     )
     rows = session.execute(
         select(
-            claim,
+            *table_of(claim).columns,
             col(article.source_id),
-            col(models.Source.name),
+            col(models.Source.name).label("source"),
             col(article.published),
             col(article.content_hash),
             col(article.story_id),
-            sentence,
+            sentence.label("sentence_text"),
         )
         .join(article, col(article.id) == claim.article_id)
         .outerjoin(models.Source, col(models.Source.id) == article.source_id)
         .where(col(claim.id).in_(ids))
     ).all()
-    quantities: dict[int, list[models.Quantity]] = defaultdict(list)
+    quantities: dict[int, list[Row[Any]]] = defaultdict(list)
     for quantity in session.execute(
-        select(models.Quantity)
+        select(*table_of(models.Quantity).columns)
         .where(col(models.Quantity.claim_id).in_(ids))
         .order_by(col(models.Quantity.start))
-    ).scalars():
+    ):
         quantities[quantity.claim_id].append(quantity)
-    sentences = {(row[0].article_id, row[0].sentence_index) for row in rows}
+    sentences = {(row.article_id, row.sentence_index) for row in rows}
     mentions: dict[tuple[int, int], list[_Mention]] = defaultdict(list)
     for claim_id, article_id, sentence_index, name, label in session.execute(
         select(
@@ -387,19 +402,23 @@ def load_claim_features(
                 _Mention(int(claim_id), name, lex.entity_key(name), label)
             )
     features: dict[int, ClaimFeatures] = {}
-    for row, source_id, source, published, content_hash, story_id, sentence_text in rows:
-        assert row.id is not None
+    named: dict[tuple[int, int, str], tuple[_PlaceName, ...]] = {}
+    for row in rows:
+        sentence_text, published = row.sentence_text, row.published
         in_sentence = mentions[(row.article_id, row.sentence_index)]
-        places = [m for m in in_sentence if m.label in lex.location_labels]
+        where = (row.article_id, row.sentence_index, sentence_text or "")
+        if where not in named:
+            places = [m for m in in_sentence if m.label in lex.location_labels]
+            named[where] = sentence_places(sentence_text or "", places)
         own = [m for m in in_sentence if m.claim_id == row.id]
         predicate = synonyms.predicate_key(row.predicate)
         features[row.id] = ClaimFeatures(
             id=row.id,
             article_id=row.article_id,
-            source_id=source_id,
-            source=source,
+            source_id=row.source_id,
+            source=row.source,
             published=published,
-            content_hash=content_hash,
+            content_hash=row.content_hash,
             start=row.start,
             end=row.end,
             text=row.text,
@@ -420,16 +439,18 @@ def load_claim_features(
             locations=frozenset(m.key for m in own if m.label in lex.location_labels),
             people=frozenset(m.key for m in in_sentence if m.label == "PERSON"),
             quantities=tuple(
-                _quantity_features(q, predicate, row.sentence_start, sentence_text or "", places)
+                _quantity_features(
+                    q, predicate, row.sentence_start, sentence_text or "", named[where]
+                )
                 for q in quantities[row.id]
             ),
-            story_id=story_id,
+            story_id=row.story_id,
         )
     return features
 
 
 def _interval(
-    quantity: models.Quantity, value: float | None, low: float | None, high: float | None
+    quantity: models.Quantity | Row[Any], value: float | None, low: float | None, high: float | None
 ) -> Interval:
     """A stored quantity's interval, as stated or in its base unit (the bounds given)."""
     return Interval(
@@ -444,11 +465,11 @@ def _interval(
 
 
 def _quantity_features(
-    quantity: models.Quantity,
+    quantity: Row[Any],
     claim_predicate: str | None,
     sentence_start: int,
     sentence: str,
-    places: list[_Mention],
+    places: tuple[_PlaceName, ...],
 ) -> QuantityFeatures:
     lex = lexicon()
     counted, predicate = quantity.counted_key, quantity.predicate_key
@@ -804,19 +825,61 @@ def _fact_for(session: Session, story_id: int, slot: Slot, head: ClaimFeatures) 
     found = _slot_fact(session, story_id, slot)
     if found is not None:
         return found
+    (created,) = _new_facts(session, story_id, [(head, slot)])
+    return created
+
+
+def _new_facts(
+    session: Session, story_id: int, heads: Sequence[tuple[ClaimFeatures, Slot | None]]
+) -> list[int]:
+    """Create one fact of this story per (first report, slot) pair, in one statement; their
+    ids in the same order. An article brings dozens of facts: claims without a slot and slots
+    no other article reports yet."""
+    if not heads:
+        return []
     now = utcnow()
-    row = models.Fact(
-        claim_id=head.id,
-        label=head.text,
-        story_id=story_id,
-        slot=slot.key,
-        created_at=now,
-        updated_at=now,
+    rows = [
+        {
+            "claim_id": claim.id,
+            "label": claim.text,
+            "story_id": story_id,
+            "slot": slot.key if slot is not None else None,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for claim, slot in heads
+    ]
+    return insert_returning_ids(session, models.Fact, rows)
+
+
+@lru_cache(maxsize=1)
+def _nearest_statements() -> dict[str, Select[int]]:
+    """The index range reads of `_nearest_reports`, built once: they run for every fact an
+    article reports, and building a statement costs more than running it."""
+    member, claim = models.FactClaim, models.Claim
+    base = (
+        select(col(member.claim_id))
+        .join(claim, col(claim.id) == member.claim_id)
+        .where(
+            col(member.fact_id) == bindparam("fact"),
+            col(claim.article_id) != bindparam("article"),
+        )
     )
-    session.add(row)
-    session.flush()
-    assert row.id is not None
-    return row.id
+    published = col(member.published)
+    return {
+        "before": base.where(published <= bindparam("published"))
+        .order_by(published.desc())
+        .limit(NEAREST_REPORTS),
+        "after": base.where(published > bindparam("published"))
+        .order_by(published)
+        .limit(NEAREST_REPORTS),
+        "dated": base.where(published.is_not(None))
+        .order_by(published.desc())
+        .limit(2 * NEAREST_REPORTS),
+        "undated": base.where(published.is_(None))
+        .order_by(col(member.claim_id).desc())
+        .limit(NEAREST_REPORTS),
+    }
 
 
 def _nearest_reports(
@@ -824,42 +887,33 @@ def _nearest_reports(
 ) -> list[int]:
     """Claims of a fact nearest in publication date to `published` (`NEAREST_REPORTS` on
     each side, and as many undated), from articles other than `exclude_article`."""
-    member, claim = models.FactClaim, models.Claim
-    base = (
-        select(col(member.claim_id))
-        .join(claim, col(claim.id) == member.claim_id)
-        .where(col(member.fact_id) == fact_id, col(claim.article_id) != exclude_article)
-    )
+    statements = _nearest_statements()
+    where = {"fact": fact_id, "article": exclude_article, "published": published}
+    reads = ("before", "after") if published is not None else ("dated",)
     found: list[int] = []
-    if published is not None:
-        found += session.execute(
-            base.where(col(member.published) <= published)
-            .order_by(col(member.published).desc())
-            .limit(NEAREST_REPORTS)
-        ).scalars()
-        found += session.execute(
-            base.where(col(member.published) > published)
-            .order_by(col(member.published))
-            .limit(NEAREST_REPORTS)
-        ).scalars()
-    else:
-        found += session.execute(
-            base.where(col(member.published).is_not(None))
-            .order_by(col(member.published).desc())
-            .limit(2 * NEAREST_REPORTS)
-        ).scalars()
-    found += session.execute(
-        base.where(col(member.published).is_(None))
-        .order_by(col(member.claim_id).desc())
-        .limit(NEAREST_REPORTS)
-    ).scalars()
+    for read in (*reads, "undated"):
+        found += session.execute(statements[read], where).scalars()
     return [int(i) for i in found]
 
 
-def _link(a: ClaimFeatures, b: ClaimFeatures, slot: Slot, home: Home) -> Link:
+class _SlotsUnder:
+    """`claim_slot` under one home, worked out once per claim: a report is linked with many
+    others, and each link needs the numbers of both."""
+
+    def __init__(self, home: Home) -> None:
+        self.home = home
+        self._found: dict[int, tuple[Slot | None, QuantityFeatures | None]] = {}
+
+    def __call__(self, claim: ClaimFeatures) -> tuple[Slot | None, QuantityFeatures | None]:
+        found = self._found.get(claim.id)
+        if found is None:
+            found = self._found[claim.id] = claim_slot(claim, self.home)
+        return found
+
+
+def _link(a: ClaimFeatures, b: ClaimFeatures, slot: Slot, slots: _SlotsUnder) -> Link:
     """The link between two reports of one slot (`a` the new one)."""
-    _, qa = claim_slot(a, home)
-    _, qb = claim_slot(b, home)
+    qa, qb = slots(a)[1], slots(b)[1]
     pairs = ((qa, qb),) if qa is not None and qb is not None else ()
     return Link(
         a=a,
@@ -893,31 +947,41 @@ def match_article(session: Session, article_id: int, synonyms: Synonyms) -> Matc
         links += _reslot_story(session, story.story_id, home, synonyms)
         row.home = home.text
         session.add(row)
+    slots = _SlotsUnder(home)
     new = article_claims(session, article_id, synonyms)
-    restated = _restatements(session, article_id, new, synonyms)
-    memberships: list[dict[str, object]] = []
-    plans = {claim.id: claim_slot(claim, home) for claim in new.values()}
+    plans = {claim.id: slots(claim) for claim in new.values()}
     facts, nearby = _reports_by_slot(session, story.story_id, plans.values(), article, synonyms)
-    for claim in sorted(new.values(), key=lambda c: (c.start, c.id)):
+    ordered = sorted(new.values(), key=lambda c: (c.start, c.id))
+    joining = {
+        claim_id: found
+        for claim_id, found in _restatements(session, article_id, new, synonyms).items()
+        if _joins_original(plans[claim_id][0], slots(found[0])[0])
+    }
+    # New facts: one for each claim without a slot, one for each slot that no other article
+    # of the story reports yet (headed by its first report here).
+    heads: list[tuple[ClaimFeatures, Slot | None]] = []
+    for claim in ordered:
+        slot = plans[claim.id][0]
+        if claim.id in joining or (slot is not None and slot.key in facts):
+            continue
+        heads.append((claim, slot))
+        if slot is not None:
+            facts[slot.key] = -1  # taken: later claims of this slot join the same new fact
+    alone: dict[int, int] = {}
+    for (claim, slot), fact_id in zip(
+        heads, _new_facts(session, story.story_id, heads), strict=True
+    ):
+        if slot is None:
+            alone[claim.id] = fact_id
+        else:
+            facts[slot.key] = fact_id
+    memberships: list[dict[str, object]] = []
+    candidates: dict[int, list[ClaimFeatures]] = defaultdict(list)
+    known = dict(new)
+    for claim in ordered:
         slot, number = plans[claim.id]
-        original_slot = claim_slot(restated[claim.id][0], home)[0] if claim.id in restated else None
-        # A restatement joins its original when their slots differ (or either has none),
-        # unless both are numbers that measure different things: two different facts.
-        unmet = claim.id in restated and (
-            slot is None
-            or original_slot is None
-            or (
-                original_slot.key != slot.key
-                and (
-                    original_slot.measure == slot.measure
-                    or slot.measure.startswith("claim|")
-                    or original_slot.measure.startswith("claim|")
-                )
-            )
-        )
-        if unmet:
-            original, fact_id, overlap = restated[claim.id]
-            _adopt(session, fact_id, claim, [original])
+        if claim.id in joining:
+            original, fact_id, overlap = joining[claim.id]
             link = Link(
                 a=claim,
                 b=original,
@@ -927,24 +991,37 @@ def match_article(session: Session, article_id: int, synonyms: Synonyms) -> Matc
             )
             links.append(link)
             memberships.append(_membership(claim, fact_id, number, link))
+            candidates[fact_id].append(claim)
+            known[original.id] = original
             continue
         if slot is None:
-            fact_id = _singleton_fact(session, story.story_id, claim)
-            memberships.append(_membership(claim, fact_id, number, None))
+            memberships.append(_membership(claim, alone[claim.id], number, None))
             continue
-        if slot.key not in facts:  # a slot new to the story: no other article reports it yet
-            facts[slot.key] = _fact_for(session, story.story_id, slot, claim)
         fact_id = facts[slot.key]
         others = nearby.get(fact_id, {})
-        found = [_link(claim, other, slot, home) for other in others.values()]
+        found = [_link(claim, other, slot, slots) for other in others.values()]
         links += found
         best = min(found, key=lambda link: link.b.order_key(), default=None)
         memberships.append(_membership(claim, fact_id, number, best))
-        _adopt(session, fact_id, claim, others.values())
+        candidates[fact_id].append(claim)
+        known.update(others)
+    _adopt_earliest(session, candidates, known)
     insert_ignoring_duplicates(session, models.FactClaim, memberships, ["claim_id"])
     _first_links(session, links)
     copies = copy_partners(session, {article_id})
     return MatchResult(article_id, links, copies)
+
+
+def _joins_original(slot: Slot | None, original: Slot | None) -> bool:
+    """Whether a claim that restates a claim of a copy joins that claim's fact rather than
+    its own slot's: when their slots differ (or either has none), unless both are numbers
+    that measure different things, which are two different facts."""
+    if slot is None or original is None:
+        return True
+    if original.key == slot.key:
+        return False  # its own slot is the original's fact
+    numbers = not slot.measure.startswith("claim|") and not original.measure.startswith("claim|")
+    return not numbers or original.measure == slot.measure
 
 
 def _reports_by_slot(
@@ -996,42 +1073,54 @@ def _restatements(
     partners = {a for pair in copy_partners(session, {article_id}) for a in pair} - {article_id}
     if not partners:
         return {}
-    rows = session.execute(
-        select(col(models.Claim.id), col(models.FactClaim.fact_id))
-        .join(models.FactClaim, col(models.FactClaim.claim_id) == models.Claim.id)
-        .where(col(models.Claim.article_id).in_(partners))
-    ).all()
-    fact_of = {int(c): int(f) for c, f in rows}
-    olds = load_claim_features(session, fact_of, synonyms)
+    claim = models.Claim
+    # The copies' claims are compared by their words alone; only those restated are read
+    # in full.
+    olds: dict[int, tuple[int, frozenset[str], str]] = {}
+    for claim_id, fact_id, normalized, predicate, polarity in session.execute(
+        select(
+            col(claim.id),
+            col(models.FactClaim.fact_id),
+            col(claim.normalized),
+            col(claim.predicate),
+            col(claim.polarity),
+        )
+        .join(models.FactClaim, col(models.FactClaim.claim_id) == claim.id)
+        .where(col(claim.article_id).in_(partners))
+    ):
+        lemmas = _lemmas(normalized, synonyms.predicate_key(predicate), synonyms)
+        olds[int(claim_id)] = (int(fact_id), lemmas, polarity)
 
-    def overlap(a: ClaimFeatures, b: ClaimFeatures) -> float:
-        shared = len(a.lemmas & b.lemmas)
-        if shared < RESTATED_WORDS or a.polarity != b.polarity:
+    def overlap(a: frozenset[str], a_polarity: str, b: frozenset[str], b_polarity: str) -> float:
+        shared = len(a & b)
+        if shared < RESTATED_WORDS or a_polarity != b_polarity:
             return 0.0
-        return shared / len(a.lemmas | b.lemmas)
+        return shared / len(a | b)
 
-    def best(claim: ClaimFeatures, among: Iterable[ClaimFeatures]) -> tuple[float, int]:
-        return max(((overlap(claim, o), -o.id) for o in among), default=(0.0, 0))
+    def best_new(old_id: int) -> int:
+        _, lemmas, polarity = olds[old_id]
+        return max(
+            ((overlap(lemmas, polarity, c.lemmas, c.polarity), -c.id) for c in new.values()),
+            default=(0.0, 0),
+        )[1]
 
-    found: dict[int, tuple[ClaimFeatures, int, float]] = {}
-    for claim in new.values():
-        score, old_id = best(claim, olds.values())
+    chosen: dict[int, tuple[int, float]] = {}
+    for current in new.values():
+        score, old_id = max(
+            (
+                (overlap(current.lemmas, current.polarity, lemmas, polarity), -i)
+                for i, (_, lemmas, polarity) in olds.items()
+            ),
+            default=(0.0, 0),
+        )
         # Mutual best only, so that which article arrived first changes nothing.
-        if score >= RESTATED and best(olds[-old_id], new.values())[1] == -claim.id:
-            found[claim.id] = (olds[-old_id], fact_of[-old_id], score)
-    return found
-
-
-def _singleton_fact(session: Session, story_id: int, claim: ClaimFeatures) -> int:
-    """A fact of its own for a claim with no slot."""
-    now = utcnow()
-    fact = models.Fact(
-        claim_id=claim.id, label=claim.text, story_id=story_id, created_at=now, updated_at=now
-    )
-    session.add(fact)
-    session.flush()
-    assert fact.id is not None
-    return fact.id
+        if score >= RESTATED and best_new(-old_id) == -current.id:
+            chosen[current.id] = (-old_id, score)
+    originals = load_claim_features(session, {i for i, _ in chosen.values()}, synonyms)
+    return {
+        claim_id: (originals[old_id], olds[old_id][0], score)
+        for claim_id, (old_id, score) in chosen.items()
+    }
 
 
 def _reslot_story(session: Session, story_id: int, home: Home, synonyms: Synonyms) -> list[Link]:
@@ -1046,13 +1135,14 @@ def _reslot_story(session: Session, story_id: int, home: Home, synonyms: Synonym
     features = load_claim_features(session, [int(r[0]) for r in rows], synonyms)
     links: list[Link] = []
     touched: set[int] = set()
+    slots = _SlotsUnder(home)
     for claim_id, fact_id, slot_key in sorted(rows):
         claim = features[claim_id]
-        slot, number = claim_slot(claim, home)
+        slot, number = slots(claim)
         if (slot.key if slot else None) == slot_key:
             continue
         if slot is None:
-            target = _singleton_fact(session, story_id, claim)
+            (target,) = _new_facts(session, story_id, [(claim, None)])
         else:
             target = _fact_for(session, story_id, slot, claim)
             others = load_claim_features(
@@ -1060,7 +1150,7 @@ def _reslot_story(session: Session, story_id: int, home: Home, synonyms: Synonym
                 _nearest_reports(session, target, claim.published, claim.article_id),
                 synonyms,
             )
-            links += [_link(claim, other, slot, home) for other in others.values()]
+            links += [_link(claim, other, slot, slots) for other in others.values()]
         session.execute(
             update(member)
             .where(col(member.claim_id) == claim_id)
@@ -1111,20 +1201,29 @@ def _membership(
     }
 
 
-def _adopt(
-    session: Session, fact_id: int, claim: ClaimFeatures, others: Iterable[ClaimFeatures]
+def _adopt_earliest(
+    session: Session,
+    candidates: Mapping[int, Sequence[ClaimFeatures]],
+    known: Mapping[int, ClaimFeatures],
 ) -> None:
-    """Make `claim` the fact's representative when it is the earliest report."""
-    fact = session.get(models.Fact, fact_id)
-    assert fact is not None
-    current = next((o for o in others if o.id == fact.claim_id), None)
-    if current is None and fact.claim_id != claim.id:
-        current_key = _order_keys(session, {fact.claim_id}).get(fact.claim_id)
-    else:
-        current_key = current.order_key() if current else claim.order_key()
-    if current_key is None or claim.order_key() < current_key:
-        fact.claim_id, fact.label, fact.updated_at = claim.id, claim.text, utcnow()
-        session.add(fact)
+    """Make the earliest of each fact's new reports (`candidates`, by fact id) its
+    representative when it is earlier than the current one. `known` holds the features
+    already read, so that only representatives from elsewhere are looked up."""
+    fact_ids = sorted(candidates)
+    facts: list[models.Fact] = []
+    for start in range(0, len(fact_ids), 500):
+        facts += session.execute(
+            select(models.Fact).where(col(models.Fact.id).in_(fact_ids[start : start + 500]))
+        ).scalars()
+    keys = _order_keys(session, {f.claim_id for f in facts if f.claim_id not in known})
+    for fact in facts:
+        head = known.get(fact.claim_id)
+        current = head.order_key() if head is not None else keys.get(fact.claim_id)
+        assert fact.id is not None
+        earliest = min(candidates[fact.id], key=lambda claim: claim.order_key())
+        if current is None or earliest.order_key() < current:
+            fact.claim_id, fact.label, fact.updated_at = earliest.id, earliest.text, utcnow()
+            session.add(fact)
 
 
 def _first_links(session: Session, links: Sequence[Link]) -> None:
@@ -1186,7 +1285,7 @@ def _merge_stories(
     ):
         by_slot[str(slot)].append(int(fact_id))
     links: list[Link] = []
-    home = story_home(session, story_id)
+    slots = _SlotsUnder(story_home(session, story_id))
     for slot_key, fact_ids in sorted(by_slot.items()):
         keep, others = fact_ids[0], fact_ids[1:]
         if others:
@@ -1208,7 +1307,7 @@ def _merge_stories(
             for i, f in enumerate(fact_ids):
                 for g in fact_ids[i + 1 :]:
                     links += [
-                        _link(features[a], features[b], slot, home)
+                        _link(features[a], features[b], slot, slots)
                         for a in sides[f]
                         for b in sides[g]
                         if features[a].article_id != features[b].article_id

@@ -40,7 +40,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, delete, or_, select, update
+from sqlalchemy import Select, bindparam, delete, or_, select, update
 from sqlmodel import Session, col
 
 from factdb import models
@@ -252,7 +252,7 @@ def restated(session: Session, previous_id: int, current_id: int) -> dict[int, i
 def take_over(session: Session, previous_id: int, current_id: int) -> int:
     """Hand the previous version's conflicts over to the new current version (see the module
     docstring); returns how many conflicts it carried, which are therefore not new."""
-    from factdb.store import utcnow
+    from factdb.store import table_of, utcnow
 
     pairs = restated(session, previous_id, current_id)
     conflict = models.Conflict
@@ -270,51 +270,59 @@ def take_over(session: Session, previous_id: int, current_id: int) -> int:
         ).scalars()
     )
     old_ids = set(session.execute(old_claims).scalars())
-    carried = 0
+    new_claims = select(col(models.Claim.id)).where(col(models.Claim.article_id) == current_id)
+    found_by_pair = {
+        (found.kind, frozenset((found.claim_a_id, found.claim_b_id))): found
+        for found in session.execute(
+            select(conflict).where(
+                or_(
+                    col(conflict.claim_a_id).in_(new_claims),
+                    col(conflict.claim_b_id).in_(new_claims),
+                )
+            )
+        ).scalars()
+    }
+    gone: list[int] = []
+    carried: list[dict[str, Any]] = []
     for row in rows:
         old, other = (
             (row.claim_a_id, row.claim_b_id)
             if row.claim_a_id in old_ids
             else (row.claim_b_id, row.claim_a_id)
         )
-        found = _found_again(session, row.kind, pairs.get(old), other)
+        new_claim = pairs.get(old)
+        found = found_by_pair.get((row.kind, frozenset((new_claim, other)))) if new_claim else None
         if found is not None:
-            values = {
-                "claim_a_id": found.claim_a_id,
-                "claim_b_id": found.claim_b_id,
-                "quantity_a_id": found.quantity_a_id,
-                "quantity_b_id": found.quantity_b_id,
-                "rule": found.rule,
-                "detail": found.detail,
-                "confidence": found.confidence,
-                "updated_at": utcnow(),
-            }
-            session.execute(delete(conflict).where(col(conflict.id) == found.id))
-            session.execute(update(conflict).where(col(conflict.id) == row.id).values(**values))
-            carried += 1
+            assert found.id is not None
+            gone.append(found.id)
+            carried.append(
+                {
+                    "row_id": row.id,
+                    "claim_a_id": found.claim_a_id,
+                    "claim_b_id": found.claim_b_id,
+                    "quantity_a_id": found.quantity_a_id,
+                    "quantity_b_id": found.quantity_b_id,
+                    "rule": found.rule,
+                    "detail": found.detail,
+                    "confidence": found.confidence,
+                    "updated_at": utcnow(),
+                }
+            )
         elif row.status == "open":
-            session.execute(delete(conflict).where(col(conflict.id) == row.id))
+            assert row.id is not None
+            gone.append(row.id)
+    # The new version's duplicates go first: the carried rows take over their claim pairs.
+    for start in range(0, len(gone), 500):
+        session.execute(delete(conflict).where(col(conflict.id).in_(gone[start : start + 500])))
+    if carried:
+        session.execute(
+            # One executemany: the SET clause is the columns of the rows' other keys.
+            update(table_of(conflict)).where(table_of(conflict).c.id == bindparam("row_id")),
+            carried,
+        )
     session.flush()
     session.expire_all()
-    return carried
-
-
-def _found_again(
-    session: Session, kind: str, new_claim: int | None, other: int
-) -> models.Conflict | None:
-    """The conflict of this kind the new version's claim has with `other`, if any."""
-    if new_claim is None:
-        return None
-    conflict = models.Conflict
-    return session.execute(
-        select(conflict).where(
-            col(conflict.kind) == kind,
-            or_(
-                (col(conflict.claim_a_id) == new_claim) & (col(conflict.claim_b_id) == other),
-                (col(conflict.claim_a_id) == other) & (col(conflict.claim_b_id) == new_claim),
-            ),
-        )
-    ).scalar_one_or_none()
+    return len(carried)
 
 
 def versions(session: Session, article_id: int) -> list[dict[str, Any]]:

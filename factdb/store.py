@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, exists, func, select, true
+from sqlalchemy import ColumnElement, Table, exists, func, insert, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col
@@ -32,7 +32,8 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _table(model: type[Any]) -> Table:
+def table_of(model: type[Any]) -> Table:
+    """The Core table of a model, for statements that write many rows at once."""
     table: Table = model.__table__
     return table
 
@@ -72,10 +73,29 @@ def insert_ignoring_duplicates(
         return
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(_table(model)).on_conflict_do_nothing(index_elements=unique_columns)
+    statement = insert(table_of(model)).on_conflict_do_nothing(index_elements=unique_columns)
     # Rows as parameters, not one literal VALUES clause: the statement compiles once and is
     # cached, instead of coercing every value of every row on each call.
     session.execute(statement, rows)
+
+
+def insert_returning_ids(
+    session: Session, model: type[Any], rows: list[dict[str, Any]]
+) -> list[int]:
+    """INSERT rows in one statement; their new ids, in the order of `rows`."""
+    if not rows:
+        return []
+    table = table_of(model)
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return [int(i) for i in session.execute(statement, rows).scalars()]
+
+
+def insert_rows(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """INSERT rows in one statement (an executemany): an article brings hundreds of claims,
+    quantities and entity links, and building an ORM object for each cost more than storing
+    it."""
+    if rows:
+        session.execute(insert(table_of(model)), rows)
 
 
 def source_id(session: Session, name: str) -> int:
@@ -167,72 +187,83 @@ def store_article(
     session.add(row)
     session.flush()
     assert row.id is not None
-    claim_rows = [
-        models.Claim(
-            article_id=row.id,
-            sentence_index=claim.sentence_index,
-            start=claim.start,
-            end=claim.end,
-            sentence_start=claim.sentence_start,
-            sentence_end=claim.sentence_end,
-            text=claim.text,
-            normalized=claim.normalized,
-            subject=claim.subject,
-            predicate=claim.predicate,
-            object=claim.object,
-            speaker=claim.speaker,
-            speaker_resolved=claim.speaker_resolved,
-            polarity=str(claim.polarity),
-            hedged=claim.hedged,
-            is_headline=claim.is_headline,
-            event_date_start=claim.event_date.resolved_start if claim.event_date else None,
-            event_date_end=claim.event_date.resolved_end if claim.event_date else None,
-            event_date_text=claim.event_date.text if claim.event_date else None,
-            event_date_granularity=claim.event_date.granularity if claim.event_date else None,
-        )
-        for claim in claims
-    ]
-    session.add_all(claim_rows)
-    session.flush()
-    claim_ids = [int(claim_row.id) for claim_row in claim_rows if claim_row.id is not None]
+    claim_ids = insert_returning_ids(
+        session,
+        models.Claim,
+        [
+            {
+                "article_id": row.id,
+                "sentence_index": claim.sentence_index,
+                "start": claim.start,
+                "end": claim.end,
+                "sentence_start": claim.sentence_start,
+                "sentence_end": claim.sentence_end,
+                "text": claim.text,
+                "normalized": claim.normalized,
+                "subject": claim.subject,
+                "predicate": claim.predicate,
+                "object": claim.object,
+                "speaker": claim.speaker,
+                "speaker_resolved": claim.speaker_resolved,
+                "polarity": str(claim.polarity),
+                "hedged": claim.hedged,
+                "is_headline": claim.is_headline,
+                "event_date_start": claim.event_date.resolved_start if claim.event_date else None,
+                "event_date_end": claim.event_date.resolved_end if claim.event_date else None,
+                "event_date_text": claim.event_date.text if claim.event_date else None,
+                "event_date_granularity": (
+                    claim.event_date.granularity if claim.event_date else None
+                ),
+            }
+            for claim in claims
+        ],
+    )
     quantity_rows = [
-        models.Quantity(
-            claim_id=claim_id,
-            raw=quantity.raw,
-            value=quantity.value,
-            low=quantity.low,
-            high=quantity.high,
-            low_inclusive=quantity.low_inclusive,
-            high_inclusive=quantity.high_inclusive,
-            qualifier=str(quantity.qualifier),
-            unit=quantity.unit,
-            counted=quantity.counted,
-            predicate=quantity.predicate,
-            counted_key=synonyms.counted_key(quantity.counted),
-            predicate_key=synonyms.predicate_key(quantity.predicate),
-            start=quantity.start,
-            end=quantity.end,
-            base_value=quantity.base_value,
-            base_low=quantity.base_low,
-            base_high=quantity.base_high,
-            base_unit=quantity.base_unit,
-        )
+        {
+            "claim_id": claim_id,
+            "raw": quantity.raw,
+            "value": quantity.value,
+            "low": quantity.low,
+            "high": quantity.high,
+            "low_inclusive": quantity.low_inclusive,
+            "high_inclusive": quantity.high_inclusive,
+            "qualifier": str(quantity.qualifier),
+            "unit": quantity.unit,
+            "counted": quantity.counted,
+            "predicate": quantity.predicate,
+            "counted_key": synonyms.counted_key(quantity.counted),
+            "predicate_key": synonyms.predicate_key(quantity.predicate),
+            "start": quantity.start,
+            "end": quantity.end,
+            "base_value": quantity.base_value,
+            "base_low": quantity.base_low,
+            "base_high": quantity.base_high,
+            "base_unit": quantity.base_unit,
+        }
         for claim_id, claim in zip(claim_ids, claims, strict=True)
         for quantity in claim.quantities
     ]
-    session.add_all(quantity_rows)
-    for claim_id, claim in zip(claim_ids, claims, strict=True):
-        session.add_all(_time_rows(claim_id, claim))
+    insert_rows(session, models.Quantity, quantity_rows)
+    insert_rows(
+        session,
+        models.ClaimTime,
+        [
+            t
+            for claim_id, claim in zip(claim_ids, claims, strict=True)
+            for t in _time_rows(claim_id, claim)
+        ],
+    )
     entity_ids = _entity_ids(session, claims)
     links = {
         (claim_id, entity_ids[(entity.text, entity.label)])
         for claim_id, claim in zip(claim_ids, claims, strict=True)
         for entity in claim.entities
     }
-    session.add_all(
-        models.ClaimEntity(claim_id=claim_id, entity_id=entity_id) for claim_id, entity_id in links
+    insert_rows(
+        session,
+        models.ClaimEntity,
+        [{"claim_id": claim_id, "entity_id": entity_id} for claim_id, entity_id in sorted(links)],
     )
-    session.flush()
     return StoredArticle(article_id=row.id, claim_ids=claim_ids, quantity_count=len(quantity_rows))
 
 
@@ -564,22 +595,22 @@ def add_missing_times(session: Session, article_id: int, drafts: Sequence[ClaimD
         claim_id = by_place.get((draft.is_headline, draft.sentence_index, draft.start, draft.end))
         if claim_id is None or not draft.times:
             continue
-        session.add_all(_time_rows(claim_id, draft))
+        insert_rows(session, models.ClaimTime, _time_rows(claim_id, draft))
         filled += 1
     return filled
 
 
-def _time_rows(claim_id: int, claim: ClaimDraft) -> list[models.ClaimTime]:
+def _time_rows(claim_id: int, claim: ClaimDraft) -> list[dict[str, Any]]:
     return [
-        models.ClaimTime(
-            claim_id=claim_id,
-            text=time.text,
-            start=time.start,
-            end=time.end,
-            type=time.type,
-            value=time.value,
-            role=time.role,
-            resolved=time.resolved,
-        )
+        {
+            "claim_id": claim_id,
+            "text": time.text,
+            "start": time.start,
+            "end": time.end,
+            "type": time.type,
+            "value": time.value,
+            "role": time.role,
+            "resolved": time.resolved,
+        }
         for time in claim.times
     ]

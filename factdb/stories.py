@@ -33,8 +33,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlmodel import Session, col
 
 from factdb import models
@@ -97,9 +98,12 @@ def linked(a: Profile, b: Profile) -> bool:
     return similarity(a, b) >= (LINK_WEIGHT if near else FAR_LINK_WEIGHT)
 
 
-def topic_vector(text: str, stop: frozenset[str]) -> dict[str, float]:
+@lru_cache(maxsize=4096)
+def topic_vector(text: str, stop: frozenset[str]) -> Mapping[str, float]:
     """An article's content words (four letters or more) as a unit vector of square-rooted
-    counts: the cosine of two such vectors says how much they talk about the same things."""
+    counts: the cosine of two such vectors says how much they talk about the same things.
+
+    Cached by text: a stored article is a candidate partner of many later ones."""
     counts = Counter(w for w in re.findall(r"[a-z][a-z\-]{3,}", text.lower()) if w not in stop)
     weights = {w: math.sqrt(n) for w, n in counts.items()}
     norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
@@ -121,7 +125,7 @@ def _profiles(
     ids = sorted(set(article_ids))
     if not ids:
         return {}
-    topics: dict[int, dict[str, float]] = {}
+    topics: dict[int, Mapping[str, float]] = {}
     if with_topics:
         stop = stop_words()
         for article_id, text in session.execute(
@@ -164,43 +168,42 @@ def _salient_keys(session: Session, article_id: int) -> set[str]:
     )
 
 
-def _nearest_about(session: Session, key: str, article_id: int, day: date | None) -> set[int]:
-    """The articles nearest in time to `day` whose salient names include `key`."""
+@lru_cache(maxsize=1)
+def _nearest_about_statements() -> dict[str, Select[int]]:
+    """The index range reads of `_nearest_about`, built once: they run for every salient name
+    of every new article, and building a statement costs more than running it."""
     entity = models.ArticleEntity
     base = select(col(entity.article_id)).where(
-        col(entity.key) == key, col(entity.salient), col(entity.article_id) != article_id
+        col(entity.key) == bindparam("key"),
+        col(entity.salient),
+        col(entity.article_id) != bindparam("article"),
     )
+    published = col(entity.published)
+    return {
+        "before": base.where(published <= bindparam("day"))
+        .order_by(published.desc())
+        .limit(NEAREST_PER_KEY),
+        "after": base.where(published > bindparam("day"))
+        .order_by(published)
+        .limit(NEAREST_PER_KEY),
+        "undated": base.where(published.is_(None))
+        .order_by(col(entity.article_id).desc())
+        .limit(NEAREST_PER_KEY),
+        "latest": base.where(published.is_not(None))
+        .order_by(published.desc())
+        .limit(NEAREST_PER_KEY),
+    }
+
+
+def _nearest_about(session: Session, key: str, article_id: int, day: date | None) -> set[int]:
+    """The articles nearest in time to `day` whose salient names include `key` (the latest
+    ones for an undated article), and as many undated ones."""
+    statements = _nearest_about_statements()
+    reads = ("before", "after", "undated") if day is not None else ("undated", "latest")
+    where = {"key": key, "article": article_id, "day": day}
     found: set[int] = set()
-    if day is not None:
-        found.update(
-            session.execute(
-                base.where(col(entity.published) <= day)
-                .order_by(col(entity.published).desc())
-                .limit(NEAREST_PER_KEY)
-            ).scalars()
-        )
-        found.update(
-            session.execute(
-                base.where(col(entity.published) > day)
-                .order_by(col(entity.published))
-                .limit(NEAREST_PER_KEY)
-            ).scalars()
-        )
-    found.update(
-        session.execute(
-            base.where(col(entity.published).is_(None))
-            .order_by(col(entity.article_id).desc())
-            .limit(NEAREST_PER_KEY)
-        ).scalars()
-    )
-    if day is None:
-        found.update(
-            session.execute(
-                base.where(col(entity.published).is_not(None))
-                .order_by(col(entity.published).desc())
-                .limit(NEAREST_PER_KEY)
-            ).scalars()
-        )
+    for read in reads:
+        found.update(session.execute(statements[read], where).scalars())
     return found
 
 
@@ -286,19 +289,31 @@ def _refresh_story(
             for k, (p, n) in sorted(merged.items())
         )
         session.flush()
-    for key, place in session.execute(
+    joining = session.execute(
         select(col(models.ArticleEntity.key), col(models.ArticleEntity.place)).where(
             col(models.ArticleEntity.article_id).in_(new_articles),
             col(models.ArticleEntity.salient),
         )
-    ):
-        row = session.get(profile, (story_id, key))
+    ).all()
+    counted = {
+        row.key: row
+        for row in session.execute(
+            select(profile).where(
+                col(profile.story_id) == story_id,
+                col(profile.key).in_(sorted({key for key, _ in joining})),
+            )
+        ).scalars()
+    }
+    for key, place in joining:
+        row = counted.get(key)
         if row is None:
-            session.add(models.StoryEntity(story_id=story_id, key=key, place=place, articles=1))
+            row = counted[key] = models.StoryEntity(
+                story_id=story_id, key=key, place=place, articles=1
+            )
         else:
             row.articles += 1
             row.place = row.place or place
-            session.add(row)
+        session.add(row)
     first, last = session.execute(
         select(func.min(col(article.published)), func.max(col(article.published))).where(
             col(article.story_id) == story_id
