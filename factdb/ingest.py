@@ -43,7 +43,10 @@ from factdb.synonyms import Synonyms, load_synonyms
 from factdb.web import Unchanged, WebReader, is_url, stored_feeds
 
 T = TypeVar("T")
-DEFAULT_BATCH_SIZE = 32
+# Articles handed to the parser (and, with workers, to one worker) at a time. News articles
+# are long enough that spaCy gains nothing from larger batches, while with workers the last
+# batch is what the others wait for, and the first is what storing waits for.
+DEFAULT_BATCH_SIZE = 8
 # Below this many inputs, starting worker processes (each loads the model, ~2 s) costs more
 # than it saves.
 PARALLEL_MIN_INPUTS = 60

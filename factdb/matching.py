@@ -31,7 +31,8 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, case, delete, func, select, update
+from sqlalchemy import Row, Select, bindparam, case, delete, func, or_, select, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from factdb import models
@@ -642,7 +643,10 @@ def _number_slot(claim: ClaimFeatures, number: QuantityFeatures, home: Home) -> 
     if dimension not in ("count", "magnitude") and not dimension.startswith("money:"):
         named = measured_dimension(claim.sentence, at, to, counted)
         counted = named or counted
-    moving = movement(claim.sentence, at) if dimension == "length" and named is None else None
+    moving = None
+    if dimension == "length" and named in (None, "altitude"):
+        # An altitude named for itself ("its cruise altitude of 9,900 meters") is a level.
+        moving = movement(claim.sentence, at) or ("at" if named else None)
     what = (
         f"length{SLOT_SEPARATOR}{moving}"
         if moving
@@ -752,6 +756,17 @@ def article_entity_rows(
     return [rows[k] for k in sorted(rows)]
 
 
+def _common_word(name: str, text: str) -> bool:
+    """Whether a one-word "name" is a capitalised common word that the article also writes in
+    lower case ("Plane lands at JFK" beside "received from plane"): not what it is about."""
+    lower = name.lower()
+    return (
+        " " not in name
+        and lower != name
+        and re.search(rf"(?<!\w){re.escape(lower)}(?!\w)", text) is not None
+    )
+
+
 def _index_article_entities(session: Session, article: models.Article) -> None:
     """Store the names a new article mentions (``article_entity``), with how often it names
     each and which the article is about (`factdb.stories.choose_salient`).
@@ -776,6 +791,7 @@ def _index_article_entities(session: Session, article: models.Article) -> None:
     sentences: dict[str, set[tuple[bool, int]]] = defaultdict(set)
     labels: dict[str, str] = {}
     names: dict[str, set[str]] = defaultdict(set)
+    mentions = [m for m in mentions if not _common_word(m[2], article.text)]
     for _, sentence_index, name, label, headline in mentions:
         key = lex.entity_key(name)
         sentences[key].add((bool(headline), int(sentence_index)))
@@ -787,7 +803,8 @@ def _index_article_entities(session: Session, article: models.Article) -> None:
         found = max(len(re.findall(rf"\b{re.escape(n)}\b", article.text)) for n in names[key])
         in_title = any(h for h, _ in seen) or any(n in title for n in names[key])
         counts[key] = (max(len(seen), found), in_title)
-    salient = choose_salient(counts)
+    places = {lex.entity_key(n) for _, _, n, label, _ in mentions if label in lex.location_labels}
+    salient = choose_salient(counts, places)
     rows = [
         {
             **row,
@@ -1135,6 +1152,7 @@ def _reslot_story(session: Session, story_id: int, home: Home, synonyms: Synonym
     features = load_claim_features(session, [int(r[0]) for r in rows], synonyms)
     links: list[Link] = []
     touched: set[int] = set()
+    moved: list[int] = []
     slots = _SlotsUnder(home)
     for claim_id, fact_id, slot_key in sorted(rows):
         claim = features[claim_id]
@@ -1157,8 +1175,31 @@ def _reslot_story(session: Session, story_id: int, home: Home, synonyms: Synonym
             .values(fact_id=target, quantity_id=number.id if number else None)
         )
         touched |= {int(fact_id), target}
+        moved.append(claim_id)
+    _drop_stale_conflicts(session, moved)
     _tidy_facts(session, touched)
     return links
+
+
+def _drop_stale_conflicts(session: Session, claim_ids: Sequence[int]) -> None:
+    """Delete the open conflicts of these moved reports with reports no longer in their fact:
+    found between two reports of one slot, they do not hold once the slots differ (a
+    reviewed one keeps its reviewer's decision)."""
+    conflict = models.Conflict
+    fact_a, fact_b = aliased(models.FactClaim), aliased(models.FactClaim)
+    for start in range(0, len(claim_ids), 500):
+        ids = claim_ids[start : start + 500]
+        stale = (
+            select(col(conflict.id))
+            .join(fact_a, col(fact_a.claim_id) == conflict.claim_a_id)
+            .join(fact_b, col(fact_b.claim_id) == conflict.claim_b_id)
+            .where(
+                col(conflict.status) == "open",
+                or_(col(conflict.claim_a_id).in_(ids), col(conflict.claim_b_id).in_(ids)),
+                col(fact_a.fact_id) != col(fact_b.fact_id),
+            )
+        )
+        session.execute(delete(conflict).where(col(conflict.id).in_(stale)))
 
 
 def _tidy_facts(session: Session, fact_ids: set[int]) -> None:

@@ -166,18 +166,25 @@ def measured_dimension(sentence: str, start: int, end: int, counted: str | None)
     return last[0] if last and last[0] in _DIMENSION_NOUNS else None
 
 
-# A height within a movement: where it starts or ends and which way it goes. "a dive from
-# 33,000 feet to about 16,700 feet" gives ``down from`` and ``down to``; "climbed back to
-# 24,000 feet" ``up to``; "cruising at 33,000 feet" ``at``.
+# A height within a movement: where it ends and which way it goes, or the level it starts
+# from. "a dive from 33,000 feet to about 16,700 feet" gives ``at`` (the level the dive left,
+# as in "cruising at 33,000 feet") and ``down to``; "climbed back to 24,000 feet" ``up to``;
+# "breaking up when it reached 10,000 feet" ends a movement as "to" does.
 _ROLE_BEFORE = re.compile(
-    r"\b(from|to|at)\s+(?:about |some |nearly |around |roughly |approximately |just )?$"
+    r"\b(from|to|at|reach(?:es|ed|ing)?)\s+"
+    r"(?:about |some |nearly |around |roughly |approximately |just )?$"
 )
 _DOWNWARD = re.compile(
     r"\b(?:div(?:e|ed|es|ing)|dove|descen(?:t|d|ds|ded|ding)|drop(?:s|ped|ping)?"
-    r"|plung(?:e|es|ed|ing)|plummet(?:s|ed|ing)?|f[ae]ll(?:s|ing)?|down)\b"
+    r"|plung(?:e|es|ed|ing)|plummet(?:s|ed|ing)?|f[ae]ll(?:s|ing)?)\b"
+    # a bare "down" or "up" is a way only before where it goes: not "shot down", "breaking up"
+    r"|\bdown(?=\s+(?:again\s+)?(?:to|from)\b)"
 )
 _AGAIN = re.compile(r"\b(?:again|final|second|another)\b")
-_UPWARD = re.compile(r"\b(?:climb(?:s|ed|ing)?|r[io]s(?:e|es|en|ing)|soar(?:s|ed|ing)?|up)\b")
+_UPWARD = re.compile(
+    r"\b(?:climb(?:s|ed|ing)?|r[io]s(?:e|es|en|ing)|soar(?:s|ed|ing)?)\b"
+    r"|\bup(?=\s+(?:again\s+)?(?:to|from)\b)"
+)
 
 
 def movement(sentence: str, start: int) -> str | None:
@@ -187,6 +194,7 @@ def movement(sentence: str, start: int) -> str | None:
         return None
     if role.group(1) == "at":
         return "at"
+    end = "from" if role.group(1) == "from" else "to"
     window = sentence[max(0, start - 100) : start].lower()
     down = max((m.end() for m in _DOWNWARD.finditer(window)), default=-1)
     up = max((m.end() for m in _UPWARD.finditer(window)), default=-1)
@@ -197,8 +205,9 @@ def movement(sentence: str, start: int) -> str | None:
     # again to": a movement after a return, or called again, is a later phase.
     back = window.find(" back ")
     if _AGAIN.search(window) or (min(down, up) >= 0 and 0 <= back < max(down, up)):
-        way += " again"
-    return f"{way} {role.group(1)}"
+        return f"{way} again {end}"
+    # Where the first movement starts is the level it was at.
+    return "at" if end == "from" else f"{way} {end}"
 
 
 def elapsed(sentence: str, end: int) -> bool:

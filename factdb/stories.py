@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -43,6 +43,7 @@ from factdb.nlp.stop_words import stop_words
 from factdb.store import utcnow
 
 SALIENT_PER_ARTICLE = 12
+MIN_SALIENT = 4
 SPECIFIC_WEIGHT = 1.0
 PLACE_WEIGHT = 0.7
 LINK_WEIGHT = 1.1
@@ -68,16 +69,19 @@ def name_weight(label: str | None, place: bool) -> float:
     return PLACE_WEIGHT if place or label in PLACE_LABELS else SPECIFIC_WEIGHT
 
 
-def choose_salient(mentions: Mapping[str, tuple[int, bool]]) -> set[str]:
-    """The names an article is about, from each name's (sentences naming it, in headline)."""
-    ranked = sorted(
-        (
-            (not headline, -count, key)
-            for key, (count, headline) in mentions.items()
-            if headline or count >= 2
-        )
-    )
-    return {key for _, _, key in ranked[:SALIENT_PER_ARTICLE]}
+def choose_salient(mentions: Mapping[str, tuple[int, bool]], places: Set[str]) -> set[str]:
+    """The names an article is about, from each name's (sentences naming it, in headline).
+
+    A brief that names fewer than `MIN_SALIENT` names twice or in its headline ("One of the
+    black boxes of EgyptAir Flight 990 has been recovered …") is also about the names of
+    people, organisations and things it gives once; they weigh little (`_profiles` weighs a
+    name by its mentions). Not the places it names once: which places a story is about
+    (`home_places`) counts the articles about each."""
+    ranked = sorted((not headline, -count, key) for key, (count, headline) in mentions.items())
+    about = [key for later, fewer, key in ranked if not later or fewer <= -2]
+    if len(about) < MIN_SALIENT:
+        about += [key for _, _, key in ranked if key not in about and key not in places]
+    return set(about[:SALIENT_PER_ARTICLE])
 
 
 def similarity(a: Profile, b: Profile) -> float:

@@ -305,7 +305,20 @@ def test_a_measurement_is_of_its_nouns_head() -> None:
 @pytest.mark.parametrize(
     ("sentence", "number", "expected"),
     [
-        ("a controlled steep dive from 33,000 feet to about 16,700 feet", "33,000", "down from"),
+        ("a controlled steep dive from 33,000 feet to about 16,700 feet", "33,000", "at"),
+        ("this time breaking up when it reached about 10,000 feet", "10,000", None),
+        (
+            "dove again rapidly, breaking up when it reached about 10,000 feet",
+            "10,000",
+            "down again to",
+        ),
+        ("The river fell from 31 feet to 24 feet", "31", "at"),
+        (
+            "The jet climbed back to 24,000 feet, only to dive again rapidly toward the sea, "
+            "this time breaking up when it reached about 10,000 feet",
+            "10,000",
+            "down again to",
+        ),
         ("a controlled steep dive from 33,000 feet to about 16,700 feet", "16,700", "down to"),
         (
             "After descending to 16,700 feet, the plane climbed to about 24,000 feet",
@@ -388,3 +401,132 @@ def test_people_treated_or_hospitalized_are_the_injured(
     assert {(kind, *sorted((a, b))) for kind, a, b in _flags(runner, db)} == {
         ("number", "40", "55")
     }
+
+
+def test_the_level_a_movement_leaves_is_the_level_it_was_at(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    """ "a dive from 33,000 feet", "cruising at 33,000 feet" and "its cruise altitude of 10,060
+    meters" report one level (10,060 m is 33,005 ft: no conflict); 31,000 feet disagrees
+    with all of them. The bottom of the dive is another fact."""
+    db = archive(
+        tmp_path,
+        runner,
+        "level",
+        (
+            "North Wire",
+            "2024-09-03",
+            "Flight 412 radar",
+            (*FLIGHT, "Radar showed Flight 412 in a steep dive from 33,000 feet to 16,700 feet."),
+        ),
+        (
+            "River Post",
+            "2024-09-03",
+            "Flight 412 dive",
+            (*FLIGHT, "Cruising at 33,000 feet, Flight 412 was uneventful for 20 minutes."),
+        ),
+        (
+            "Hill Daily",
+            "2024-09-04",
+            "Flight 412 plunge",
+            (*FLIGHT, "Flight 412 plummeted from its cruise altitude of 10,060 meters."),
+        ),
+        (
+            "Coast Times",
+            "2024-09-04",
+            "Flight 412 lost",
+            (*FLIGHT, "Flight 412 was flying at 31,000 feet when it began to fall."),
+        ),
+    )
+    flags = {(kind, *sorted((a, b))) for kind, a, b in _flags(runner, db)}
+    assert flags == {
+        ("number", "31,000 feet", "33,000 feet"),
+        ("number", "10,060 meters", "31,000 feet"),
+    }
+    facts = query(runner, db, "facts")
+    by_figure = {q["raw"]: f["id"] for f in facts for c in f["claims"] for q in c["quantities"]}
+    assert by_figure["10,060 meters"] == by_figure["33,000 feet"] == by_figure["31,000 feet"]
+    assert by_figure["16,700 feet"] != by_figure["33,000 feet"]
+
+
+def test_a_brief_naming_its_subject_once_joins_the_story(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    """A six-line brief names Flight 412 and Harlow Air once each, and repeats no name but a
+    capitalised common word ("Robots …", "the robots"): it is still about Flight 412, so its
+    death toll is compared with the story's (and its 200 against 217 is flagged). A brief about
+    another crash, of another airline in another sea, stays a story of its own."""
+    brief = (
+        "Searchers recovered one of the flight recorders of Flight 412 of Harlow Air on Tuesday.",
+        "Robots found the recorder in the wreckage on the floor of the Brisk Sea near Kessin.",
+        "The robots worked for two days.",
+        "All 200 people on board were killed.",
+    )
+    other = (
+        "Searchers recovered the flight recorders of Flight 77 of Daro Lines on Tuesday.",
+        "Divers found the recorders in the wreckage on the floor of the Tamm Sea near Ostby.",
+        "All 64 people on board were killed.",
+    )
+    db = archive(
+        tmp_path,
+        runner,
+        "brief",
+        (
+            "North Wire",
+            "2024-09-01",
+            "Flight 412 crash kills 217",
+            (*FLIGHT, "Harlow Air said all 217 people on board Flight 412 were killed."),
+        ),
+        ("River Post", "2024-09-10", "Recorder found", brief),
+        ("Hill Daily", "2024-09-10", "Recorders found", other),
+    )
+    stories = query(runner, db, "stories")
+    assert sorted(s["articles"] for s in stories) == [1, 2]
+    assert {(kind, *sorted((a, b))) for kind, a, b in _flags(runner, db)} == {
+        ("number", "200", "217")
+    }
+
+
+def test_a_conflict_found_under_a_slot_that_no_longer_holds_is_dropped(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    """While Kessin is one of the story's home places, "984 killed in Kessin" is the story's
+    toll and is flagged against a national 12,000. Once more articles make Peru the story's
+    only home, 984 is Kessin's part of the toll: the flag goes, and the result is the same
+    whichever order the articles came in."""
+    searched = "rescuers from the Varenne Red Cross searched the ruins"
+    articles = [
+        (
+            "North Wire",
+            "2024-08-17",
+            "Kessin quake",
+            (
+                f"An earthquake struck Kessin on Tuesday, and {searched}.",
+                "The quake killed 984 people in Kessin, rescuers from the Varenne Red Cross said.",
+            ),
+        ),
+        (
+            "River Post",
+            "2024-08-18",
+            "Quake toll",
+            (
+                f"The earthquake killed 12,000 people, officials said on Wednesday, as {searched}.",
+                f"Peru declared a national emergency after the earthquake, and {searched}.",
+                "The army of Peru sent troops to the ruins.",
+            ),
+        ),
+        (
+            "Hill Daily",
+            "2024-08-19",
+            "Peru mourns",
+            (
+                f"Peru mourned the victims of the earthquake, as {searched}.",
+                "Peru declared three days of mourning after the earthquake.",
+            ),
+        ),
+    ]
+    for name, order in (("forward", articles), ("backward", articles[::-1])):
+        db = f"sqlite:///{tmp_path / name}.db"
+        for i, (source, day, title, paragraphs) in enumerate(order):
+            ingest(runner, db, write(tmp_path, f"{name}-{i}", source, day, title, *paragraphs))
+        assert _flags(runner, db) == set(), name

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from factdb.cli import app
 from factdb.slots import elapsed, scope_words
+from factdb.stories import choose_salient
 
 from .test_matching import KESSLER, _content
 
@@ -255,3 +256,14 @@ def test_rematch_carries_over_a_database_made_before_stories(
     assert result.exit_code == 0, result.output
     assert len({a["story_id"] for a in query(runner, db, "articles")}) == 1
     assert _content(db, runner)[0] == before[0]
+
+
+def test_a_brief_is_about_the_names_it_gives_once_but_not_its_places() -> None:
+    brief = {"kessin": (3, False), "flight 412": (1, False), "harlow air": (1, False)}
+    assert choose_salient(brief | {"brisk sea": (1, False)}, {"kessin", "brisk sea"}) == {
+        "kessin",
+        "flight 412",
+        "harlow air",
+    }
+    longer = {name: (2, False) for name in ("kessin", "tarvel", "harlow air", "flight 412")}
+    assert choose_salient(longer | {"brisk sea": (1, False)}, set()) == set(longer)
