@@ -974,24 +974,9 @@ def match_article(session: Session, article_id: int, synonyms: Synonyms) -> Matc
         for claim_id, found in _restatements(session, article_id, new, synonyms).items()
         if _joins_original(plans[claim_id][0], slots(found[0])[0])
     }
-    # New facts: one for each claim without a slot, one for each slot that no other article
-    # of the story reports yet (headed by its first report here).
-    heads: list[tuple[ClaimFeatures, Slot | None]] = []
-    for claim in ordered:
-        slot = plans[claim.id][0]
-        if claim.id in joining or (slot is not None and slot.key in facts):
-            continue
-        heads.append((claim, slot))
-        if slot is not None:
-            facts[slot.key] = -1  # taken: later claims of this slot join the same new fact
-    alone: dict[int, int] = {}
-    for (claim, slot), fact_id in zip(
-        heads, _new_facts(session, story.story_id, heads), strict=True
-    ):
-        if slot is None:
-            alone[claim.id] = fact_id
-        else:
-            facts[slot.key] = fact_id
+    alone = _open_facts(
+        session, story.story_id, [c for c in ordered if c.id not in joining], plans, facts
+    )
     memberships: list[dict[str, object]] = []
     candidates: dict[int, list[ClaimFeatures]] = defaultdict(list)
     known = dict(new)
@@ -1027,6 +1012,34 @@ def match_article(session: Session, article_id: int, synonyms: Synonyms) -> Matc
     _first_links(session, links)
     copies = copy_partners(session, {article_id})
     return MatchResult(article_id, links, copies)
+
+
+def _open_facts(
+    session: Session,
+    story_id: int,
+    claims: Sequence[ClaimFeatures],
+    plans: Mapping[int, tuple[Slot | None, QuantityFeatures | None]],
+    facts: dict[str, int],
+) -> dict[int, int]:
+    """Create the facts these claims (in text order) open: one for each claim without a slot
+    (returned, claim id → fact id), one for each slot the story has no fact of yet, headed by
+    its first report here (added to `facts`, slot key → fact id)."""
+    heads: list[tuple[ClaimFeatures, Slot | None]] = []
+    opened: set[str] = set()
+    for claim in claims:
+        slot = plans[claim.id][0]
+        if slot is None:
+            heads.append((claim, None))
+        elif slot.key not in facts and slot.key not in opened:
+            opened.add(slot.key)
+            heads.append((claim, slot))
+    alone: dict[int, int] = {}
+    for (claim, slot), fact_id in zip(heads, _new_facts(session, story_id, heads), strict=True):
+        if slot is None:
+            alone[claim.id] = fact_id
+        else:
+            facts[slot.key] = fact_id
+    return alone
 
 
 def _joins_original(slot: Slot | None, original: Slot | None) -> bool:
