@@ -30,11 +30,11 @@ from factdb.output import (
     render,
     render_object,
 )
-from factdb.readers import Overrides, count_inputs, plausible_publication_date
 
 # Start-up time is part of every query: the database layer, Alembic (only to migrate), rich
-# (only to draw a table or a progress bar) and spaCy (only to ingest) are imported where they
-# are used, so that `factdb --help` and a query that prints a page of JSON do not pay for them.
+# (only to draw a table or a progress bar), the readers and spaCy (only to ingest) are imported
+# where they are used, so that `factdb --help` and a query that prints a page of JSON do not
+# pay for them.
 if TYPE_CHECKING:
     from rich.progress import Progress
     from sqlalchemy.engine import Engine
@@ -532,6 +532,7 @@ def ingest(
     factdb ingest part-1/ --concurrent --db postgresql+psycopg://ingest@db/news
     """
     from factdb.lock import ingest_lock
+    from factdb.readers import Overrides, count_inputs, plausible_publication_date
     from factdb.web import is_url
 
     paths = paths or []

@@ -226,8 +226,8 @@ def test_query_commands_import_neither_alembic_rich_spacy_nor_dateparser(
     archive: str, tmp_path: Path
 ) -> None:
     """The heavy imports belong to the commands that need them: Alembic to migrating, rich
-    to tables, spaCy to ingest, dateparser to dates that are not ISO dates; `--help`
-    needs no database layer at all."""
+    to tables, spaCy to ingest, dateparser to dates that are not ISO dates; `--help` needs
+    no database layer at all, nor the readers of ingest."""
     commands = [
         ["claims", "--since", "2024-05-01", "--search", "killed"],
         ["conflicts", "--status", "all", "--kind", "number"],
@@ -251,7 +251,8 @@ def test_query_commands_import_neither_alembic_rich_spacy_nor_dateparser(
         "import sys; from factdb.cli import app\n"
         "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & "
-        "{'sqlalchemy', 'sqlmodel', 'alembic', 'rich', 'spacy'}))"
+        "{'sqlalchemy', 'sqlmodel', 'alembic', 'rich', 'spacy'} | "
+        "({'factdb.readers'} & set(sys.modules))))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
