@@ -685,7 +685,9 @@ def queries_benchmark(args: argparse.Namespace) -> None:
     )
     data = Path(args.data) if args.data else Path(tempfile.mkdtemp(prefix="factdb-queries-"))
     data.mkdir(parents=True, exist_ok=True)
-    targets = {"SQLite": args.sqlite or f"sqlite:///{data / f'queries-{args.claims}.db'}"}
+    targets = {}
+    if not args.no_sqlite:
+        targets["SQLite"] = args.sqlite or f"sqlite:///{data / f'queries-{args.claims}.db'}"
     server = os.environ.get("FACTDB_TEST_POSTGRES_URL")
     if server and not args.no_postgres:
         targets["PostgreSQL"] = _postgres_database(server, f"factdb_queries_{args.claims}")
@@ -733,6 +735,7 @@ def main(argv: list[str] | None = None) -> None:
     timed.add_argument("--runs", type=int, default=5, help="runs per command")
     timed.add_argument("--factdb", help="command running factdb (default: this venv's factdb)")
     timed.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    timed.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only (10M claims)")
     timed.add_argument(
         "--matching-indexes",
         action="store_true",
