@@ -263,6 +263,8 @@ class Conflict(TableModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("claim_a_id", "claim_b_id", "kind", name="uq_conflict_pair_kind"),
+        # Counts by kind and status (`factdb stats`) read this index alone.
+        Index("ix_conflict_kind_status", "kind", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
