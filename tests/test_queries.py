@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from typer.testing import CliRunner
 
 from factdb import db
@@ -374,3 +374,25 @@ def test_stats_reads_growing_tables_through_covering_indexes_only(tmp_path: Path
     ]
     assert reads == []
     assert any("ix_conflict_kind_status" in step for step, _ in steps)
+
+
+def test_postgresql_connections_do_without_the_jit_compiler(db_url: str) -> None:
+    """JIT compiling took longer than the short statements it was meant to speed up; a URL
+    that sets its own options keeps them."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    engine = db.create_db_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SHOW jit").scalar() == "off"
+    finally:
+        engine.dispose()
+    url = make_url(db_url)
+    own = url.query.get("options")
+    url = url.update_query_dict({"options": f"{own or ''} -c jit=on".strip()})
+    engine = db.create_db_engine(url.render_as_string(hide_password=False))
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SHOW jit").scalar() == "on"
+    finally:
+        engine.dispose()
