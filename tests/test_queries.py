@@ -259,6 +259,24 @@ def test_query_commands_import_neither_alembic_rich_spacy_nor_dateparser(
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_the_entry_point_builds_only_the_command_it_runs(archive: str, runner: CliRunner) -> None:
+    """`factdb stats` builds the Click command of `stats` alone (start-up time); the answers
+    are those of the whole tree, and --help, --version or a misspelt name get the whole tree."""
+    from factdb import cli
+
+    for name in ("stats", "conflicts", "show"):
+        lean = cli._only_command(name)
+        assert lean is not None
+        assert len(lean.registered_commands) + len(lean.registered_groups) == 1
+    for name in (None, "--help", "--version", "conflict"):
+        assert cli._only_command(name) is None
+    for command in (["stats"], ["conflicts", "--kind", "number"], ["show", "claim", "1"]):
+        arguments = [*command, "--db", archive, "--format", "json"]
+        lean = cli._only_command(command[0])
+        assert lean is not None
+        assert runner.invoke(lean, arguments).stdout == runner.invoke(app, arguments).stdout
+
+
 @pytest.mark.parametrize(
     "filters",
     [{}, {"entity": "Brennmoor"}, {"counted": "killed"}, {"source": "Courier"}],
