@@ -790,9 +790,23 @@ def conflicts_statement(session: Session, filters: ConflictFilters) -> Select[An
             .scalar_subquery()
         )
         statement = statement.where(col(conflict.created_at) >= started)
-    if _claim_conditions(session, models.Claim, filters):
-        # Checked claim by claim from the conflicts, which are far fewer than the claims a
-        # source, an entity or a date range selects (a list of those would be built first).
+    if filters.since or filters.until or filters.search:
+        # A date window or a phrase selects few claims of a long archive (a month of 30
+        # years): their conflicts are found through ix_conflict_claim_a_id / _b_id, instead
+        # of checking every open conflict's claims (0.17 s at a million claims, for none).
+        matched = select(col(models.Claim.id)).where(
+            *_claim_conditions(session, models.Claim, filters)
+        )
+        a_side, b_side = aliased(conflict), aliased(conflict)
+        sides_of = [
+            select(col(a_side.id)).where(col(a_side.claim_a_id).in_(matched)),
+            select(col(b_side.id)).where(col(b_side.claim_b_id).in_(matched)),
+        ]
+        statement = statement.where(col(conflict.id).in_(union(*sides_of)))
+    elif _claim_conditions(session, models.Claim, filters):
+        # Checked claim by claim from the conflicts, which are fewer than the claims a source
+        # or an entity selects (a list of those would be built first), and a page of the
+        # newest stops at its fiftieth.
         sides = []
         for side in (conflict.claim_a_id, conflict.claim_b_id):
             claim = aliased(models.Claim)
