@@ -607,9 +607,11 @@ def query_commands(v: dict[str, str]) -> list[tuple[str, list[str]]]:
     return commands
 
 
-def time_queries(url: str, factdb: list[str], runs: int) -> dict[str, tuple[float, ...]]:
+def time_queries(
+    url: str, factdb: list[str], runs: int, skip: frozenset[str] = frozenset()
+) -> dict[str, tuple[float, ...]]:
     """Each command `runs` times as a whole process: (min, median, max wall seconds, peak MB,
-    median CPU seconds)."""
+    median CPU seconds); the commands labelled in `skip` are left out."""
     import statistics
 
     # Migrations (the full-text index of a million claims takes a while) are not timed.
@@ -617,6 +619,8 @@ def time_queries(url: str, factdb: list[str], runs: int) -> dict[str, tuple[floa
     values = _probe_values(url)
     results: dict[str, tuple[float, ...]] = {}
     for label, arguments in query_commands(values):
+        if label in skip:
+            continue
         command = [*factdb, *arguments]
         if arguments != ["--help"]:
             command += ["--db", url]
@@ -707,7 +711,9 @@ def queries_benchmark(args: argparse.Namespace) -> None:
             build_queries_database(args.corpus, url, args.claims, factdb, args.matching_indexes)
         stored = _has_claims(url)
         print(f"{name}: {stored:,} claims; timing {args.runs} runs per command", file=sys.stderr)
-        columns[f"{name} ({stored:,} claims)"] = time_queries(url, factdb, args.runs)
+        columns[f"{name} ({stored:,} claims)"] = time_queries(
+            url, factdb, args.runs, frozenset(args.skip)
+        )
     print_query_table(columns)
 
 
@@ -741,6 +747,13 @@ def main(argv: list[str] | None = None) -> None:
     timed.add_argument("--factdb", help="command running factdb (default: this venv's factdb)")
     timed.add_argument("--no-postgres", action="store_true", help="SQLite only")
     timed.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only (10M claims)")
+    timed.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        metavar="LABEL",
+        help="leave out a command by its label, e.g. 'conflicts --format jsonl (all)'",
+    )
     timed.add_argument(
         "--matching-indexes",
         action="store_true",
