@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from pydantic import ConfigDict
 from sqlalchemy import BigInteger, Column, Index, MetaData, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -47,20 +48,32 @@ metadata: MetaData = SQLModel.metadata
 FULL_TEXT_OBJECTS = ("claim_fts", "article_fts", "ix_claim_text_search", "ix_article_text_search")
 
 
+class TableModel(SQLModel):
+    """The base of every table: SQLModel with pydantic's validators built on first use.
+
+    factdb never validates a table row through pydantic (rows are made by SQLAlchemy), yet
+    building the validators of eighteen tables at import took about a tenth of the start-up
+    of every command; deferred, they cost nothing unless something validates.
+    """
+
+    # sqlmodel's own config type (ConfigDict plus its table options) is not exported.
+    model_config = ConfigDict(defer_build=True)  # type: ignore[assignment]
+
+
 def is_full_text_object(name: str | None) -> bool:
     """Whether a table or index is part of the full-text search machinery (an FTS5 table or
     one of its shadow tables, or a GIN text index)."""
     return name is not None and name.startswith(FULL_TEXT_OBJECTS)
 
 
-class Source(SQLModel, table=True):
+class Source(TableModel, table=True):
     """An outlet or agency that publishes articles (``Bloomberg``, ``Associated Press``)."""
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
 
 
-class IngestRun(SQLModel, table=True):
+class IngestRun(TableModel, table=True):
     """One invocation of ``factdb ingest``: what it saw, added and rejected."""
 
     __tablename__ = "ingest_run"
@@ -78,7 +91,7 @@ class IngestRun(SQLModel, table=True):
     conflicts_added: int = 0
 
 
-class Story(SQLModel, table=True):
+class Story(TableModel, table=True):
     """The coverage of one real-world event by every outlet, from the first report to the
     follow-ups weeks or months later (`factdb.stories`). Claims are only ever compared within
     a story. `label` is the headline (or first sentence) of its earliest article; `home` the
@@ -93,7 +106,7 @@ class Story(SQLModel, table=True):
     updated_at: datetime
 
 
-class StoryEntity(SQLModel, table=True):
+class StoryEntity(TableModel, table=True):
     """How many of a story's articles name an entity among their salient ones: the story's
     profile, whose most named place is its home (a number there needs no place scope)."""
 
@@ -106,7 +119,7 @@ class StoryEntity(SQLModel, table=True):
     articles: int
 
 
-class Article(SQLModel, table=True):
+class Article(TableModel, table=True):
     """One ingested article; `text` is the stored body that claim offsets point into.
 
     `url` is the page's canonical URL when it has one: the same page reached again (through
@@ -139,7 +152,7 @@ class Article(SQLModel, table=True):
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
-class Claim(SQLModel, table=True):
+class Claim(TableModel, table=True):
     """One atomic, checkable proposition with its provenance in the article text."""
 
     __table_args__ = (Index("ix_claim_article_sentence", "article_id", "sentence_index"),)
@@ -167,7 +180,7 @@ class Claim(SQLModel, table=True):
     event_date_granularity: str | None = Field(default=None, max_length=10)
 
 
-class Quantity(SQLModel, table=True):
+class Quantity(TableModel, table=True):
     """A number in a claim, stored as an interval (``None`` bound = unbounded)."""
 
     # `factdb claims/facts/timeline --counted` look a word up in each of the three columns.
@@ -201,7 +214,7 @@ class Quantity(SQLModel, table=True):
     base_unit: str | None = Field(default=None)
 
 
-class ClaimTime(SQLModel, table=True):
+class ClaimTime(TableModel, table=True):
     """A time expression in a claim's evidence, normalised as TIMEX3 (see `TimeMention`).
 
     `type` is DATE, TIME, DURATION or SET; `value` the TIMEX3 value ("2013-Q1", "P3D",
@@ -222,7 +235,7 @@ class ClaimTime(SQLModel, table=True):
     resolved: bool
 
 
-class Entity(SQLModel, table=True):
+class Entity(TableModel, table=True):
     """A named entity, unique by its text and NER label."""
 
     __table_args__ = (UniqueConstraint("name", "label", name="uq_entity_name_label"),)
@@ -232,7 +245,7 @@ class Entity(SQLModel, table=True):
     label: str = Field(max_length=40)
 
 
-class ClaimEntity(SQLModel, table=True):
+class ClaimEntity(TableModel, table=True):
     """Which entities a claim mentions."""
 
     __tablename__ = "claim_entity"
@@ -241,7 +254,7 @@ class ClaimEntity(SQLModel, table=True):
     entity_id: int = Field(foreign_key="entity.id", primary_key=True, index=True)
 
 
-class Conflict(SQLModel, table=True):
+class Conflict(TableModel, table=True):
     """Two claims of different sources that disagree, with the rule that said so.
 
     `status` (open, dismissed, resolved) is set by reviewers and survives re-ingest: the pair
@@ -250,6 +263,8 @@ class Conflict(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("claim_a_id", "claim_b_id", "kind", name="uq_conflict_pair_kind"),
+        # Counts by kind and status (`factdb stats`) read this index alone.
+        Index("ix_conflict_kind_status", "kind", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -267,7 +282,7 @@ class Conflict(SQLModel, table=True):
     updated_at: datetime
 
 
-class ArticleCopy(SQLModel, table=True):
+class ArticleCopy(TableModel, table=True):
     """Two articles whose texts are near-duplicates: `copy_id` copies or rewrites `original_id`.
 
     `score` is the share of the shorter text's content-word pairs found in the other text, so
@@ -286,7 +301,7 @@ class ArticleCopy(SQLModel, table=True):
     created_at: datetime
 
 
-class ArticleShingle(SQLModel, table=True):
+class ArticleShingle(TableModel, table=True):
     """A sampled hash of one content-word pair of an article: the copy-candidate index.
 
     `published` is the article's stated publication date, copied here so that the index
@@ -302,7 +317,7 @@ class ArticleShingle(SQLModel, table=True):
     published: date | None = None
 
 
-class ArticleEntity(SQLModel, table=True):
+class ArticleEntity(TableModel, table=True):
     """An entity an article names, as matching compares names (``united states`` for "the
     U.S."): the story index.
 
@@ -330,7 +345,7 @@ class ArticleEntity(SQLModel, table=True):
     salient: bool = False
 
 
-class Fact(SQLModel, table=True):
+class Fact(TableModel, table=True):
     """Claims of different articles that state the same thing, grouped.
 
     A fact is one slot of one story (`factdb.slots`): `story_id` and `slot` (unique together)
@@ -350,7 +365,7 @@ class Fact(SQLModel, table=True):
     updated_at: datetime
 
 
-class FactClaim(SQLModel, table=True):
+class FactClaim(TableModel, table=True):
     """A claim's membership of its fact, with the score and reason of its best link.
 
     `matched_claim_id` is the claim of another article it matched best; all three are None
@@ -372,7 +387,7 @@ class FactClaim(SQLModel, table=True):
     matched_claim_id: int | None = Field(default=None, foreign_key="claim.id", index=True)
 
 
-class Feed(SQLModel, table=True):
+class Feed(TableModel, table=True):
     """An RSS or Atom feed that ``factdb ingest --feeds`` polls (``factdb feeds add``).
 
     `etag` and `last_modified` are the validators of the last successful fetch, sent back so
@@ -391,7 +406,7 @@ class Feed(SQLModel, table=True):
     articles: int = 0
 
 
-class FetchedUrl(SQLModel, table=True):
+class FetchedUrl(TableModel, table=True):
     """What the last fetch of a URL other than a feed returned, for conditional requests.
 
     A page fetched again (``factdb ingest https://…`` from cron) sends `etag` and

@@ -679,23 +679,31 @@ def list_sources(session: Session, filters: Filters) -> list[Record]:
     """Sources with how many articles and claims each has, and their date range."""
     source = models.Source
     article = models.Article
-    claim_count = (
-        select(func.count(col(models.Claim.id)))
-        .join(article, col(article.id) == models.Claim.article_id)
-        .where(col(article.source_id) == source.id)
-        .correlate(source)
-        .scalar_subquery()
+    # Claims counted once per article (ix_claim_article_sentence alone), then summed by
+    # source: a count correlated with each source made PostgreSQL read the claim table once
+    # for every source (5.7 s at a million claims; 0.3 s this way, the same on SQLite).
+    per_article = (
+        select(col(models.Claim.article_id).label("article_id"), func.count().label("claims"))
+        .group_by(col(models.Claim.article_id))
+        .subquery()
+    )
+    per_source = (
+        select(col(article.source_id).label("source_id"), func.sum(per_article.c.claims).label("n"))
+        .join(per_article, per_article.c.article_id == article.id)
+        .group_by(col(article.source_id))
+        .subquery()
     )
     statement = (
         select(
             col(source.id),
             col(source.name),
             func.count(func.distinct(col(article.id))),
-            claim_count,
+            func.max(per_source.c.n),
             func.min(article.published),
             func.max(article.published),
         )
         .outerjoin(article, col(article.source_id) == source.id)
+        .outerjoin(per_source, per_source.c.source_id == source.id)
         .group_by(col(source.id), col(source.name))
         .order_by(col(source.name))
     )
@@ -782,9 +790,23 @@ def conflicts_statement(session: Session, filters: ConflictFilters) -> Select[An
             .scalar_subquery()
         )
         statement = statement.where(col(conflict.created_at) >= started)
-    if _claim_conditions(session, models.Claim, filters):
-        # Checked claim by claim from the conflicts, which are far fewer than the claims a
-        # source, an entity or a date range selects (a list of those would be built first).
+    if filters.since or filters.until or filters.search:
+        # A date window or a phrase selects few claims of a long archive (a month of 30
+        # years): their conflicts are found through ix_conflict_claim_a_id / _b_id, instead
+        # of checking every open conflict's claims (0.17 s at a million claims, for none).
+        matched = select(col(models.Claim.id)).where(
+            *_claim_conditions(session, models.Claim, filters)
+        )
+        a_side, b_side = aliased(conflict), aliased(conflict)
+        sides_of = [
+            select(col(a_side.id)).where(col(a_side.claim_a_id).in_(matched)),
+            select(col(b_side.id)).where(col(b_side.claim_b_id).in_(matched)),
+        ]
+        statement = statement.where(col(conflict.id).in_(union(*sides_of)))
+    elif _claim_conditions(session, models.Claim, filters):
+        # Checked claim by claim from the conflicts, which are fewer than the claims a source
+        # or an entity selects (a list of those would be built first), and a page of the
+        # newest stops at its fiftieth.
         sides = []
         for side in (conflict.claim_a_id, conflict.claim_b_id):
             claim = aliased(models.Claim)
@@ -1192,36 +1214,70 @@ def _timeline_order(statement: Select[Any], descending: bool = False) -> Select[
     return statement.order_by(*(key.desc() for key in keys) if descending else keys)
 
 
-def _recent_window(session: Session, statement: Select[Any], wanted: int) -> Select[Any]:
-    """`statement` narrowed to the reports of the most recent articles that still hold its
-    `wanted` newest rows: published (or inferred) within 30 days of the newest date, else
-    120, 480, … days, or undated (undated reports come last in a timeline).
+def _date_window(
+    session: Session, statement: Select[Any], wanted: int, newest: bool
+) -> Select[Any]:
+    """`statement` narrowed to the reports of the articles at one end of the archive that
+    still hold its first `wanted` rows in timeline order (its last, walking back from the
+    newest): published (or inferred) within 30 days of the end, else 120, 480, … days. The
+    newest end also keeps the undated reports, which come last in a timeline.
 
-    The newest page of a timeline then sorts a few weeks of reports instead of every report
-    in the archive; the dates are found through ix_article_published and
-    ix_article_published_inferred.
+    A page of a timeline then sorts a few weeks of reports instead of every report in the
+    archive; the dates are found through ix_article_published and
+    ix_article_published_inferred. (An article has an inferred date only when it states
+    none, so "published or inferred within the window" is exactly its timeline date.)
     """
     article = models.Article
-    newest = [
-        session.execute(select(func.max(column))).scalar()
+    ends = [
+        session.execute(select(func.max(column) if newest else func.min(column))).scalar()
         for column in (article.published, article.published_inferred)
     ]
-    dates = [d for d in newest if d is not None]
-    oldest = session.execute(select(func.min(article.published))).scalar()
-    if not dates or oldest is None:
+    dates = [d for d in ends if d is not None]
+    far = session.execute(
+        select(func.min(article.published) if newest else func.max(article.published))
+    ).scalar()
+    if not dates or far is None:
         return statement
-    latest = max(dates)
-    days = 30
-    while latest - timedelta(days=days) > oldest:
-        since = latest - timedelta(days=days)
+
+    def within(days: int) -> Select[Any]:
         # One index range each (an OR of them makes SQLite read the article table whole).
-        recent = union(
-            select(col(article.id)).where(col(article.published) >= since),
-            select(col(article.id)).where(col(article.published_inferred) >= since),
-            select(col(article.id)).where(col(article.published).is_(None)),
-        )
-        window = statement.where(col(models.Claim.article_id).in_(recent))
-        if count(session, window.limit(wanted)) >= wanted:
+        if newest:
+            start = end - timedelta(days=days)
+            parts = [
+                select(col(article.id)).where(col(article.published) >= start),
+                select(col(article.id)).where(col(article.published_inferred) >= start),
+                select(col(article.id)).where(col(article.published).is_(None)),
+            ]
+        else:
+            stop = end + timedelta(days=days)
+            parts = [
+                select(col(article.id)).where(col(article.published) <= stop),
+                select(col(article.id)).where(col(article.published_inferred) <= stop),
+            ]
+        return statement.where(col(models.Claim.article_id).in_(union(*parts)))
+
+    def holds_page(window: Select[Any]) -> bool:
+        return count(session, window.limit(wanted)) >= wanted
+
+    end = max(dates) if newest else min(dates)
+    window = within(30)
+    if holds_page(window):
+        return window
+    # The archive's last (first) month does not hold the page, a filter keeps reports of
+    # other years: widen from the newest (oldest) report the filters keep, not from the end
+    # of the archive. One statement instead of three or four ever wider windows, each of which
+    # reads the filter's rows again (all the claims naming an entity, say).
+    when = func.coalesce(article.published, article.published_inferred)
+    kept = session.execute(
+        statement.with_only_columns(func.max(when) if newest else func.min(when))
+    ).scalar()
+    if kept is None:
+        return statement
+    end = kept if isinstance(kept, date) else date.fromisoformat(str(kept))
+    days = 30
+    while (end - timedelta(days=days) > far) if newest else (end + timedelta(days=days) < far):
+        window = within(days)
+        if holds_page(window):
             return window
         days *= 4
     return statement
@@ -1240,8 +1296,8 @@ def timeline(session: Session, filters: TimelineFilters, synonyms: Synonyms) -> 
 
     statement = timeline_statement(session, filters, synonyms)
     window = statement
-    if filters.newest and filters.limit is not None:
-        window = _recent_window(session, statement, filters.offset + filters.limit)
+    if filters.limit is not None:
+        window = _date_window(session, statement, filters.offset + filters.limit, filters.newest)
     paged = _timeline_order(window, descending=filters.newest).offset(filters.offset)
     if filters.limit is not None:
         paged = paged.limit(filters.limit)
@@ -1333,6 +1389,25 @@ def _timeline_record(
 # --- stats --------------------------------------------------------------------------------
 
 
+def _facts_with_several_articles(session: Session) -> int:
+    """How many facts hold claims of more than one article.
+
+    Only the facts with several claims can (a sixth of them at a million claims), and which
+    those are, the index on ``fact_claim.fact_id`` tells alone; the article of a claim is
+    then looked up for their claims only, not for every claim in the archive.
+    """
+    member = models.FactClaim
+    several = select(col(member.fact_id)).group_by(col(member.fact_id)).having(func.count() > 1)
+    spread = (
+        select(col(member.fact_id))
+        .join(models.Claim, col(models.Claim.id) == member.claim_id)
+        .where(col(member.fact_id).in_(several))
+        .group_by(col(member.fact_id))
+        .having(func.min(models.Claim.article_id) != func.max(models.Claim.article_id))
+    )
+    return int(session.execute(select(func.count()).select_from(spread.subquery())).scalar_one())
+
+
 def stats(session: Session) -> Record:
     """Counts of everything stored, conflicts by kind and status, and the last ingest run."""
 
@@ -1363,17 +1438,7 @@ def stats(session: Session) -> Record:
         "conflicts": count(models.Conflict),
         "conflicts_by_kind": dict(by_kind),
         "facts": count(models.Fact),
-        "facts_with_several_articles": int(
-            session.execute(
-                select(func.count()).select_from(
-                    select(col(models.FactClaim.fact_id))
-                    .join(models.Claim, col(models.Claim.id) == models.FactClaim.claim_id)
-                    .group_by(col(models.FactClaim.fact_id))
-                    .having(func.count(func.distinct(models.Claim.article_id)) > 1)
-                    .subquery()
-                )
-            ).scalar_one()
-        ),
+        "facts_with_several_articles": _facts_with_several_articles(session),
         "copies": count(models.ArticleCopy),
         "ingest_runs": count(models.IngestRun),
         "last_run": None

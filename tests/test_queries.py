@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from typer.testing import CliRunner
 
 from factdb import db
@@ -226,8 +226,8 @@ def test_query_commands_import_neither_alembic_rich_spacy_nor_dateparser(
     archive: str, tmp_path: Path
 ) -> None:
     """The heavy imports belong to the commands that need them: Alembic to migrating, rich
-    to tables, spaCy to ingest, dateparser to dates that are not ISO dates; `--help`
-    needs no database layer at all."""
+    to tables, spaCy to ingest, dateparser to dates that are not ISO dates; `--help` needs
+    no database layer at all, nor the readers of ingest."""
     commands = [
         ["claims", "--since", "2024-05-01", "--search", "killed"],
         ["conflicts", "--status", "all", "--kind", "number"],
@@ -251,16 +251,44 @@ def test_query_commands_import_neither_alembic_rich_spacy_nor_dateparser(
         "import sys; from factdb.cli import app\n"
         "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & "
-        "{'sqlalchemy', 'sqlmodel', 'alembic', 'rich', 'spacy'}))"
+        "{'sqlalchemy', 'sqlmodel', 'alembic', 'rich', 'spacy'} | "
+        "({'factdb.readers'} & set(sys.modules))))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_the_newest_timeline_page_is_the_end_of_the_whole_timeline(archive: str) -> None:
-    """The newest page reads recent articles only (a window of weeks, widened until it holds
-    the page), yet shows exactly the last rows of the full timeline."""
+def test_the_entry_point_builds_only_the_command_it_runs(archive: str, runner: CliRunner) -> None:
+    """`factdb stats` builds the Click command of `stats` alone (start-up time); the answers
+    are those of the whole tree, and --help, --version or a misspelt name get the whole tree."""
+    from factdb import cli
+
+    for name in ("stats", "conflicts", "show"):
+        lean = cli._only_command(name)
+        assert lean is not None
+        assert len(lean.registered_commands) + len(lean.registered_groups) == 1
+    for name in (None, "--help", "--version", "conflict"):
+        assert cli._only_command(name) is None
+    for command in (["stats"], ["conflicts", "--kind", "number"], ["show", "claim", "1"]):
+        arguments = [*command, "--db", archive, "--format", "json"]
+        lean = cli._only_command(command[0])
+        assert lean is not None
+        assert runner.invoke(lean, arguments).stdout == runner.invoke(app, arguments).stdout
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"entity": "Brennmoor"}, {"counted": "killed"}, {"source": "Courier"}],
+    ids=["all", "entity", "counted", "source"],
+)
+def test_a_timeline_page_at_either_end_is_that_end_of_the_whole_timeline(
+    archive: str, filters: dict[str, str]
+) -> None:
+    """The newest page and a first page read the articles at one end of the archive only (a
+    window of weeks from the end, or from the newest / oldest report the filters keep,
+    widened until it holds the page), yet show exactly the last / first rows of the full
+    timeline."""
     from sqlmodel import Session
 
     from factdb import queries
@@ -270,10 +298,119 @@ def test_the_newest_timeline_page_is_the_end_of_the_whole_timeline(archive: str)
     synonyms = load_synonyms()
     try:
         with Session(engine) as session:
-            every = queries.timeline(session, queries.TimelineFilters(), synonyms)
-            assert len(every) > 6
-            for size in (3, 6, len(every) + 5):
-                page = queries.TimelineFilters(limit=size, newest=True)
-                assert queries.timeline(session, page, synonyms) == every[-size:]
+            every = queries.timeline(session, queries.TimelineFilters(**filters), synonyms)
+            assert len(every) > 3
+            for size in (1, 3, 6, len(every) + 5):
+                newest = queries.TimelineFilters(**filters, limit=size, newest=True)
+                assert queries.timeline(session, newest, synonyms) == every[-size:]
+                first = queries.TimelineFilters(**filters, limit=size)
+                assert queries.timeline(session, first, synonyms) == every[:size]
+                second = queries.TimelineFilters(**filters, limit=size, offset=2)
+                assert queries.timeline(session, second, synonyms) == every[2 : 2 + size]
+    finally:
+        engine.dispose()
+
+
+# --- stats and sources -----------------------------------------------------------------------
+
+
+def test_stats_and_sources_count_what_a_walk_of_the_rows_counts(
+    archive: str, runner: CliRunner
+) -> None:
+    """The counts that read an index instead of the rows (facts of several articles: only
+    the facts with several claims are looked at; claims per source: counted per article,
+    then summed) agree with counting row by row."""
+    from sqlmodel import Session, select
+
+    from factdb import models
+
+    engine = db.open_engine(archive)
+    try:
+        with Session(engine) as session:
+            claims = {c.id: c for c in session.exec(select(models.Claim))}
+            articles = {a.id: a for a in session.exec(select(models.Article))}
+            facts: dict[int, set[int]] = {}
+            for member in session.exec(select(models.FactClaim)):
+                facts.setdefault(member.fact_id, set()).add(claims[member.claim_id].article_id)
+            conflicts = list(session.exec(select(models.Conflict)))
+    finally:
+        engine.dispose()
+    stats = json.loads(invoke(runner, archive, "stats", "--format", "json").stdout)
+    several = sum(1 for found in facts.values() if len(found) > 1)
+    assert several > 0
+    assert stats["facts_with_several_articles"] == several
+    by_kind: dict[str, dict[str, int]] = {}
+    for conflict in conflicts:
+        kind = by_kind.setdefault(conflict.kind, {})
+        kind[conflict.status] = kind.get(conflict.status, 0) + 1
+    assert stats["conflicts_by_kind"] == by_kind
+    per_source: dict[str, int] = {}
+    for claim in claims.values():
+        article = articles[claim.article_id]
+        source = next(
+            s["name"] for s in rows(runner, archive, "sources") if s["id"] == article.source_id
+        )
+        per_source[source] = per_source.get(source, 0) + 1
+    listed = {s["name"]: s["claims"] for s in rows(runner, archive, "sources")}
+    assert listed == {name: per_source.get(name, 0) for name in listed}
+
+
+def test_stats_reads_growing_tables_through_covering_indexes_only(tmp_path: Path) -> None:
+    """`factdb stats` counts a million claims; no statement of it may read the rows of a
+    growing table, only indexes (the conflict counts by kind and status through
+    ix_conflict_kind_status, migration 0010)."""
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    runner = CliRunner()
+    assert invoke(runner, url, "ingest", str(SEEDS), *KESSLER, "--quiet").exit_code == 0
+    seen: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "sqlite_master" not in statement:
+            seen.append((statement, parameters))
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        assert invoke(runner, url, "stats", "--format", "json").exit_code == 0
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    engine = db.create_db_engine(url)
+    try:
+        with engine.connect() as connection:
+            steps = [
+                (str(row[-1]), statement)
+                for statement, parameters in seen
+                for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            ]
+    finally:
+        engine.dispose()
+    reads = [
+        step
+        for step, _ in steps
+        if (found := re.match(r"SCAN (\w+)", step))
+        and found.group(1) in GROWING_TABLES
+        and "COVERING INDEX" not in step
+    ]
+    assert reads == []
+    assert any("ix_conflict_kind_status" in step for step, _ in steps)
+
+
+def test_postgresql_connections_do_without_the_jit_compiler(db_url: str) -> None:
+    """JIT compiling took longer than the short statements it was meant to speed up; a URL
+    that sets its own options keeps them."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    engine = db.create_db_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SHOW jit").scalar() == "off"
+    finally:
+        engine.dispose()
+    url = make_url(db_url)
+    own = url.query.get("options")
+    url = url.update_query_dict({"options": f"{own or ''} -c jit=on".strip()})
+    engine = db.create_db_engine(url.render_as_string(hide_password=False))
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SHOW jit").scalar() == "on"
     finally:
         engine.dispose()
