@@ -394,11 +394,11 @@ def test_stats_reads_growing_tables_through_covering_indexes_only(tmp_path: Path
     assert any("ix_conflict_kind_status" in step for step, _ in steps)
 
 
-def test_postgresql_connections_do_without_the_jit_compiler(db_url: str) -> None:
+@pytest.mark.postgres
+def test_postgresql_connections_do_without_the_jit_compiler(postgres_url: str) -> None:
     """JIT compiling took longer than the short statements it was meant to speed up; a URL
     that sets its own options keeps them."""
-    if not db_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL only")
+    db_url = postgres_url
     engine = db.create_db_engine(db_url)
     try:
         with engine.connect() as connection:
