@@ -54,7 +54,13 @@ from factdb.slots import (
     unit_dimension,
     unreported,
 )
-from factdb.store import insert_ignoring_duplicates, insert_returning_ids, table_of, utcnow
+from factdb.store import (
+    insert_ignoring_duplicates,
+    insert_returning_ids,
+    nearest_in_time,
+    table_of,
+    utcnow,
+)
 from factdb.stories import Home, assign_story, choose_salient, drop_stories, story_home
 from factdb.synonyms import Synonyms
 
@@ -870,9 +876,8 @@ def _new_facts(
 
 
 @lru_cache(maxsize=1)
-def _nearest_statements() -> dict[str, Select[int]]:
-    """The index range reads of `_nearest_reports`, built once: they run for every fact an
-    article reports, and building a statement costs more than running it."""
+def _nearest_statements() -> dict[str, Select[Any]]:
+    """The reads of `_nearest_reports` (`factdb.store.nearest_in_time`)."""
     member, claim = models.FactClaim, models.Claim
     base = (
         select(col(member.claim_id))
@@ -882,21 +887,9 @@ def _nearest_statements() -> dict[str, Select[int]]:
             col(claim.article_id) != bindparam("article"),
         )
     )
-    published = col(member.published)
-    return {
-        "before": base.where(published <= bindparam("published"))
-        .order_by(published.desc())
-        .limit(NEAREST_REPORTS),
-        "after": base.where(published > bindparam("published"))
-        .order_by(published)
-        .limit(NEAREST_REPORTS),
-        "dated": base.where(published.is_not(None))
-        .order_by(published.desc())
-        .limit(2 * NEAREST_REPORTS),
-        "undated": base.where(published.is_(None))
-        .order_by(col(member.claim_id).desc())
-        .limit(NEAREST_REPORTS),
-    }
+    return nearest_in_time(
+        base, col(member.published), col(member.claim_id), NEAREST_REPORTS, 2 * NEAREST_REPORTS
+    )
 
 
 def _nearest_reports(
@@ -905,8 +898,8 @@ def _nearest_reports(
     """Claims of a fact nearest in publication date to `published` (`NEAREST_REPORTS` on
     each side, and as many undated), from articles other than `exclude_article`."""
     statements = _nearest_statements()
-    where = {"fact": fact_id, "article": exclude_article, "published": published}
-    reads = ("before", "after") if published is not None else ("dated",)
+    where = {"fact": fact_id, "article": exclude_article, "day": published}
+    reads = ("before", "after") if published is not None else ("latest",)
     found: list[int] = []
     for read in (*reads, "undated"):
         found += session.execute(statements[read], where).scalars()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, exists, func, insert, select, true
+from sqlalchemy import ColumnElement, Select, Table, bindparam, exists, func, insert, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col
@@ -59,6 +59,23 @@ def within_window(
     low = date.fromordinal(published.toordinal() - MAX_DAYS_APART)
     high = date.fromordinal(published.toordinal() + MAX_DAYS_APART)
     return [published_column.between(low, high), published_column.is_(None)]
+
+
+def nearest_in_time(
+    base: Select[Any], published: Any, undated_order: Any, limit: int, latest: int
+) -> dict[str, Select[Any]]:
+    """Index range reads of the rows of `base` nearest in time to a date bound as ``day``:
+    ``before`` (on or before it, latest first) and ``after`` (after it, earliest first),
+    `limit` each; for an undated article ``latest`` (the `latest` newest dated rows); and
+    ``undated`` (`limit` rows without a date, by `undated_order` descending). Built once by
+    their callers: they run for every fact or name of every new article, and building a
+    statement costs more than running it."""
+    return {
+        "before": base.where(published <= bindparam("day")).order_by(published.desc()).limit(limit),
+        "after": base.where(published > bindparam("day")).order_by(published).limit(limit),
+        "latest": base.where(published.is_not(None)).order_by(published.desc()).limit(latest),
+        "undated": base.where(published.is_(None)).order_by(undated_order.desc()).limit(limit),
+    }
 
 
 def insert_ignoring_duplicates(

@@ -34,13 +34,14 @@ from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlmodel import Session, col
 
 from factdb import models
 from factdb.nlp.stop_words import stop_words
-from factdb.store import utcnow
+from factdb.store import nearest_in_time, utcnow
 
 SALIENT_PER_ARTICLE = 12
 MIN_SALIENT = 4
@@ -173,30 +174,17 @@ def _salient_keys(session: Session, article_id: int) -> set[str]:
 
 
 @lru_cache(maxsize=1)
-def _nearest_about_statements() -> dict[str, Select[int]]:
-    """The index range reads of `_nearest_about`, built once: they run for every salient name
-    of every new article, and building a statement costs more than running it."""
+def _nearest_about_statements() -> dict[str, Select[Any]]:
+    """The reads of `_nearest_about` (`factdb.store.nearest_in_time`)."""
     entity = models.ArticleEntity
     base = select(col(entity.article_id)).where(
         col(entity.key) == bindparam("key"),
         col(entity.salient),
         col(entity.article_id) != bindparam("article"),
     )
-    published = col(entity.published)
-    return {
-        "before": base.where(published <= bindparam("day"))
-        .order_by(published.desc())
-        .limit(NEAREST_PER_KEY),
-        "after": base.where(published > bindparam("day"))
-        .order_by(published)
-        .limit(NEAREST_PER_KEY),
-        "undated": base.where(published.is_(None))
-        .order_by(col(entity.article_id).desc())
-        .limit(NEAREST_PER_KEY),
-        "latest": base.where(published.is_not(None))
-        .order_by(published.desc())
-        .limit(NEAREST_PER_KEY),
-    }
+    return nearest_in_time(
+        base, col(entity.published), col(entity.article_id), NEAREST_PER_KEY, NEAREST_PER_KEY
+    )
 
 
 def _nearest_about(session: Session, key: str, article_id: int, day: date | None) -> set[int]:
