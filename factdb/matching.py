@@ -61,7 +61,14 @@ from factdb.store import (
     table_of,
     utcnow,
 )
-from factdb.stories import Home, assign_story, choose_salient, drop_stories, story_home
+from factdb.stories import (
+    Home,
+    StoryAssignment,
+    assign_story,
+    choose_salient,
+    drop_stories,
+    story_home,
+)
 from factdb.synonyms import Synonyms
 
 NEAREST_REPORTS = 40
@@ -946,15 +953,16 @@ def match_article(session: Session, article_id: int, synonyms: Synonyms) -> Matc
         raise LookupError(f"article {article_id} does not exist")
     _index_article_entities(session, article)
     story = assign_story(session, article)
+    home = story_home(session, story.story_id)
+    # Where a story's home lies decides which places scope its numbers: the reports of each
+    # merged story whose home was another take the slots they have under the new one.
+    moving = _reports_of_stories(session, _homes_moved(session, story, home))
     links = _merge_stories(session, story.story_id, story.absorbed, synonyms)
     drop_stories(session, story.absorbed)
-    home = story_home(session, story.story_id)
+    links += _reslot(session, story.story_id, moving, home, synonyms)
     row = session.get(models.Story, story.story_id)
     assert row is not None
-    if story.absorbed or row.home != home.text:
-        # Where a story's home lies decides which places scope its numbers: when it moves
-        # (or stories merge), the stored reports take the slots they have under the new one.
-        links += _reslot_story(session, story.story_id, home, synonyms)
+    if row.home != home.text:
         row.home = home.text
         session.add(row)
     slots = _SlotsUnder(home)
@@ -1146,15 +1154,51 @@ def _restatements(
     }
 
 
-def _reslot_story(session: Session, story_id: int, home: Home, synonyms: Synonyms) -> list[Link]:
-    """Move each stored report of a story whose slot changed into the fact of its new slot;
-    return its links with the reports nearest in time there (for conflicts)."""
+def _homes_moved(session: Session, story: StoryAssignment, home: Home) -> list[int]:
+    """Of the stories just merged into `story` (and itself), those whose reports were slotted
+    under another home than `home`."""
+    ids = (story.story_id, *story.absorbed)
+    stored = dict(
+        session.execute(
+            select(col(models.Story.id), col(models.Story.home)).where(
+                col(models.Story.id).in_(ids)
+            )
+        ).all()
+    )
+    return [s for s in ids if stored.get(s) != home.text]
+
+
+def _reports_of_stories(session: Session, story_ids: Sequence[int]) -> list[int]:
+    """The claims in the facts of these stories."""
+    if not story_ids:
+        return []
     member, fact = models.FactClaim, models.Fact
-    rows = session.execute(
-        select(col(member.claim_id), col(member.fact_id), col(fact.slot))
-        .join(fact, col(fact.id) == member.fact_id)
-        .where(col(fact.story_id) == story_id)
-    ).all()
+    return list(
+        session.execute(
+            select(col(member.claim_id))
+            .join(fact, col(fact.id) == member.fact_id)
+            .where(col(fact.story_id).in_(story_ids))
+        ).scalars()
+    )
+
+
+def _reslot(
+    session: Session, story_id: int, claim_ids: Sequence[int], home: Home, synonyms: Synonyms
+) -> list[Link]:
+    """Move each of these stored reports of a story whose slot under `home` changed into the
+    fact of its new slot; return its links with the reports nearest in time there (for
+    conflicts)."""
+    if not claim_ids:
+        return []
+    member, fact = models.FactClaim, models.Fact
+    rows: list[Any] = []
+    ids = sorted(claim_ids)
+    for start in range(0, len(ids), 500):
+        rows += session.execute(
+            select(col(member.claim_id), col(member.fact_id), col(fact.slot))
+            .join(fact, col(fact.id) == member.fact_id)
+            .where(col(member.claim_id).in_(ids[start : start + 500]))
+        ).all()
     features = load_claim_features(session, [int(r[0]) for r in rows], synonyms)
     links: list[Link] = []
     touched: set[int] = set()
@@ -1319,52 +1363,60 @@ def _merge_stories(
     if not absorbed:
         return []
     fact = models.Fact
-    session.execute(
-        update(fact)
-        .where(col(fact.story_id).in_(absorbed), col(fact.slot).is_(None))
-        .values(story_id=story_id)
-    )
+    # Only the absorbed stories' facts are read, and the story's own of the same slots:
+    # `story_id` is the largest of the merged stories (`factdb.stories.assign_story`).
     by_slot: dict[str, list[int]] = defaultdict(list)
     for fact_id, slot in session.execute(
-        select(col(fact.id), col(fact.slot))
-        .where(col(fact.story_id).in_((story_id, *absorbed)), col(fact.slot).is_not(None))
-        .order_by(col(fact.id))
+        select(col(fact.id), col(fact.slot)).where(
+            col(fact.story_id).in_(absorbed), col(fact.slot).is_not(None)
+        )
     ):
         by_slot[str(slot)].append(int(fact_id))
+    keys = sorted(by_slot)
+    for start in range(0, len(keys), 500):
+        for fact_id, slot in session.execute(
+            select(col(fact.id), col(fact.slot)).where(
+                col(fact.story_id) == story_id, col(fact.slot).in_(keys[start : start + 500])
+            )
+        ):
+            by_slot[str(slot)].append(int(fact_id))
+    merging = {key: sorted(by_slot[key]) for key in keys if len(by_slot[key]) > 1}
+    # Each side's latest reports are linked across (for conflicts), read together.
+    sides = {
+        f: list(
+            session.execute(
+                select(col(models.FactClaim.claim_id))
+                .where(col(models.FactClaim.fact_id) == f)
+                .order_by(col(models.FactClaim.published).desc())
+                .limit(NEAREST_REPORTS)
+            ).scalars()
+        )
+        for fact_ids in merging.values()
+        for f in fact_ids
+    }
+    features = load_claim_features(session, {c for ids in sides.values() for c in ids}, synonyms)
     links: list[Link] = []
     slots = _SlotsUnder(story_home(session, story_id))
-    for slot_key, fact_ids in sorted(by_slot.items()):
+    merged: list[int] = []
+    for slot_key, fact_ids in merging.items():
+        slot = Slot(slot_key)
+        for i, f in enumerate(fact_ids):
+            for g in fact_ids[i + 1 :]:
+                links += [
+                    _link(features[a], features[b], slot, slots)
+                    for a in sides[f]
+                    for b in sides[g]
+                    if features[a].article_id != features[b].article_id
+                ]
         keep, others = fact_ids[0], fact_ids[1:]
-        if others:
-            sides = {
-                f: list(
-                    session.execute(
-                        select(col(models.FactClaim.claim_id))
-                        .where(col(models.FactClaim.fact_id) == f)
-                        .order_by(col(models.FactClaim.published).desc())
-                        .limit(NEAREST_REPORTS)
-                    ).scalars()
-                )
-                for f in fact_ids
-            }
-            features = load_claim_features(
-                session, {c for ids in sides.values() for c in ids}, synonyms
-            )
-            slot = Slot(slot_key)
-            for i, f in enumerate(fact_ids):
-                for g in fact_ids[i + 1 :]:
-                    links += [
-                        _link(features[a], features[b], slot, slots)
-                        for a in sides[f]
-                        for b in sides[g]
-                        if features[a].article_id != features[b].article_id
-                    ]
-            session.execute(
-                update(models.FactClaim)
-                .where(col(models.FactClaim.fact_id).in_(others))
-                .values(fact_id=keep)
-            )
-            session.execute(delete(fact).where(col(fact.id).in_(others)))
-        session.execute(update(fact).where(col(fact.id) == keep).values(story_id=story_id))
+        session.execute(
+            update(models.FactClaim)
+            .where(col(models.FactClaim.fact_id).in_(others))
+            .values(fact_id=keep)
+        )
+        merged += others
+    for start in range(0, len(merged), 500):
+        session.execute(delete(fact).where(col(fact.id).in_(merged[start : start + 500])))
+    session.execute(update(fact).where(col(fact.story_id).in_(absorbed)).values(story_id=story_id))
     session.flush()
     return links

@@ -126,7 +126,10 @@ class Article(TableModel, table=True):
     a second feed, or as a saved file) is recognised by it, through ``ix_article_url``.
     """
 
-    __table_args__ = (Index("ix_article_url", "url"),)
+    __table_args__ = (
+        Index("ix_article_url", "url"),
+        Index("ix_article_story_published", "story_id", "published", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     source_id: int | None = Field(default=None, foreign_key="source.id", index=True)

@@ -19,8 +19,9 @@ and their subject overlap enough (`similarity`, `linked`). Names are compared wo
   common, never a hard cut.
 
 Stories are the connected groups of this relation, so they come out the same whatever order
-the articles arrive in; an article that links two stories merges them (their facts with the
-same slot merge too, see `factdb.matching`). A new article is compared only with the
+the articles arrive in; an article that links two stories merges them into the one with more
+articles (their facts with the same slot merge too, see `factdb.matching`), so that a merge
+costs what the smaller stories hold, never what a long-running story has gathered. A new article is compared only with the
 `NEAREST_PER_KEY` articles nearest in time that are about each of its salient names, read
 from an index range: the cost does not grow with the archive.
 """
@@ -232,7 +233,8 @@ def assign_story(session: Session, article: models.Article) -> StoryAssignment:
         }
     now = utcnow()
     if stories:
-        story_id, absorbed = min(stories), tuple(sorted(stories - {min(stories)}))
+        story_id = _largest(session, stories)
+        absorbed = tuple(sorted(stories - {story_id}))
     else:
         story = models.Story(label=_label(article), created_at=now, updated_at=now)
         session.add(story)
@@ -252,6 +254,20 @@ def assign_story(session: Session, article: models.Article) -> StoryAssignment:
     return StoryAssignment(story_id, absorbed)
 
 
+def _largest(session: Session, stories: set[int]) -> int:
+    """The story with the most articles (the oldest of those tied): the one the others merge
+    into, so that a merge moves the facts of the smaller stories, never those of a long-running
+    one, and the long-running story keeps its id."""
+    sizes = dict(
+        session.execute(
+            select(col(models.Article.story_id), func.count())
+            .where(col(models.Article.story_id).in_(sorted(stories)))
+            .group_by(col(models.Article.story_id))
+        ).all()
+    )
+    return min(stories, key=lambda s: (-sizes.get(s, 0), s))
+
+
 def _label(article: models.Article) -> str:
     if article.title:
         return " ".join(article.title.split())[:200]
@@ -266,63 +282,80 @@ def _refresh_story(
     article = models.Article
     profile = models.StoryEntity
     if absorbed:
-        rows = session.execute(
-            select(col(profile.key), col(profile.place), func.sum(col(profile.articles)))
-            .where(col(profile.story_id).in_((story_id, *absorbed)))
-            .group_by(col(profile.key), col(profile.place))
-        ).all()
-        session.execute(delete(profile).where(col(profile.story_id).in_((story_id, *absorbed))))
-        merged: dict[str, tuple[bool, int]] = {}
-        for key, place, count in rows:
-            was_place, was = merged.get(key, (False, 0))
-            merged[key] = (was_place or bool(place), was + int(count))
-        session.add_all(
-            models.StoryEntity(story_id=story_id, key=k, place=p, articles=n)
-            for k, (p, n) in sorted(merged.items())
-        )
-        session.flush()
-    joining = session.execute(
+        # The absorbed stories' names add to the story's profile (read for their names only:
+        # the story may be a long-running one with thousands).
+        incoming: dict[str, tuple[bool, int]] = {}
+        for key, place, count in session.execute(
+            select(col(profile.key), col(profile.place), col(profile.articles)).where(
+                col(profile.story_id).in_(absorbed)
+            )
+        ):
+            was_place, was = incoming.get(key, (False, 0))
+            incoming[key] = (was_place or bool(place), was + int(count))
+        session.execute(delete(profile).where(col(profile.story_id).in_(absorbed)))
+        _add_to_profile(session, story_id, incoming)
+    joining: dict[str, tuple[bool, int]] = {}
+    for key, place in session.execute(
         select(col(models.ArticleEntity.key), col(models.ArticleEntity.place)).where(
             col(models.ArticleEntity.article_id).in_(new_articles),
             col(models.ArticleEntity.salient),
         )
-    ).all()
-    counted = {
-        row.key: row
-        for row in session.execute(
-            select(profile).where(
-                col(profile.story_id) == story_id,
-                col(profile.key).in_(sorted({key for key, _ in joining})),
-            )
-        ).scalars()
-    }
-    for key, place in joining:
-        row = counted.get(key)
-        if row is None:
-            row = counted[key] = models.StoryEntity(
-                story_id=story_id, key=key, place=place, articles=1
-            )
-        else:
-            row.articles += 1
-            row.place = row.place or place
-        session.add(row)
-    first, last = session.execute(
-        select(func.min(col(article.published)), func.max(col(article.published))).where(
-            col(article.story_id) == story_id
-        )
-    ).one()
+    ):
+        was_place, was = joining.get(key, (False, 0))
+        joining[key] = (was_place or bool(place), was + 1)
+    _add_to_profile(session, story_id, joining)
+    # Read from the (story_id, published) index: a story may have thousands of articles.
+    in_story = col(article.story_id) == story_id
+    dated = col(article.published).is_not(None)
     earliest = session.execute(
         select(article)
-        .where(col(article.story_id) == story_id)
-        .order_by(col(article.published).is_(None), col(article.published), col(article.id))
+        .where(in_story, dated)
+        .order_by(col(article.published), col(article.id))
         .limit(1)
-    ).scalar_one()
+    ).scalar_one_or_none()
+    if earliest is None:
+        earliest = session.execute(
+            select(article).where(in_story).order_by(col(article.id)).limit(1)
+        ).scalar_one()
+    first = earliest.published
+    last = session.execute(
+        select(col(article.published))
+        .where(in_story, dated)
+        .order_by(col(article.published).desc())
+        .limit(1)
+    ).scalar()
     story = session.get(models.Story, story_id)
     assert story is not None
     story.first_published, story.last_published = first, last
     story.label = _label(earliest)
     story.updated_at = utcnow()
     session.add(story)
+    session.flush()
+
+
+def _add_to_profile(session: Session, story_id: int, names: Mapping[str, tuple[bool, int]]) -> None:
+    """Count these names (key → (a place?, articles about it)) in the story's profile."""
+    if not names:
+        return
+    profile = models.StoryEntity
+    keys = sorted(names)
+    counted: dict[str, models.StoryEntity] = {}
+    for start in range(0, len(keys), 500):
+        for row in session.execute(
+            select(profile).where(
+                col(profile.story_id) == story_id, col(profile.key).in_(keys[start : start + 500])
+            )
+        ).scalars():
+            counted[row.key] = row
+    for key in keys:
+        place, articles = names[key]
+        row = counted.get(key)
+        if row is None:
+            row = models.StoryEntity(story_id=story_id, key=key, place=place, articles=articles)
+        else:
+            row.articles += articles
+            row.place = row.place or place
+        session.add(row)
     session.flush()
 
 

@@ -40,7 +40,9 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import random
 import resource
+import string
 import sys
 import tempfile
 import time
@@ -256,6 +258,21 @@ def _shift_word(word: str, key: int) -> str:
     return "".join(out)
 
 
+def _cipher(group: int) -> dict[int, str]:
+    """A substitution of letters and digits of its own for each group (`str.translate`):
+    every name of one group differs from the same name in almost every other group, where
+    rotating each word by one of 25 shifts made many groups share a name, and digits left
+    as they were made every group's "Flight 990" one name."""
+    rng = random.Random(group)
+    table: dict[int, str] = {}
+    for alphabet in (string.ascii_lowercase, string.digits):
+        shuffled = list(alphabet)
+        rng.shuffle(shuffled)
+        table.update(zip(map(ord, alphabet), shuffled, strict=True))
+        table.update(zip(map(ord, alphabet.upper()), (c.upper() for c in shuffled), strict=True))
+    return table
+
+
 def _key(number: int, word: str) -> int:
     """A deterministic per-(variant, word) key (Python's str hash is salted per process)."""
     return zlib.crc32(f"{number}:{word}".encode())
@@ -265,7 +282,9 @@ FIRST_DAY = date(2020, 1, 1)
 
 
 def _variant(article: Any, claims: list[Any], variant: int, per_day: int) -> tuple[Any, list[Any]]:
-    """A synthetic article: same offsets and keys, different words and (per group) entities."""
+    """A synthetic article: same offsets and keys, different words and (per group) entities.
+
+    Each group of ten is an event of its own: its names (`_cipher`) are no other group's."""
     import re
 
     from factdb.nlp.types import Entity
@@ -274,8 +293,10 @@ def _variant(article: Any, claims: list[Any], variant: int, per_day: int) -> tup
     group = variant // 10
     published = FIRST_DAY + timedelta(days=variant // per_day)
 
+    cipher = _cipher(group)
+
     def entity_text(text: str) -> str:
-        return " ".join(_shift_word(w, _key(group, w)) for w in text.split(" "))
+        return text.translate(cipher)
 
     text = re.sub(
         r"[A-Za-z]+", lambda m: _shift_word(m.group(0), _key(variant, m.group(0))), article.text

@@ -267,3 +267,79 @@ def test_a_brief_is_about_the_names_it_gives_once_but_not_its_places() -> None:
     }
     longer = {name: (2, False) for name in ("kessin", "tarvel", "harlow air", "flight 412")}
     assert choose_salient(longer | {"brisk sea": (1, False)}, set()) == set(longer)
+
+
+DAM = (
+    "A dam owned by Halvorsen Energy burst on Monday, and the flood killed {toll} people "
+    "downstream.",
+    "Engineers at Halvorsen Energy had warned that the dam was weak.",
+)
+BRIDGE = (
+    "Floodwater swept away the Corven Bridge on Monday and killed {toll} people, Sheriff Tom "
+    "Reyes said.",
+    "Sheriff Tom Reyes closed the roads to the Corven Bridge.",
+)
+BOTH = (
+    "Water from the dam of Halvorsen Energy swept away the Corven Bridge on Monday.",
+    "Halvorsen Energy and Sheriff Tom Reyes said the Corven Bridge would be rebuilt.",
+)
+
+
+def test_a_story_merged_into_a_longer_one_brings_its_facts_and_flags(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    """A report that ties two stories together merges them into the one with more articles
+    (which keeps its id, even when the other is older); their reports of one slot then meet,
+    and disagree."""
+    db = f"sqlite:///{tmp_path / 'merge.db'}"
+    ingest(
+        runner,
+        db,
+        write(
+            tmp_path,
+            "dam",
+            "Brisk Times",
+            "2024-06-03",
+            "Halvorsen Energy dam bursts",
+            *(p.format(toll=12) for p in DAM),
+        ),
+    )
+    for name in ("bridge1", "bridge2", "bridge3"):
+        ingest(
+            runner,
+            db,
+            write(
+                tmp_path,
+                name,
+                f"{name} News",
+                "2024-06-03",
+                "Corven Bridge swept away",
+                *(p.format(toll=14) for p in BRIDGE),
+                f"Reporters of {name} News saw the river rise.",
+            ),
+        )
+    before = {Path(a["origin"]).stem: a["story_id"] for a in query(runner, db, "articles")}
+    assert before["dam"] != before["bridge1"] == before["bridge2"] == before["bridge3"]
+    assert before["dam"] < before["bridge1"]
+    assert query(runner, db, "conflicts") == []
+
+    ingest(
+        runner,
+        db,
+        write(
+            tmp_path,
+            "both",
+            "Valley Post",
+            "2024-06-04",
+            "Halvorsen Energy flood takes the Corven Bridge",
+            *BOTH,
+        ),
+    )
+    (story,) = query(runner, db, "stories")
+    assert story["id"] == before["bridge1"] and story["articles"] == 5
+    flagged = {
+        frozenset((k["claim_a"]["quantities"][0]["raw"], k["claim_b"]["quantities"][0]["raw"]))
+        for k in query(runner, db, "conflicts")
+        if k["kind"] == "number"
+    }
+    assert flagged == {frozenset({"12", "14"})}
