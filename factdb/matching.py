@@ -51,6 +51,7 @@ from factdb.slots import (
     movement,
     proposition_key,
     scope_words,
+    time_of_writing,
     unit_dimension,
     unreported,
 )
@@ -680,6 +681,10 @@ def _number_slot(claim: ClaimFeatures, number: QuantityFeatures, home: Home) -> 
     )
     if what is None:
         return None
+    if what == f"duration{SLOT_SEPARATOR}elapsed":
+        compared = number.compared
+        if time_of_writing(compared.low if compared.low is not None else compared.high):
+            return None
     owner = head_word(claim.subject, stop_words())
     if counted == "age":
         # An age is a measure of one person, compared only with that person's age.

@@ -82,6 +82,19 @@ _GROUND = re.compile(r"\bon the ground\b")
 _AFTERSHOCK = re.compile(r"\baftershocks?\b")
 # "bigger than a 6-point magnitude", "longer than a 10-hour flight": a yardstick, not a report.
 _YARDSTICK = re.compile(r"\bthan an?\s+$")
+# "six other quakes greater than magnitude 7": a class of things defined by a threshold (read
+# up to the number's end: the comparison may be part of the figure as written).
+_THRESHOLD_CLASS = re.compile(
+    r"\b[a-z]+s\s+(?:greater|larger|bigger|stronger|higher|taller|longer|deeper|heavier)"
+    r"\s+than\s+(?:an?\s+)?(?:[a-z]+\s+)?[\d.,]+[\w-]*(?:\s+[a-z]+)?$"
+)
+# "will surpass the European Ariane 5 launcher, the world's leader at 2.9 million pounds": the
+# figure of what is surpassed (not "surpassed 12,000", nor "surpassed the 10,000 mark").
+_SURPASSED = re.compile(
+    r"\b(?:surpass|exceed|outstrip|eclips|overtak|outdo|outdid|dwarf|rival)\w*\s+"
+    r"(?:the|an?|its|their|that|this)\s+[^\d\s][^;:]*$"
+)
+_SURPASSED_REACH = 120  # characters before the number
 _PRELIMINARY = re.compile(
     r"\b(?:preliminary|initial|provisional|first|early|original)\s+(?:(?!with\b)\w+\s+){0,2}$"
 )
@@ -124,9 +137,17 @@ def scope_words(sentence: str, start: int, end: int) -> set[str]:
 
 def unreported(sentence: str, start: int, end: int) -> bool:
     """True for a figure that reports nothing comparable: an aftershock's (a story has many,
-    and reports seldom say which) or a yardstick ("bigger than a 6-point magnitude")."""
+    and reports seldom say which) or a yardstick ("bigger than a 6-point magnitude", "will
+    surpass the Ariel 4 rocket, the leader at 2.9 million pounds")."""
     before, after = _before(sentence, start), _after(sentence, end)
-    return bool(_YARDSTICK.search(before) or _AFTERSHOCK.search(before[-40:] + " " + after))
+    surpassed = _SURPASSED.search(sentence[max(0, start - _SURPASSED_REACH) : start].lower())
+    threshold = _THRESHOLD_CLASS.search(sentence[max(0, start - _WORDS_BEFORE) : end].lower())
+    return bool(
+        _YARDSTICK.search(before)
+        or surpassed
+        or threshold
+        or _AFTERSHOCK.search(before[-40:] + " " + after)
+    )
 
 
 # What a measurement's own words say it measures: "230 feet tall", "230 feet (70 meters)
@@ -216,6 +237,21 @@ def elapsed(sentence: str, end: int) -> bool:
     return bool(_ELAPSED.search(sentence[end : end + 20].lower()))
 
 
+A_DAY = 86_400.0  # seconds
+
+
+def time_of_writing(elapsed_seconds: float | None) -> bool:
+    """An elapsed duration of a day or more ("eight days after the quake", "nearly 72 hours
+    after the earthquake"): it tells when the article was written, and differs with every
+    article; not a fact of the event to compare, as "30 minutes after taking off" is."""
+    return elapsed_seconds is not None and elapsed_seconds >= A_DAY
+
+
+# A count of occasions ("reflown its boosters six times", "fired three times") counts how
+# often something was done: what it counts is the action.
+FREQUENCY_NOUNS = frozenset({"time", "occasion"})
+
+
 # --- measures -----------------------------------------------------------------------------
 
 
@@ -260,6 +296,10 @@ def measure(
     predicate = number.predicate if number.predicate not in light_predicates else None
     if dimension == "count":
         counted = number.counted
+        if counted in FREQUENCY_NOUNS:
+            return (
+                f"count{SLOT_SEPARATOR}{counted}{SLOT_SEPARATOR}{predicate}" if predicate else None
+            )
         if counted is None or counted in person_nouns:
             if predicate in outcome_predicates:
                 return f"people{SLOT_SEPARATOR}{predicate}"

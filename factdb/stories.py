@@ -21,9 +21,9 @@ and their subject overlap enough (`similarity`, `linked`). Names are compared wo
 Stories are the connected groups of this relation, so they come out the same whatever order
 the articles arrive in; an article that links two stories merges them into the one with more
 articles (their facts with the same slot merge too, see `factdb.matching`), so that a merge
-costs what the smaller stories hold, never what a long-running story has gathered. A new article is compared only with the
-`NEAREST_PER_KEY` articles nearest in time that are about each of its salient names, read
-from an index range: the cost does not grow with the archive.
+costs what the smaller stories hold, never what a long-running story has gathered. A new
+article is compared only with the `NEAREST_PER_KEY` articles nearest in time that are about
+each of its salient names, read from an index range: the cost does not grow with the archive.
 """
 
 from __future__ import annotations

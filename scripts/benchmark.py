@@ -306,6 +306,8 @@ def _variant(article: Any, claims: list[Any], variant: int, per_day: int) -> tup
         text=text,
         content_hash=content_hash(text),
         source=f"{article.source} {variant % 10}",
+        # A variant is another article: the same URL would make it a new version of the first.
+        url=f"https://variants.example/{variant}" if article.url else None,
         published=published,
     )
     new_claims = [
