@@ -16,7 +16,11 @@ and their subject overlap enough (`similarity`, `linked`). Names are compared wo
   same names *and* the same subject;
 - the sum must reach `LINK_WEIGHT` for dated articles at most `NEAR_DAYS` apart, and
   `FAR_LINK_WEIGHT` otherwise: time is a soft signal, a follow-up months later needs more in
-  common, never a hard cut.
+  common, never a hard cut;
+- two articles about different places (each is about a place, and none is the other's)
+  need that much from the other names alone, each name counted once (`names_shared`): two
+  earthquakes a fortnight apart share the Red Cross and every word of a quake report, and
+  are still two stories.
 
 Stories are the connected groups of this relation, so they come out the same whatever order
 the articles arrive in; an article that links two stories merges them into the one with more
@@ -64,6 +68,8 @@ class Profile:
     published: date | None
     weights: Mapping[str, float]
     topic: Mapping[str, float] = field(default_factory=dict)
+    places: frozenset[str] = frozenset()  # its salient places and peoples
+    names: tuple[tuple[str, ...], ...] = ()  # the words of each of its other salient names
 
 
 def name_weight(label: str | None, place: bool) -> float:
@@ -94,6 +100,19 @@ def similarity(a: Profile, b: Profile) -> float:
     return shared + TOPIC_WEIGHT * topic
 
 
+def names_shared(a: Profile, b: Profile) -> float:
+    """The names other than places that both are about, each counted once (by its most
+    central shared word) however many words it has: "Red Cross" is one name, not two."""
+
+    def one_way(x: Profile, y: Profile) -> float:
+        return sum(
+            max((min(x.weights[w], y.weights[w]) for w in words if w in y.weights), default=0.0)
+            for words in x.names
+        )
+
+    return min(one_way(a, b), one_way(b, a))
+
+
 def linked(a: Profile, b: Profile) -> bool:
     """Whether two articles are about the same story (rules in the module docstring)."""
     near = (
@@ -101,7 +120,13 @@ def linked(a: Profile, b: Profile) -> bool:
         and b.published is not None
         and abs((a.published - b.published).days) <= NEAR_DAYS
     )
-    return similarity(a, b) >= (LINK_WEIGHT if near else FAR_LINK_WEIGHT)
+    needed = LINK_WEIGHT if near else FAR_LINK_WEIGHT
+    if a.places and b.places and not a.places & b.places:
+        # About different places: the same organisations ("the Red Cross", "the U.S.
+        # Geological Survey") and the words of the same kind of event (a quake's dead and
+        # injured) are common to many stories; only names shared in their own right link.
+        return names_shared(a, b) >= needed
+    return similarity(a, b) >= needed
 
 
 @lru_cache(maxsize=4096)
@@ -142,6 +167,8 @@ def _profiles(
             topics[int(article_id)] = topic_vector(text, stop)
     entity = models.ArticleEntity
     weights: dict[int, dict[str, float]] = defaultdict(dict)
+    places: dict[int, set[str]] = defaultdict(set)
+    names: dict[int, list[tuple[str, ...]]] = defaultdict(list)
     most: dict[int, int] = {}
     published: dict[int, date | None] = {}
     for article_id, key, label, place, day, mentions in session.execute(
@@ -158,11 +185,26 @@ def _profiles(
     ):
         top = most.setdefault(article_id, max(1, mentions))
         centrality = min(1.0, max(1, mentions) / top)
-        for word, weight in name_words(key, label, place).items():
+        words = name_words(key, label, place)
+        for word, weight in words.items():
             value = weight * centrality
             weights[article_id][word] = max(value, weights[article_id].get(word, 0.0))
+        if name_weight(label, place) == PLACE_WEIGHT:
+            places[article_id].add(key)
+        else:
+            names[article_id].append(tuple(words))
         published[article_id] = day
-    return {i: Profile(i, published.get(i), weights[i], topics.get(i, {})) for i in ids}
+    return {
+        i: Profile(
+            i,
+            published.get(i),
+            weights[i],
+            topics.get(i, {}),
+            frozenset(places[i]),
+            tuple(names[i]),
+        )
+        for i in ids
+    }
 
 
 def _salient_keys(session: Session, article_id: int) -> set[str]:

@@ -343,3 +343,55 @@ def test_a_story_merged_into_a_longer_one_brings_its_facts_and_flags(
         if k["kind"] == "number"
     }
     assert flagged == {frozenset({"12", "14"})}
+
+
+def test_the_same_kind_of_event_in_another_place_is_another_story(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    """Two earthquakes two weeks apart in two countries, both reported with the Red Cross and
+    the same words (killed, injured, magnitude), are two stories: nothing is flagged between
+    their tolls. A follow-up from another town of the first, naming its governor, joins it."""
+    quake = (
+        "A magnitude {magnitude} earthquake struck {country} on Monday, killing at least {dead} "
+        "people, the Red Cross said.",
+        "The Red Cross said {injured} people were injured in {country}.",
+        "Governor {governor} of {country} asked for tents.",
+        "Governor {governor} said schools in {country} would stay shut.",
+    )
+    first = write(
+        tmp_path,
+        "varnia",
+        "North Wire",
+        "2019-03-04",
+        "Quake kills 40 in Varnia",
+        *(
+            p.format(magnitude="6.1", country="Varnia", dead=40, injured=200, governor="Anna Lind")
+            for p in quake
+        ),
+    )
+    second = write(
+        tmp_path,
+        "lorland",
+        "River Post",
+        "2019-03-18",
+        "Quake kills 120 in Lorland",
+        *(
+            p.format(magnitude="7.0", country="Lorland", dead=120, injured=500, governor="Ivo Marr")
+            for p in quake
+        ),
+    )
+    follow_up = write(
+        tmp_path,
+        "osterby",
+        "Hill Daily",
+        "2019-03-20",
+        "Osterby rebuilds",
+        "Governor Anna Lind visited Osterby, where the earthquake destroyed the town hall.",
+        "Governor Anna Lind promised Osterby new schools.",
+    )
+    db = f"sqlite:///{tmp_path / 'two.db'}"
+    ingest(runner, db, first, second, follow_up)
+    story = {Path(a["origin"]).stem: a["story_id"] for a in query(runner, db, "articles")}
+    assert story["varnia"] != story["lorland"]
+    assert story["osterby"] == story["varnia"]
+    assert query(runner, db, "conflicts", "--status", "all") == []
