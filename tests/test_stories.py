@@ -358,28 +358,15 @@ def test_the_same_kind_of_event_in_another_place_is_another_story(
         "Governor {governor} of {country} asked for tents.",
         "Governor {governor} said schools in {country} would stay shut.",
     )
-    first = write(
-        tmp_path,
-        "varnia",
-        "North Wire",
-        "2019-03-04",
-        "Quake kills 40 in Varnia",
-        *(
-            p.format(magnitude="6.1", country="Varnia", dead=40, injured=200, governor="Anna Lind")
-            for p in quake
-        ),
-    )
-    second = write(
-        tmp_path,
-        "lorland",
-        "River Post",
-        "2019-03-18",
-        "Quake kills 120 in Lorland",
-        *(
-            p.format(magnitude="7.0", country="Lorland", dead=120, injured=500, governor="Ivo Marr")
-            for p in quake
-        ),
-    )
+
+    def report(country: str, day: str, magnitude: str, dead: int, governor: str) -> Path:
+        figures = {"magnitude": magnitude, "country": country, "dead": dead}
+        paragraphs = (p.format(injured=dead * 5, governor=governor, **figures) for p in quake)
+        title = f"Quake kills {dead} in {country}"
+        return write(tmp_path, country.lower(), f"{country} Wire", day, title, *paragraphs)
+
+    first = report("Varnia", "2019-03-04", "6.1", 40, "Anna Lind")
+    second = report("Lorland", "2019-03-18", "7.0", 120, "Ivo Marr")
     follow_up = write(
         tmp_path,
         "osterby",
