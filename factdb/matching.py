@@ -287,14 +287,16 @@ _PASSING = re.compile(
     r"(?:[A-Z][\w.\-]*\s+)*(?:[A-Z][\w.\-]*,\s+)?$"
 )
 _PLACE_NOUN = re.compile(
-    r"\b((?:[A-Z][\w\-]+ )*[A-Z][\w\-]+)(?: \([A-Z][\w\-]+\))? "
+    # "Tarvel province"; "Kocaeli (Izmit) province" is Izmit's: the name given in brackets is
+    # the one the writer expects readers to know, and other reports use alone
+    r"\b(?P<named>(?:[A-Z][\w\-]+ )*[A-Z][\w\-]+)(?: \((?P<gloss>[A-Z][\w\-]+)\))? "
     r"(?:province|region|district|county|prefecture|municipality|state|city|town|village)\b"
     # a list line that starts with a name and a figure: "Bolu 226 dead, 1,159 injured"
-    r"|^\W*((?:[A-Z][\w\-]+ )*[A-Z][\w\-]+):? (?=\d)"
+    r"|^\W*(?P<line>(?:[A-Z][\w\-]+ )*[A-Z][\w\-]+):? (?=\d)"
     # "12 people died in Lorvik": a name after "in" (the recogniser often calls it an ORG)
     # when nothing but punctuation or a preposition follows ("in Kessler explosion" names a
     # blast, not a place)
-    r"|\b[Ii]n ((?:[A-Z][\w\-]+ )*[A-Z][\w\-]+)"
+    r"|\b[Ii]n (?P<after_in>(?:[A-Z][\w\-]+ )*[A-Z][\w\-]+)"
     r"(?=[,.;:)]|$| (?:alone|on|at|in|and|where|after|before|during|when|since|as)\b)"
 )
 
@@ -321,7 +323,8 @@ def sentence_places(sentence: str, places: Iterable[_Mention]) -> tuple[_PlaceNa
                 found.append(_PlaceName(mention.key, match.start(), match.end()))
     stop = stop_words()
     for match in _PLACE_NOUN.finditer(sentence):
-        words = (match.group(1) or match.group(2) or match.group(3)).split()
+        name = match["gloss"] or match["named"] or match["line"] or match["after_in"]
+        words = name.split()
         while words and words[0].lower() in stop:  # "In Izmit region", "The 217 people"
             words.pop(0)
         key = lex.entity_key(" ".join(words))

@@ -586,3 +586,31 @@ def test_the_time_of_writing_and_counts_of_different_actions_are_not_compared(
     )
     flags = {(kind, *sorted((a, b))) for kind, a, b in _flags(runner, db)}
     assert flags == {("number", "40 minutes", "some 30 minutes")}
+
+
+def test_a_place_glossed_in_brackets_is_the_place_of_its_gloss(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    """ "Morra (Lorvik) province" is Lorvik's: its toll updates the toll given "in Lorvik"."""
+    db = archive(
+        tmp_path,
+        runner,
+        "gloss",
+        (
+            "North Wire",
+            "2024-08-17",
+            "Tarvel quake",
+            (*QUAKE_DAY_ONE, "In Lorvik, 300 people died."),
+        ),
+        (
+            "River Post",
+            "2024-08-19",
+            "Tarvel quake toll",
+            (
+                *QUAKE_FACTBOX,
+                "Morra (Lorvik) province posted the highest toll after Kessin as 410 bodies had "
+                "been found.",
+            ),
+        ),
+    )
+    assert ("update", "300", "410") in _flags(runner, db)
