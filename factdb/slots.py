@@ -151,9 +151,13 @@ def unreported(sentence: str, start: int, end: int) -> bool:
 
 
 # What a measurement's own words say it measures: "230 feet tall", "230 feet (70 meters)
-# tall", "80 meters deep", "in 245 feet of water"; or the dimension noun it is given for:
-# "Height: 70 meters", "a cruise altitude of 9,900 meters", or counts ("its height").
-_DIMENSION_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(tall|high|long|wide|deep|thick|of water)\b")
+# tall", "80 meters deep", "in 245 feet of water", "300 feet on the bottom of the Atlantic",
+# "40 meters below the surface"; or the dimension noun it is given for: "Height: 70 meters",
+# "a cruise altitude of 9,900 meters", or counts ("its height").
+_DIMENSION_AFTER = re.compile(
+    r"^\s*(?:\([^)]*\)\s*)?(tall|high|long|wide|deep|thick|of water|underwater|under water"
+    r"|below the surface|(?:on|at) the (?:bottom|floor|seabed|sea floor|seafloor))\b"
+)
 _DIMENSION_WORDS = {
     "tall": "height",
     "high": "height",
@@ -161,7 +165,6 @@ _DIMENSION_WORDS = {
     "wide": "width",
     "deep": "depth",
     "thick": "thickness",
-    "of water": "depth",
 }
 _DIMENSION_NOUNS = frozenset(
     {"height", "width", "length", "depth", "altitude", "thickness", "diameter", "distance"}
@@ -179,7 +182,7 @@ def measured_dimension(sentence: str, start: int, end: int, counted: str | None)
     """The dimension a measurement names for itself (see above), else None."""
     after = _DIMENSION_AFTER.match(sentence[end : end + 40].lower())
     if after:
-        return _DIMENSION_WORDS[after.group(1)]
+        return _DIMENSION_WORDS.get(after.group(1), "depth")
     before = _DIMENSION_BEFORE.search(sentence[max(0, start - 30) : start].lower())
     if before:
         return before.group(1)

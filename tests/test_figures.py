@@ -11,7 +11,7 @@ from spacy.language import Language
 from typer.testing import CliRunner
 
 from factdb.nlp.extract import extract_claims
-from factdb.slots import MeasureInput, measure, movement, unreported
+from factdb.slots import MeasureInput, measure, measured_dimension, movement, unreported
 
 from .test_stories import ingest, query, write
 
@@ -301,6 +301,27 @@ def test_a_measurement_names_its_dimension(
     )
     flags = {(kind, *sorted((a, b))) for kind, a, b in _flags(runner, db)}
     assert flags == {("number", "80 meters", "95 meters")}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "number", "expected"),
+    [
+        ("The boxes lie in 245 feet of water", "245 feet", "depth"),
+        (
+            "The boxes were recovered from nearly 300 feet on the bottom of the sea",
+            "300 feet",
+            "depth",
+        ),
+        ("Divers found the hull 40 meters below the surface", "40 meters", "depth"),
+        ("The tower stands 70 meters (229.6 feet) tall", "70 meters", "height"),
+        ("The convoy drove 300 feet on the road", "300 feet", None),
+    ],
+)
+def test_the_words_after_a_measurement_name_its_dimension(
+    sentence: str, number: str, expected: str | None
+) -> None:
+    start = sentence.index(number)
+    assert measured_dimension(sentence, start, start + len(number), None) == expected
 
 
 def test_a_measurement_is_of_its_nouns_head() -> None:
