@@ -146,6 +146,11 @@ def _flags(runner: CliRunner, db: str) -> set[tuple[str, str, str]]:
     }
 
 
+def _unordered_flags(runner: CliRunner, db: str) -> set[tuple[str, str, str]]:
+    """`_flags` with each pair's two figures in sorted order (which report is A is not asked)."""
+    return {(kind, *sorted((a, b))) for kind, a, b in _flags(runner, db)}
+
+
 def test_each_figure_of_a_sentence_joins_its_own_fact(quake: str, runner: CliRunner) -> None:
     """The dead and the injured of one sentence, and of one factbox line, are two facts, each
     updated by the later report; the magnitudes disagree; the aftershock is compared with
@@ -299,7 +304,7 @@ def test_a_measurement_names_its_dimension(
         ),
         ("River Post", "2024-04-02", "Orrin dam failure", (*about, "FACTS: Height: 95 meters")),
     )
-    flags = {(kind, *sorted((a, b))) for kind, a, b in _flags(runner, db)}
+    flags = _unordered_flags(runner, db)
     assert flags == {("number", "80 meters", "95 meters")}
 
 
@@ -407,7 +412,7 @@ def test_the_bottom_of_a_dive_is_compared_and_a_conversion_is_no_conflict(
             (*FLIGHT, "Flight 412 plummeted from 10,060 meters down to 5,790 meters."),
         ),
     )
-    flags = {(kind, *sorted((a, b))) for kind, a, b in _flags(runner, db)}
+    flags = _unordered_flags(runner, db)
     assert flags == {
         ("number", "16,700 feet", "19,000 feet"),
         ("number", "16,700 feet", "5,790 meters"),
@@ -474,7 +479,7 @@ def test_the_level_a_movement_leaves_is_the_level_it_was_at(
             (*FLIGHT, "Flight 412 was flying at 31,000 feet when it began to fall."),
         ),
     )
-    flags = {(kind, *sorted((a, b))) for kind, a, b in _flags(runner, db)}
+    flags = _unordered_flags(runner, db)
     assert flags == {
         ("number", "31,000 feet", "33,000 feet"),
         ("number", "10,060 meters", "31,000 feet"),
@@ -605,7 +610,7 @@ def test_the_time_of_writing_and_counts_of_different_actions_are_not_compared(
             ),
         ),
     )
-    flags = {(kind, *sorted((a, b))) for kind, a, b in _flags(runner, db)}
+    flags = _unordered_flags(runner, db)
     assert flags == {("number", "40 minutes", "some 30 minutes")}
 
 
