@@ -44,11 +44,13 @@ from factdb.slots import (
     SLOT_SEPARATOR,
     MeasureInput,
     Slot,
+    aboard,
     elapsed,
     head_word,
     measure,
     measured_dimension,
     movement,
+    other_event,
     proposition_key,
     scope_words,
     time_of_writing,
@@ -91,6 +93,7 @@ class Lexicon:
     up: frozenset[str]
     down: frozenset[str]
     cumulative_predicates: frozenset[str]
+    state_predicates: frozenset[str]
     counted_as: Mapping[str, tuple[str, str]]
     value_words: frozenset[str]
     location_labels: frozenset[str]
@@ -134,6 +137,7 @@ def lexicon() -> Lexicon:
         up=frozenset(raw["directions"]["up"]),
         down=frozenset(raw["directions"]["down"]),
         cumulative_predicates=frozenset(raw["cumulative_predicates"]),
+        state_predicates=frozenset(raw["state_predicates"]),
         counted_as={k: (v[0], v[1]) for k, v in raw["counted_as"].items()},
         value_words=frozenset(raw["value_words"]),
         location_labels=frozenset(raw["location_labels"]),
@@ -524,13 +528,16 @@ def _quantity_features(
 def report_time(claim: ClaimFeatures, quantity: QuantityFeatures | None) -> date | None:
     """The date a claim's number is about; None when unknown.
 
-    For a cumulative count, the later of the stated publication date and a day-precise event
-    date: "the quake that struck on Tuesday has killed 12,000" is a count as of the report,
-    not as of Tuesday. For any other number, its day-precise event date, else the stated
-    publication date. Inferred publication dates are never used.
+    For a cumulative count or a count of people in a state ("31 remain missing"), the later
+    of the stated publication date and a day-precise event date: "the quake that struck on
+    Tuesday has killed 12,000" is a count as of the report, not as of Tuesday. For any other
+    number, its day-precise event date, else the stated publication date. Inferred
+    publication dates are never used.
     """
     day = claim.event_start if claim.event_granularity == "day" else None
-    if quantity is not None and quantity.predicate in lexicon().cumulative_predicates:
+    lex = lexicon()
+    as_of_report = lex.cumulative_predicates | lex.state_predicates
+    if quantity is not None and quantity.predicate in as_of_report:
         known = [d for d in (claim.published, day) if d is not None]
         return max(known) if known else None
     return day or claim.published
@@ -651,6 +658,8 @@ def _number_slot(claim: ClaimFeatures, number: QuantityFeatures, home: Home) -> 
         return None
     scope = scope_words(claim.sentence, at, to)
     dimension = unit_dimension(number.base_unit or unit, lex.currencies, dict(lex.dimensions))
+    if other_event(claim.sentence, claim.subject):
+        scope.add("another event")
     past = _earlier_year(claim, number, home.since)
     if past is not None:
         # "two people who perished in the 1996 crash", "the 2015 attack that killed 90": a
@@ -674,7 +683,8 @@ def _number_slot(claim: ClaimFeatures, number: QuantityFeatures, home: Home) -> 
                 unit=unit,
                 claim_lemmas=claim.lemmas,
                 claim_predicate=claim.predicate,
-                elapsed=elapsed(claim.sentence, number.end - claim.sentence_start),
+                elapsed=elapsed(claim.sentence, to),
+                aboard=aboard(claim.sentence, to),
             ),
             person_nouns=lex.person_nouns,
             outcome_predicates=lex.outcome_predicates,

@@ -15,8 +15,9 @@ the same slot. A slot is
   ("another 11", "11 more"), a severity ("seriously injured"), "on the ground" (against the
   people on board, the default of a crash report),
   the owner of an amount of money ("Cantor raised $5.4 million"), a preliminary figure ("a
-  preliminary magnitude of 7.8", later revised), and a time long before the report ("a quake
-  in 1939 that killed 20,000").
+  preliminary magnitude of 7.8", later revised), a time long before the report ("a quake
+  in 1939 that killed 20,000"), and a subject introduced as another event ("a separate
+  accident last month killed 3").
 
 A part never shares a slot with its whole, so it never conflicts with it. A number whose
 measure cannot be told (a bare "16,700 feet" with no thing measured, "217" with no noun or
@@ -102,6 +103,37 @@ _ELAPSED = re.compile(r"^\s*(?:\w+\s+)?(?:after|into|out of|from)\b")
 _CLAUSE_END = re.compile(r"[;:]|,\s+(?:but|while|whereas|which|who)\b|\s+(?:and|while|but)\s+")
 
 
+# "A separate accident on a river ferry last month killed 3 people", "another blast": the
+# clause's subject is introduced as an event other than the story's.
+_OTHER_EVENT = re.compile(
+    r"\b(?:(?:a|an)\s+(?:separate|unrelated|earlier|previous|prior|similar|different)|another)"
+    r"\s+(?=[a-z])"
+)
+# "it needs seas of no more than eight feet", "the crane requires winds below 20 knots": a
+# bound set as a condition, not a measurement of the event.
+# Only an upper bound: one needs *at least* an amount (a need that can be reported), but
+# needing "less than" something is always a condition.
+_BOUND = r"(?:no more than|not more than|less than|fewer than|under|below|at most)"
+_REQUIREMENT = re.compile(
+    r"\b(?:needs?|needed|needing|requires?|required|requiring|demands?|demanded)\s+"
+    rf"(?:[a-z]+\s+){{0,3}}{_BOUND}\s+(?:about\s+)?$"
+)
+
+
+def other_event(sentence: str, subject: str | None) -> bool:
+    """True when the subject of a number's clause is introduced as another event than the
+    story's ("a separate accident", "an earlier attack", "another blast"): its figures are
+    that event's. A subject holding a number is not ("another 11 people": an increment)."""
+    if not subject or any(ch.isdigit() for ch in subject):
+        return False
+    at = sentence.find(subject)
+    lead = sentence[max(0, at - 12) : at] if at >= 0 else ""
+    text = (lead + subject).lower()
+    # The determiner must introduce the subject itself (it may be left out of the subject's
+    # text), not a word before it.
+    return any(m.start() <= len(lead) <= m.end() for m in _OTHER_EVENT.finditer(text))
+
+
 def _after(sentence: str, end: int) -> str:
     """The rest of the number's clause after it (up to `_WORDS_AFTER` characters)."""
     tail = sentence[end : end + _WORDS_AFTER]
@@ -137,15 +169,21 @@ def scope_words(sentence: str, start: int, end: int) -> set[str]:
 
 def unreported(sentence: str, start: int, end: int) -> bool:
     """True for a figure that reports nothing comparable: an aftershock's (a story has many,
-    and reports seldom say which) or a yardstick ("bigger than a 6-point magnitude", "will
-    surpass the Ariel 4 rocket, the leader at 2.9 million pounds")."""
+    and reports seldom say which), a yardstick ("bigger than a 6-point magnitude", "will
+    surpass the Ariel 4 rocket, the leader at 2.9 million pounds") or a condition ("needs
+    seas of no more than eight feet")."""
     before, after = _before(sentence, start), _after(sentence, end)
+    # The bound may be written as part of the figure ("less than 2 meters").
+    bound = re.match(_BOUND + r"\s+(?:about\s+)?", sentence[start:end].lower())
+    lead = sentence[max(0, start - _WORDS_BEFORE - 20) : start + (bound.end() if bound else 0)]
+    required = _REQUIREMENT.search(lead.lower())
     surpassed = _SURPASSED.search(sentence[max(0, start - _SURPASSED_REACH) : start].lower())
     threshold = _THRESHOLD_CLASS.search(sentence[max(0, start - _WORDS_BEFORE) : end].lower())
     return bool(
         _YARDSTICK.search(before)
         or surpassed
         or threshold
+        or required
         or _AFTERSHOCK.search(before[-40:] + " " + after)
     )
 
@@ -234,6 +272,15 @@ def movement(sentence: str, start: int) -> str | None:
     return "at" if end == "from" else f"{way} {end}"
 
 
+_ABOARD = re.compile(r"^\s*(?:[a-z]+\s+){0,2}?(?:aboard|on board)\b")
+
+
+def aboard(sentence: str, end: int) -> bool:
+    """A count of people said to be aboard ("with 230 people aboard", "217 on board"): the
+    people a vehicle carried, a measure of its own when no outcome is named for them."""
+    return bool(_ABOARD.match(sentence[end : end + 30].lower()))
+
+
 def elapsed(sentence: str, end: int) -> bool:
     """A duration that measures the time since something: "40 minutes into the flight",
     "some 30 minutes after taking off", "30 minutes out of New York"."""
@@ -278,6 +325,7 @@ class MeasureInput:
     claim_lemmas: frozenset[str]
     claim_predicate: str | None
     elapsed: bool = False
+    aboard: bool = False
 
 
 def measure(
@@ -292,7 +340,8 @@ def measure(
 
     A count of people (a person noun, or no noun with an outcome predicate: "10,000 dead") is
     measured by its outcome: the number's own predicate when it is an outcome, else the one
-    outcome the claim names ("145.5 million people who had their data exposed" → affect).
+    outcome the claim names ("145.5 million people who had their data exposed" → affect),
+    else being aboard when it says so ("with 230 people aboard").
     A count of things is measured by the thing; a measurement by its dimension and the thing
     measured, else the number's own meaningful predicate.
     """
@@ -311,7 +360,7 @@ def measure(
                 outcomes = [number.claim_predicate]
             if len(outcomes) == 1 and (counted is not None or predicate is None):
                 return f"people{SLOT_SEPARATOR}{outcomes[0]}"
-            return None
+            return f"people{SLOT_SEPARATOR}aboard" if number.aboard else None
         return f"count{SLOT_SEPARATOR}{counted}"
     if dimension == "magnitude":
         return "magnitude"

@@ -11,7 +11,14 @@ from spacy.language import Language
 from typer.testing import CliRunner
 
 from factdb.nlp.extract import extract_claims
-from factdb.slots import MeasureInput, measure, measured_dimension, movement, unreported
+from factdb.slots import (
+    MeasureInput,
+    measure,
+    measured_dimension,
+    movement,
+    other_event,
+    unreported,
+)
 
 from .test_stories import ingest, query, write
 
@@ -82,13 +89,35 @@ def test_a_short_line_is_one_sentence(nlp: Language) -> None:
         ),
         ("The fire, larger than 500 acres, burned on", "500", False),
         ("The toll surpassed the 10,000 mark on Friday", "10,000", False),
+        ("The Navy needs seas of no more than about eight feet to dive", "about eight feet", True),
+        ("The crane requires winds below 20 knots", "20 knots", True),
+        ("Divers needed waves of less than 2 meters", "less than 2 meters", True),
+        ("The hospital needed more than 300 beds", "more than 300", False),
     ],
 )
-def test_aftershocks_and_yardsticks_report_nothing_comparable(
+def test_aftershocks_yardsticks_and_conditions_report_nothing_comparable(
     sentence: str, number: str, expected: bool
 ) -> None:
     start = sentence.index(number)
     assert unreported(sentence, start, start + len(number)) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "subject", "expected"),
+    [
+        ("A separate accident on a river ferry killed 3 people", "separate accident", True),
+        ("An earlier attack in the city killed 12", "earlier attack in the city", True),
+        ("Another blast killed 5 people in the north", "blast", True),
+        ("Another 11 people died overnight", "Another 11 people", False),
+        ("On another day, the storm killed 4", "storm", False),
+        ("The earlier estimate of the toll was 40", "earlier estimate of the toll", False),
+        ("The quake killed 40", "quake", False),
+    ],
+)
+def test_a_subject_introduced_as_another_event_is_not_the_storys(
+    sentence: str, subject: str, expected: bool
+) -> None:
+    assert other_event(sentence, subject) is expected
 
 
 QUAKE_DAY_ONE = (
@@ -640,3 +669,47 @@ def test_a_place_glossed_in_brackets_is_the_place_of_its_gloss(
         ),
     )
     assert ("update", "300", "410") in _flags(runner, db)
+
+
+def test_missing_counts_move_both_ways_and_conditions_and_other_events_are_not_compared(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    """A week on, fewer people are missing: an update, not a contradiction. Waves divers
+    "need" to be "less than 2 meters" are a condition, not the sea that was measured; "a
+    separate accident" is another event, whose toll is not this story's. People said to be
+    aboard are a count of their own, and two such counts disagree."""
+    db = archive(
+        tmp_path,
+        runner,
+        "ferry",
+        (
+            "North Wire",
+            "2024-05-05",
+            "Ferry capsizes off Kessin",
+            (
+                "The ferry Selka capsized off the port of Kessin on Sunday, killing 31 "
+                "people, the Kessin coast guard said.",
+                "The Selka had 230 people aboard when it overturned, the coast guard said.",
+                "Dozens of people were still missing on Sunday night.",
+                "Divers need waves of less than 2 meters to enter the hull of the Selka.",
+                "A separate accident on a river ferry near Kessin last month killed 3 people.",
+            ),
+        ),
+        (
+            "River Post",
+            "2024-05-12",
+            "Kessin ferry toll rises",
+            (
+                "The capsizing of the ferry Selka off Kessin killed 47 people, the Kessin coast "
+                "guard said on Sunday.",
+                "Fifteen people remain missing, the coast guard said.",
+                "The Selka had 241 people on board, the coast guard said.",
+                "Waves of 3 meters battered the coast of Kessin on Saturday.",
+            ),
+        ),
+    )
+    assert _unordered_flags(runner, db) == {
+        ("update", "31", "47"),
+        ("update", "Dozens", "Fifteen"),
+        ("number", "230", "241"),
+    }
