@@ -54,6 +54,7 @@ from factdb.matching import (
 )
 from factdb.nlp.types import Qualifier
 from factdb.nlp.types import Quantity as Interval
+from factdb.slots import SLOT_SEPARATOR
 from factdb.store import insert_ignoring_duplicates, utcnow
 
 KINDS = ("number", "update", "polarity", "direction", "date")
@@ -158,8 +159,9 @@ def number_relation(
     ``update`` (disjoint, and the later report is later in
     time with a figure the slot allows to move: see the module docstring), ``number``, or
     ``apart``, never flagged: a cumulative count whose later figure is under half the earlier
-    one (it counts something narrower, not a revision), or two figures of another `measure`
-    (the slot's) that are `far_apart`.
+    one (it counts something narrower, not a revision), two figures of another `measure`
+    (the slot's) that are `far_apart`, or two changes ("shares fell 6 percent") of different
+    days, which are two movements, as for a `direction` conflict.
 
     `cumulative` says whether the slot only grows; by default the numbers' predicate says.
     """
@@ -172,8 +174,11 @@ def number_relation(
             return "agree"
     if cumulative is None:
         cumulative = qa.predicate in lexicon().cumulative_predicates
-    if ta is not None and tb is not None and ta != tb and _state(qa, measure):
-        return "update"
+    if ta is not None and tb is not None and ta != tb:
+        if _state(qa, measure):
+            return "update"
+        if measure is not None and measure.endswith(f"{SLOT_SEPARATOR}change"):
+            return "apart"  # "fell 6 percent" one day, "fell 3 percent" another: two moves
     if not cumulative and far_apart(qa, qb, measure):
         return "apart"
     if ta is None or tb is None or ta == tb:

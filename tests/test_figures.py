@@ -713,3 +713,47 @@ def test_missing_counts_move_both_ways_and_conditions_and_other_events_are_not_c
         ("update", "Dozens", "Fifteen"),
         ("number", "230", "241"),
     }
+
+
+def test_changes_of_different_days_are_two_moves(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    """Shares that "fell 6 percent" on the day a breach was disclosed and "fell 3 percent on
+    Monday" two weeks later moved twice; two outlets giving the same day's fall as 6 and 4
+    percent disagree."""
+    db = archive(
+        tmp_path,
+        runner,
+        "shares",
+        (
+            "North Wire",
+            "2025-06-10",
+            "Norvo says hackers stole customer data",
+            (
+                "Norvo, the retail chain, said hackers stole the data of 40 million customers.",
+                "Norvo shares fell 6 percent on Tuesday.",
+            ),
+        ),
+        (
+            "River Post",
+            "2025-06-10",
+            "Norvo breach hits 40 million customers",
+            (
+                "The retail chain Norvo said the data of 40 million customers was stolen.",
+                "Norvo shares fell 4 percent on Tuesday.",
+            ),
+        ),
+        (
+            "Hill Daily",
+            "2025-06-24",
+            "Norvo breach bigger than first said",
+            (
+                "Norvo said the breach affected the data of 52 million customers.",
+                "Norvo shares fell 3 percent on Monday.",
+            ),
+        ),
+    )
+    assert _unordered_flags(runner, db) == {
+        ("number", "4 percent", "6 percent"),
+        ("update", "40 million", "52 million"),
+    }
