@@ -619,7 +619,7 @@ def claim_slot(claim: ClaimFeatures, home: Home) -> tuple[Slot | None, QuantityF
     return Slot(slot.measure, slot.scope + past), number
 
 
-NARROWING = frozenset({"part", "increment", "preliminary"})
+NARROWING = frozenset({"part", "increment", "preliminary", "forecast"})
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 

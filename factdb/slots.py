@@ -13,7 +13,8 @@ the same slot. A slot is
   toll; "400,000 Britons" in a story about the United States), a part of a larger figure
   ("three of whom", "including 15 crew members", "six children among 19 dead"), an increment
   ("another 11", "11 more"), a severity ("seriously injured"), "on the ground" (against the
-  people on board, the default of a crash report),
+  people on board, the default of a crash report), a forecast ("forecasters warned of up to
+  20 inches of rain", "the toll could exceed 100"),
   the owner of an amount of money ("Cantor raised $5.4 million"), a preliminary figure ("a
   preliminary magnitude of 7.8", later revised), a time long before the report ("a quake
   in 1939 that killed 20,000"), and a subject introduced as another event ("a separate
@@ -99,6 +100,13 @@ _SURPASSED_REACH = 120  # characters before the number
 _PRELIMINARY = re.compile(
     r"\b(?:preliminary|initial|provisional|first|early|original)\s+(?:(?!with\b)\w+\s+){0,2}$"
 )
+# "Forecasters warned of up to 20 inches of rain", "the toll could exceed 100": what may
+# happen, not what was counted or measured.
+_FORECAST = re.compile(
+    r"\b(?:forecast(?:s|ed|ers?)?|predict(?:s|ed|ions?)?|warn(?:s|ed|ing)? of"
+    r"|(?:could|may|might|would|will|(?:is|are|was|were) expected to)"
+    r"\s+(?:reach|top|exceed|surpass|hit|rise to|climb to|grow to|bring))\b"
+)
 _ELAPSED = re.compile(r"^\s*(?:\w+\s+)?(?:after|into|out of|from)\b")
 _CLAUSE_END = re.compile(r"[;:]|,\s+(?:but|while|whereas|which|who)\b|\s+(?:and|while|but)\s+")
 
@@ -164,7 +172,16 @@ def scope_words(sentence: str, start: int, end: int) -> set[str]:
         found.add("on the ground")
     if _PRELIMINARY.search(before):
         found.add("preliminary")
+    if _FORECAST.search(_clause_before(sentence, start)):
+        found.add("forecast")
     return found
+
+
+def _clause_before(sentence: str, start: int) -> str:
+    """The number's clause before it (up to `_WORDS_BEFORE` + 20 characters)."""
+    head = sentence[max(0, start - _WORDS_BEFORE - 20) : start]
+    cuts = list(_CLAUSE_END.finditer(head))
+    return (head[cuts[-1].end() :] if cuts else head).lower()
 
 
 def unreported(sentence: str, start: int, end: int) -> bool:

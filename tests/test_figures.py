@@ -757,3 +757,37 @@ def test_changes_of_different_days_are_two_moves(
         ("number", "4 percent", "6 percent"),
         ("update", "40 million", "52 million"),
     }
+
+
+def test_a_forecast_is_not_compared_with_what_happened(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    """ "Forecasters warned of up to 20 inches of rain" and "the toll could exceed 100" say
+    what may happen; the rain that fell and the dead that were counted are compared only with
+    other reports of what happened."""
+    db = archive(
+        tmp_path,
+        runner,
+        "storm",
+        (
+            "North Wire",
+            "2024-09-12",
+            "Hurricane Delia hits Port Maren",
+            (
+                "Hurricane Delia made landfall near Port Maren on Wednesday, killing 6 people, "
+                "officials in Port Maren said.",
+                "Forecasters warned of up to 20 inches of rain near Port Maren.",
+                "Officials in Port Maren said the toll from Hurricane Delia could exceed 100.",
+            ),
+        ),
+        (
+            "River Post",
+            "2024-09-14",
+            "Hurricane Delia toll rises",
+            (
+                "Hurricane Delia has killed 19 people around Port Maren, officials said.",
+                "More than 24 inches of rain fell on Port Maren during Hurricane Delia.",
+            ),
+        ),
+    )
+    assert _unordered_flags(runner, db) == {("update", "19", "6")}

@@ -203,6 +203,10 @@ def test_a_part_a_scope_and_a_cited_past_event_never_meet_the_whole(
         ("The flight carried 217 people, and 3 died on the ground", "3", {"on the ground"}),
         ("a preliminary magnitude of 7.8, later revised", "7.8", {"preliminary"}),
         ("600 people were killed and 300 seriously injured", "600", set()),
+        ("Forecasters warned of up to 20 inches of rain", "up to 20 inches", {"forecast"}),
+        ("40 died, and the toll is expected to reach 100", "100", {"forecast"}),
+        ("40 died, and the toll is expected to reach 100", "40", set()),
+        ("More than 24 inches of rain fell on the county", "More than 24 inches", set()),
     ],
 )
 def test_scope_words(sentence: str, number: str, expected: set[str]) -> None:
