@@ -142,11 +142,20 @@ def other_event(sentence: str, subject: str | None) -> bool:
     return any(m.start() <= len(lead) <= m.end() for m in _OTHER_EVENT.finditer(text))
 
 
+# The next figure of the sentence, whose words are its own: "more than 350 wounded, 40 of
+# them seriously" (the severity is the 40's).
+_NEXT_FIGURE = re.compile(
+    r",\s+(?:[a-z]+\s+)?(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven"
+    r"|twelve|twenty|thirty|forty|fifty|a dozen|dozens|scores|hundreds|thousands|millions)\b)"
+)
+
+
 def _after(sentence: str, end: int) -> str:
-    """The rest of the number's clause after it (up to `_WORDS_AFTER` characters)."""
+    """The rest of the number's clause after it (up to `_WORDS_AFTER` characters), up to
+    the next figure set off by a comma."""
     tail = sentence[end : end + _WORDS_AFTER]
-    cut = _CLAUSE_END.search(tail)
-    return (tail[: cut.start()] if cut else tail).lower()
+    cuts = [m.start() for m in (_CLAUSE_END.search(tail), _NEXT_FIGURE.search(tail)) if m]
+    return (tail[: min(cuts)] if cuts else tail).lower()
 
 
 def _before(sentence: str, start: int) -> str:

@@ -791,3 +791,40 @@ def test_a_forecast_is_not_compared_with_what_happened(
         ),
     )
     assert _unordered_flags(runner, db) == {("update", "19", "6")}
+
+
+def test_a_duration_for_a_verb_and_a_whole_beside_its_part_are_compared(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    """ "Lasted for 40 minutes" is how long the shooting lasted, as "lasted about 25
+    minutes" is; in "more than 350 were wounded, 40 of them seriously" the severity is the
+    40's, so the 350 updates the earlier count of the wounded."""
+    db = archive(
+        tmp_path,
+        runner,
+        "shooting",
+        (
+            "North Wire",
+            "2023-04-08",
+            "Police fire on protesters in Selvar",
+            (
+                "Police opened fire on protesters in Selvar on Saturday, wounding 200 people, "
+                "a hospital in Selvar said.",
+                "The shooting in Selvar lasted for 40 minutes, witnesses said.",
+            ),
+        ),
+        (
+            "River Post",
+            "2023-04-10",
+            "Selvar shooting: more wounded",
+            (
+                "In the Selvar shooting, more than 350 people were wounded, 40 of them "
+                "seriously, a rights group said.",
+                "The shooting in Selvar lasted about 25 minutes, the rights group said.",
+            ),
+        ),
+    )
+    assert _unordered_flags(runner, db) == {
+        ("number", "40 minutes", "about 25 minutes"),
+        ("update", "200", "more than 350"),
+    }

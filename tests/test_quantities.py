@@ -601,7 +601,7 @@ SHAPE_ROWS: list[tuple[str, list[Row]]] = [
     ("It was the 20th day of the strike.", [("20th day", 20, 20, EXACT, "day", "strike", None)]),
     (
         "The talks lasted for more than a month.",
-        [("more than a month", 1, None, MORE_THAN, "month", None, None)],
+        [("more than a month", 1, None, MORE_THAN, "month", None, "last")],
     ),
     (
         "The plane crashed 40 minutes into the flight.",

@@ -198,6 +198,8 @@ def test_a_part_a_scope_and_a_cited_past_event_never_meet_the_whole(
         ("Six children were among 19 dead", "Six", {"part"}),
         ("Six children were among 19 dead", "19", set()),
         ("more than 40 injured, three of whom were seriously hurt", "three", {"part", "severity"}),
+        ("more than 40 injured, three of whom were seriously hurt", "more than 40", set()),
+        ("more than 350 people were wounded, 40 of them seriously", "more than 350", set()),
         ("Another 11 people were killed on Monday", "11", {"increment"}),
         ("Police found 11 more bodies", "11", {"increment"}),
         ("The flight carried 217 people, and 3 died on the ground", "3", {"on the ground"}),

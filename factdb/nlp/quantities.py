@@ -1392,6 +1392,8 @@ def _predicate_verb(doc: Doc, cand: _Candidate, np_head: Token, lex: _Lexicon) -
         prepositions = _CLOCK_PREPOSITIONS  # "took off at 1:52 a.m.", "started just after noon"
     elif cand.unit in lex.currencies:
         prepositions = _MONEY_PREPOSITIONS
+    elif cand.unit in lex.time_units:
+        prepositions = _UNIT_PREPOSITIONS | {"for"}  # "the shooting lasted for 40 minutes"
     elif cand.unit is not None:
         prepositions = _UNIT_PREPOSITIONS
     else:
