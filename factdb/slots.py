@@ -354,6 +354,9 @@ class MeasureInput:
     aboard: bool = False
 
 
+GENERIC_OUTCOME = "affect"
+
+
 def measure(
     number: MeasureInput,
     *,
@@ -368,8 +371,9 @@ def measure(
     measured by its outcome: the number's own predicate when it is an outcome, else the one
     outcome the claim names ("145.5 million people who had their data exposed" → affect),
     else being aboard when it says so ("with 230 people aboard").
-    A count of things is measured by the thing; a measurement by its dimension and the thing
-    measured, else the number's own meaningful predicate.
+    A count of things is measured by the thing, and by its outcome when it has one (officers
+    injured, officers killed); a measurement by its dimension and the thing measured, else
+    the number's own meaningful predicate.
     """
     predicate = number.predicate if number.predicate not in light_predicates else None
     if dimension == "count":
@@ -387,6 +391,11 @@ def measure(
             if len(outcomes) == 1 and (counted is not None or predicate is None):
                 return f"people{SLOT_SEPARATOR}{outcomes[0]}"
             return f"people{SLOT_SEPARATOR}aboard" if number.aboard else None
+        if predicate in outcome_predicates and predicate != GENERIC_OUTCOME:
+            # "12 police officers were injured", "3 officers were killed": two counts. (Things
+            # stolen, exposed or compromised are one count: "affect" says only that something
+            # happened to them.)
+            return f"count{SLOT_SEPARATOR}{counted}{SLOT_SEPARATOR}{predicate}"
         return f"count{SLOT_SEPARATOR}{counted}"
     if dimension == "magnitude":
         return "magnitude"

@@ -828,3 +828,39 @@ def test_a_duration_for_a_verb_and_a_whole_beside_its_part_are_compared(
         ("number", "40 minutes", "about 25 minutes"),
         ("update", "200", "more than 350"),
     }
+
+
+def test_a_count_of_things_is_split_by_what_happened_to_them(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    """Police officers injured and police officers killed are two counts: 12 injured on the
+    first day and 9 killed two days later are not a contradiction, 12 and later 15 injured
+    are an update."""
+    db = archive(
+        tmp_path,
+        runner,
+        "officers",
+        (
+            "North Wire",
+            "2023-04-08",
+            "Clashes in Selvar",
+            (
+                "Protesters clashed with police in Selvar on Saturday, Interior Minister "
+                "Dario Kell said.",
+                "In the Selvar clashes, 12 police officers were injured, Dario Kell said.",
+                "The rights group Civic Watch said the Selvar police fired tear gas.",
+            ),
+        ),
+        (
+            "River Post",
+            "2023-04-10",
+            "Selvar clashes: officers among the dead",
+            (
+                "In the Selvar clashes, 9 police officers were killed, Interior Minister "
+                "Dario Kell said on Monday.",
+                "In the Selvar clashes, 15 police officers were injured, Dario Kell said.",
+                "Civic Watch, a rights group, said the Selvar police fired tear gas at protesters.",
+            ),
+        ),
+    )
+    assert _unordered_flags(runner, db) == {("update", "12", "15")}
