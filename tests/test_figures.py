@@ -864,3 +864,51 @@ def test_a_count_of_things_is_split_by_what_happened_to_them(
         ),
     )
     assert _unordered_flags(runner, db) == {("update", "12", "15")}
+
+
+def test_protesters_killed_are_people_killed(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    """ "At least 26 protesters" and "15 people" killed on the same day disagree; a later
+    "164 people" updates the 15 and agrees with "at least 26"."""
+    shared = "Civic Watch, a rights group, said the Selvar police fired tear gas at protesters."
+    db = archive(
+        tmp_path,
+        runner,
+        "protest",
+        (
+            "North Wire",
+            "2023-04-08",
+            "Protesters killed in Selvar",
+            (
+                "Security forces killed at least 26 protesters in Selvar on Saturday, a "
+                "hospital official said.",
+                "Interior Minister Dario Kell defended the Selvar police.",
+                shared,
+            ),
+        ),
+        (
+            "River Post",
+            "2023-04-08",
+            "Deaths in Selvar protest",
+            (
+                "Security forces killed 15 people in Selvar on Saturday, Interior Minister "
+                "Dario Kell said.",
+                shared,
+            ),
+        ),
+        (
+            "Hill Daily",
+            "2023-05-20",
+            "Selvar protest deaths reach 164",
+            (
+                "A commission said 164 people were killed in Selvar when security forces "
+                "fired on protesters, far more than Dario Kell had said.",
+                shared,
+            ),
+        ),
+    )
+    assert _unordered_flags(runner, db) == {
+        ("number", "15", "at least 26"),
+        ("update", "15", "164"),
+    }
