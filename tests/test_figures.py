@@ -912,3 +912,50 @@ def test_protesters_killed_are_people_killed(
         ("number", "15", "at least 26"),
         ("update", "15", "164"),
     }
+
+
+def test_a_duration_in_two_units_is_one_figure(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    """ "7 minutes and 58 seconds after liftoff" is 478 seconds: it agrees with "about 8
+    minutes" and disagrees with "9 minutes"; its "58 seconds" is not a figure of its own."""
+    shared = "Orbis Space founder Lena Ostrov called the Titan Heavy flight a success."
+    db = archive(
+        tmp_path,
+        runner,
+        "launch",
+        (
+            "North Wire",
+            "2025-02-04",
+            "Titan Heavy flies",
+            (
+                "The Titan Heavy rocket of Orbis Space lifted off from Cape Merrow on Tuesday.",
+                "Its two side boosters landed 7 minutes and 58 seconds after liftoff.",
+                shared,
+            ),
+        ),
+        (
+            "River Post",
+            "2025-02-04",
+            "Orbis Space's Titan Heavy lifts off",
+            (
+                "Orbis Space launched its Titan Heavy rocket from Cape Merrow on Tuesday.",
+                "The two side boosters landed about 8 minutes after liftoff.",
+                shared,
+            ),
+        ),
+        (
+            "Hill Daily",
+            "2025-02-04",
+            "Titan Heavy: boosters land",
+            (
+                "The Titan Heavy rocket built by Orbis Space flew from Cape Merrow on Tuesday.",
+                "Both side boosters landed 9 minutes after liftoff.",
+                shared,
+            ),
+        ),
+    )
+    assert _unordered_flags(runner, db) == {
+        ("number", "7 minutes and 58 seconds", "9 minutes"),
+        ("number", "9 minutes", "about 8 minutes"),
+    }

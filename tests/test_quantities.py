@@ -604,6 +604,25 @@ SHAPE_ROWS: list[tuple[str, list[Row]]] = [
         [("more than a month", 1, None, MORE_THAN, "month", None, "last")],
     ),
     (
+        "The boosters touched down 7 minutes and 58 seconds after liftoff.",
+        [("7 minutes and 58 seconds", 478, 478, EXACT, "second", None, "touch")],
+    ),
+    (
+        "The flight lasted 2 hours 30 minutes.",
+        [("2 hours 30 minutes", 150, 150, EXACT, "minute", None, "last")],
+    ),
+    (
+        "About 2 hours, 10 minutes later, it landed.",
+        [("About 2 hours, 10 minutes", 117, 143, APPROX, "minute", None, "land")],
+    ),
+    (
+        "The talks lasted 3 days, and 40 minutes later the deal was signed.",
+        [
+            ("3 days", 3, 3, EXACT, "day", None, "last"),
+            ("40 minutes", 40, 40, EXACT, "minute", None, None),
+        ],
+    ),
+    (
         "The plane crashed 40 minutes into the flight.",
         [("40 minutes", 40, 40, EXACT, "minute", "flight time", None)],
     ),

@@ -1678,6 +1678,51 @@ def _merge_stated_ranges(
     return merged
 
 
+def _seconds(unit: str | None, value: float | None) -> float | None:
+    """A duration in seconds, None when `unit` is not a unit of time."""
+    base = to_base(unit, value, value, value)
+    return base.value if base is not None and base.unit == "second" else None
+
+
+# A compound duration steps down to the next unit (hours to minutes, years to months, at
+# most 60 of the smaller in the larger), never skips to a much smaller one: "3 days, and 40
+# minutes later" is two figures.
+_NEXT_UNIT_RATIO = 60
+
+
+def _merge_compound_durations(
+    doc: Doc, found: list[tuple[_Candidate, _Syntax]], lex: _Lexicon
+) -> list[tuple[_Candidate, _Syntax]]:
+    """ "7 minutes and 58 seconds", "2 hours 30 minutes", "3 hours, 12 minutes and 5 seconds":
+    one duration written in falling units is one quantity, in its smallest unit (478
+    seconds), read as its first part is ("about", "nearly")."""
+    merged: list[tuple[_Candidate, _Syntax]] = []
+    for cand, syntax in found:
+        if merged:
+            first = merged[-1][0]
+            between = [t.lower_ for t in doc[first.end : cand.start]]
+            whole = _seconds(first.unit, first.value)
+            part = _seconds(cand.unit, cand.value)
+            one = _seconds(cand.unit, 1.0) or 0.0
+            if (
+                whole is not None
+                and part is not None
+                and one > 0
+                and one < (_seconds(first.unit, 1.0) or 0.0) <= one * _NEXT_UNIT_RATIO
+                and part < (_seconds(first.unit, 1.0) or 0.0)
+                and between in ([], [","], ["and"], [",", "and"])
+                and cand.rule == "exact"
+                and first.rule not in ("range", "vague")
+            ):
+                total = round((whole + part) / one, 6)
+                first.numbers.extend(cand.numbers)
+                first.end, first.unit, first.unit_tokens = cand.end, cand.unit, cand.unit_tokens
+                first.value, first.low, first.high = total, total, total
+                continue
+        merged.append((cand, syntax))
+    return merged
+
+
 def _same_dimension(a: _Candidate, b: _Candidate) -> bool:
     """True when two measures convert to the same base unit (metric tons and pounds)."""
     base_a = to_base(a.unit, a.value, a.low, a.high)
@@ -1703,6 +1748,7 @@ def extract_quantities(sent: Span) -> list[Quantity]:
         i = max(cand.end, i + 1)
         if cand.is_count:
             found.append((cand, _analyse(doc, cand, sent, lex)))
+    found = _merge_compound_durations(doc, found, lex)
     for (earlier_cand, earlier), (cand, syntax) in itertools.pairwise(found):
         # "18 security guards were dead and 748 injured", "10,059 people have been killed,
         # 45,000 others injured": a bare number joined by a conjunction or a comma to the
