@@ -45,6 +45,7 @@ from factdb.slots import (
     MeasureInput,
     Slot,
     aboard,
+    difference,
     elapsed,
     head_word,
     measure,
@@ -637,6 +638,8 @@ def _earlier_year(claim: ClaimFeatures, number: QuantityFeatures, since: date | 
 
 
 _RATES = ("percent", "percentage_point", "basis_point")
+# Predicates (synonym keys) of getting something: what is got is the getter's.
+_RECEIVING = frozenset({"receive"})
 
 
 def _number_slot(claim: ClaimFeatures, number: QuantityFeatures, home: Home) -> Slot | None:
@@ -660,6 +663,8 @@ def _number_slot(claim: ClaimFeatures, number: QuantityFeatures, home: Home) -> 
     dimension = unit_dimension(number.base_unit or unit, lex.currencies, dict(lex.dimensions))
     if other_event(claim.sentence, claim.subject):
         scope.add("another event")
+    if dimension == "count" and difference(claim.sentence, at):
+        scope.add("difference")
     past = _earlier_year(claim, number, home.since)
     if past is not None:
         # "two people who perished in the 1996 crash", "the 2015 attack that killed 90": a
@@ -711,6 +716,11 @@ def _number_slot(claim: ClaimFeatures, number: QuantityFeatures, home: Home) -> 
             scope.add(f"in {away[0]}")
     if dimension.startswith("money:"):
         if owner is None:  # "$5.4 million" of whom? Two candidates' funds are two facts.
+            return None
+        scope.add(f"of {owner}")
+    elif dimension == "count" and predicate in _RECEIVING and not NARROWING & scope:
+        # "Pollick won 9,210 votes", "Harlow received 4,500": a count belongs to its receiver.
+        if owner is None:
             return None
         scope.add(f"of {owner}")
     elif dimension in _RATES and counted is None and owner is not None:

@@ -14,7 +14,8 @@ the same slot. A slot is
   ("three of whom", "including 15 crew members", "six children among 19 dead"), an increment
   ("another 11", "11 more"), a severity ("seriously injured"), "on the ground" (against the
   people on board, the default of a crash report), a forecast ("forecasters warned of up to
-  20 inches of rain", "the toll could exceed 100"),
+  20 inches of rain", "the toll could exceed 100"), a difference ("won by 6,000 votes", "a
+  margin of 7,832 votes": not the votes either candidate got),
   the owner of an amount of money ("Cantor raised $5.4 million"), a preliminary figure ("a
   preliminary magnitude of 7.8", later revised), a time long before the report ("a quake
   in 1939 that killed 20,000"), and a subject introduced as another event ("a separate
@@ -299,6 +300,32 @@ def movement(sentence: str, start: int) -> str | None:
 
 
 _ABOARD = re.compile(r"^\s*(?:[a-z]+\s+){0,2}?(?:aboard|on board)\b")
+
+
+# "won by about 6,000 votes", "a margin of 7,832 votes", "ahead by 30 points", "the toll rose
+# by 40 to 300": a count that is a difference between two others, not a count of its own.
+_LEADING = (
+    r"(?:about |some |nearly |almost |roughly |around |more than |fewer than |less than "
+    r"|just |only |over |under )?$"
+)
+_DIFFERENCE_OF = re.compile(r"\b(?:a |the )?(?:margin|lead|gap|difference) of\s+" + _LEADING)
+_DIFFERENCE_BY = re.compile(r"\bby\s+" + _LEADING)
+# A "by" is a difference after a verb of winning, leading or changing ("defeated her by
+# 7,832 votes"), not an agent ("struck by 2 missiles", "signed by 200 lawmakers").
+_COMPARING = re.compile(
+    r"\b(?:w[io]n|los[te]|lead|led|leading|ahead|behind|trail\w*|beat|defeat\w*|r[io]se\w*"
+    r"|f[ae]ll\w*|increas\w*|decreas\w*|gr[eo]w\w*|cut|drop\w*|climb\w*|jump\w*|exceed\w*"
+    r"|outnumber\w*|narrow\w*|widen\w*|short|more|fewer|less)\b"
+)
+
+
+def difference(sentence: str, start: int) -> bool:
+    """True for a count given as a difference ("won by 6,000 votes", "a margin of 7,832")."""
+    before = sentence[max(0, start - 60) : start].lower()
+    if _DIFFERENCE_OF.search(before):
+        return True
+    by = _DIFFERENCE_BY.search(before)
+    return by is not None and bool(_COMPARING.search(before[: by.start()]))
 
 
 def aboard(sentence: str, end: int) -> bool:

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from factdb.nlp.extract import extract_claims
 from factdb.slots import (
     MeasureInput,
+    difference,
     measure,
     measured_dimension,
     movement,
@@ -118,6 +119,21 @@ def test_a_subject_introduced_as_another_event_is_not_the_storys(
     sentence: str, subject: str, expected: bool
 ) -> None:
     assert other_event(sentence, subject) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "number", "expected"),
+    [
+        ("Pollick won by about 6,000 votes", "about 6,000", True),
+        ("a margin of 7,832 votes", "7,832", True),
+        ("The toll rose by 40 to 300", "40", True),
+        ("The toll rose by 40 to 300", "300", False),
+        ("The building was struck by 2 missiles", "2", False),
+        ("a letter signed by 200 lawmakers", "200", False),
+    ],
+)
+def test_a_count_given_as_a_difference(sentence: str, number: str, expected: bool) -> None:
+    assert difference(sentence, sentence.index(number)) is expected
 
 
 QUAKE_DAY_ONE = (
@@ -959,3 +975,40 @@ def test_a_duration_in_two_units_is_one_figure(
         ("number", "7 minutes and 58 seconds", "9 minutes"),
         ("number", "9 minutes", "about 8 minutes"),
     }
+
+
+def test_votes_belong_to_their_candidate_and_a_margin_is_not_a_total(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    """ "Pollick won 9,000 votes" and "won 9,210 votes" disagree; "Harlow won 4,500 votes"
+    counts another candidate's votes, and "a margin of about 8,000 votes" is a difference,
+    not a count of the votes cast."""
+    db = archive(
+        tmp_path,
+        runner,
+        "primary",
+        (
+            "North Wire",
+            "2022-06-08",
+            "Harlow loses primary",
+            (
+                "Dean Pollick defeated Senator Mara Harlow in the Republican primary in Selby "
+                "on Tuesday, unofficial results showed.",
+                "Dean Pollick won 9,000 votes in unofficial results.",
+                "A total of 14,000 votes were cast in Selby.",
+            ),
+        ),
+        (
+            "River Post",
+            "2022-06-09",
+            "Pollick beats Harlow",
+            (
+                "Dean Pollick beat Senator Mara Harlow in the Republican primary in Selby, "
+                "official results showed.",
+                "Dean Pollick won with a margin of about 8,000 votes.",
+                "Dean Pollick won 9,210 votes.",
+                "Senator Mara Harlow won 4,500 votes.",
+            ),
+        ),
+    )
+    assert _unordered_flags(runner, db) == {("number", "9,000", "9,210")}
