@@ -283,6 +283,8 @@ def _lemmas(normalized: str, predicate: str | None, synonyms: Synonyms) -> froze
 _PLACE_BEFORE = 100  # characters before a number within which a place scopes it
 _PLACE_AFTER = 50  # and after it
 _LIST_BREAK = re.compile(r"[,;:(]|\band\b")
+_CLAUSE_BREAK = re.compile(r";|,\s+(?:while|whereas|but|and)\b")
+_JOINED = re.compile(r"^(?:,?\s+(?:and|or)\s+|,\s+)$")
 # A place passed by, aimed at or near ("crashed off the Massachusetts coast", "off
 # Nantucket, Massachusetts", "60 miles from Nantucket", "bound for Cairo", "flights to
 # Paris") is not where the counted people are.
@@ -348,17 +350,24 @@ def _places_near(
     number belongs to the United States first.
     """
     found: dict[str, int] = {}
-    for place in places:
+    joined_end = -1  # the end of the last place after the number that scopes it
+    for place in sorted(places, key=lambda p: p.start):
         if place.end <= offset:
             distance = offset - place.end
-            if distance > _PLACE_BEFORE:
+            # "died in Turkey, while 1,600 in Syria": a place of the clause before.
+            if distance > _PLACE_BEFORE or _CLAUSE_BREAK.search(sentence, place.end, offset):
                 continue
         elif place.start >= end:
             # A place after a comma, a semicolon or "and" names the next item of a list
-            # ("Yalova with 2,400, Istanbul with 984"), not this number.
+            # ("Yalova with 2,400, Istanbul with 984"), not this number; but a place joined
+            # to the one before it ("2,300 in Turkey and Syria") is the number's too.
             distance = place.start - end
-            if distance > _PLACE_AFTER or _LIST_BREAK.search(sentence, end, place.start):
+            joined = joined_end >= 0 and _JOINED.match(sentence[joined_end : place.start])
+            if not joined and (
+                distance > _PLACE_AFTER or _LIST_BREAK.search(sentence, end, place.start)
+            ):
                 continue
+            joined_end = place.end
         else:
             distance = 0
         found[place.key] = min(distance, found.get(place.key, distance))
@@ -711,9 +720,16 @@ def _number_slot(claim: ClaimFeatures, number: QuantityFeatures, home: Home) -> 
     if dimension == "count" or dimension.startswith("money:"):
         # A count or an amount belongs to a place: "984 dead in Istanbul" is a part of the
         # national toll. (A magnitude or an altitude measured "in the United States" is not.)
-        away = [p for p in ((place,) if place else number.places) if p not in home.places]
+        named = (place,) if place else number.places
+        away = [p for p in named if p not in home.places]
         if away:
             scope.add(f"in {away[0]}")
+        elif len(home.places) > 1 and named:
+            # A story about two places (a quake in Turkey and Syria): the toll "in Syria" is a
+            # part of the combined one, which names no place or both.
+            here = sorted(set(named))
+            if len(here) == 1:
+                scope.add(f"in {here[0]}")
     if dimension.startswith("money:"):
         if owner is None:  # "$5.4 million" of whom? Two candidates' funds are two facts.
             return None

@@ -1012,3 +1012,44 @@ def test_votes_belong_to_their_candidate_and_a_margin_is_not_a_total(
         ),
     )
     assert _unordered_flags(runner, db) == {("number", "9,000", "9,210")}
+
+
+def test_a_story_about_two_places_keeps_each_places_toll_apart(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    """A quake in Chile and Peru: "810 in Peru" later "more than 1,600 in Peru" is an
+    update of Peru's toll, "1,541 in Chile" then "3,419 died in Chile" of Chile's, and
+    the combined "2,300 in Chile and Peru" then "above 5,000" of the whole; no country's
+    toll is compared with the other's or with the whole."""
+    db = archive(
+        tmp_path,
+        runner,
+        "two-countries",
+        (
+            "North Wire",
+            "2023-02-06",
+            "Quake kills 2,300 in Chile and Peru",
+            (
+                "A magnitude 7.8 earthquake struck Chile and Peru on Monday, the Kessin "
+                "Geological Survey said.",
+                "In Chile, 1,541 people were killed, Chile's disaster agency said.",
+                "In Peru, the death toll rose to 810, Peru's health ministry said.",
+            ),
+        ),
+        (
+            "River Post",
+            "2023-02-07",
+            "Chile and Peru quake toll passes 5,000",
+            (
+                "The combined death toll from the earthquake in Chile and Peru rose above "
+                "5,000 on Tuesday, the Kessin Geological Survey said.",
+                "Chile's disaster agency said 3,419 people had died in Chile, while more than "
+                "1,600 deaths were reported in Peru.",
+            ),
+        ),
+    )
+    assert _unordered_flags(runner, db) == {
+        ("update", "810", "more than 1,600"),
+        ("update", "1,541", "3,419"),
+        ("update", "2,300", "5,000"),
+    }
