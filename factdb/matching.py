@@ -720,14 +720,14 @@ def _number_slot(claim: ClaimFeatures, number: QuantityFeatures, home: Home) -> 
     if dimension == "count" or dimension.startswith("money:"):
         # A count or an amount belongs to a place: "984 dead in Istanbul" is a part of the
         # national toll. (A magnitude or an altitude measured "in the United States" is not.)
-        named = (place,) if place else number.places
-        away = [p for p in named if p not in home.places]
+        placed: tuple[str, ...] = (place,) if place else number.places
+        away = [p for p in placed if p not in home.places]
         if away:
             scope.add(f"in {away[0]}")
-        elif len(home.places) > 1 and named:
+        elif len(home.places) > 1 and placed:
             # A story about two places (a quake in Turkey and Syria): the toll "in Syria" is a
             # part of the combined one, which names no place or both.
-            here = sorted(set(named))
+            here = sorted(set(placed))
             if len(here) == 1:
                 scope.add(f"in {here[0]}")
     if dimension.startswith("money:"):
