@@ -1053,3 +1053,36 @@ def test_a_story_about_two_places_keeps_each_places_toll_apart(
         ("update", "1,541", "3,419"),
         ("update", "2,300", "5,000"),
     }
+
+
+def test_the_time_a_quake_struck_is_one_fact_whatever_verb_tells_it(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    """ "Struck Kessin at 3:02 a.m.", "rocked Kessin at 3:02 a.m." and "hit Kessin at 3:10
+    a.m." give one time: the third disagrees with both."""
+    db = archive(
+        tmp_path,
+        runner,
+        "quake-time",
+        (
+            "North Wire",
+            "2024-08-17",
+            "Tarvel quake",
+            (*QUAKE_DAY_ONE[:3], "The quake struck Kessin at 3:02 a.m."),
+        ),
+        (
+            "River Post",
+            "2024-08-17",
+            "Tarvel quake toll",
+            (*QUAKE_FACTBOX[:2], "The Tarvel quake rocked Kessin at 3:02 a.m."),
+        ),
+        (
+            "Hill Daily",
+            "2024-08-18",
+            "Tarvel a day on",
+            (*QUAKE_WEEK_LATER, "The Tarvel earthquake hit Kessin at 3:10 a.m."),
+        ),
+    )
+    assert {flag for flag in _unordered_flags(runner, db) if "a.m." in flag[1]} == {
+        ("number", "3:02 a.m.", "3:10 a.m."),
+    }
