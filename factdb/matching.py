@@ -48,6 +48,7 @@ from factdb.slots import (
     difference,
     elapsed,
     head_word,
+    lost_contact,
     measure,
     measured_dimension,
     movement,
@@ -647,6 +648,8 @@ def _earlier_year(claim: ClaimFeatures, number: QuantityFeatures, since: date | 
 
 
 _RATES = ("percent", "percentage_point", "basis_point")
+CLOCK_TIME = "clock_time"
+LOST_CONTACT = "disappear"  # the predicate of the time contact with a craft was lost
 # Predicates (synonym keys) of getting something: what is got is the getter's.
 _RECEIVING = frozenset({"receive"})
 
@@ -663,9 +666,11 @@ def _number_slot(claim: ClaimFeatures, number: QuantityFeatures, home: Home) -> 
     if standing_for is not None:
         counted, predicate = standing_for
     unit = number.unit
+    at, to = number.start - claim.sentence_start, number.end - claim.sentence_start
+    if unit == CLOCK_TIME and lost_contact(claim.sentence, at, to):
+        predicate = LOST_CONTACT
     if unit is None and counted is not None and counted in lex.unit_nouns:
         unit, counted = lex.unit_nouns[counted], None
-    at, to = number.start - claim.sentence_start, number.end - claim.sentence_start
     if unreported(claim.sentence, at, to):
         return None
     scope = scope_words(claim.sentence, at, to)

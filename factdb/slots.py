@@ -328,6 +328,21 @@ def difference(sentence: str, start: int) -> bool:
     return by is not None and bool(_COMPARING.search(before[: by.start()]))
 
 
+# The moment a craft was lost to view: "disappeared from radar at 2 a.m.", "1:52 a.m. --
+# Last radar signal received", "was last seen at 7:14", "lost contact at 7:14".
+_LOST_CONTACT = re.compile(
+    r"\b(?:disappear\w*|vanish\w*|dropped off|lost (?:\w+ )?contact|loss of (?:\w+ )?contact"
+    r"|last (?:\w+ ){0,2}(?:seen|heard|received|signal|contact|transmission|message|ping))"
+)
+
+
+def lost_contact(sentence: str, start: int, end: int) -> bool:
+    """True for a time whose clause tells when contact with a craft was lost, in any of the
+    words reports use for it (see above): the times they give are one fact."""
+    clause = _clause_before(sentence, start) + " " + _after(sentence, end)
+    return bool(_LOST_CONTACT.search(clause))
+
+
 def aboard(sentence: str, end: int) -> bool:
     """A count of people said to be aboard ("with 230 people aboard", "217 on board"): the
     people a vehicle carried, a measure of its own when no outcome is named for them."""

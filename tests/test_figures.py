@@ -1086,3 +1086,39 @@ def test_the_time_a_quake_struck_is_one_fact_whatever_verb_tells_it(
     assert {flag for flag in _unordered_flags(runner, db) if "a.m." in flag[1]} == {
         ("number", "3:02 a.m.", "3:10 a.m."),
     }
+
+
+def test_the_time_contact_was_lost_is_one_fact_however_it_is_told(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    """A wire timeline's "1:52 a.m. -- Last radar signal received from the plane" and
+    "disappeared from radar at 2 a.m." give two times for one moment (the issue's own
+    example); the takeoff time in the same sentence is not that moment."""
+    db = archive(
+        tmp_path,
+        runner,
+        "radar",
+        (
+            "North Wire",
+            "2024-03-03",
+            "Timeline for Harlow Air Flight 412",
+            (
+                *FLIGHT,
+                "1:19 a.m. -- Flight 412 of Harlow Air leaves Kessin.",
+                "1:52 a.m. -- Last radar signal received from the Harlow Air plane.",
+            ),
+        ),
+        (
+            "River Post",
+            "2024-03-04",
+            "Harlow Air Flight 412 lost at sea",
+            (
+                *FLIGHT,
+                "Flight 412 of Harlow Air took off from Kessin at 1:19 a.m. and disappeared "
+                "from radar at 2 a.m.",
+            ),
+        ),
+    )
+    assert {flag for flag in _unordered_flags(runner, db) if "a.m." in flag[1]} == {
+        ("number", "1:52 a.m.", "2 a.m."),
+    }
