@@ -217,6 +217,11 @@ SPEAKERS = [
         id="according-to-and-which-said",
     ),
     pytest.param(
+        "Dean Pollick won 9,210 votes, official results showed.",
+        [("Dean Pollick won 9,210 votes", "official results")],
+        id="evidence-shows",
+    ),
+    pytest.param(
         "He was told he could leave.",
         [("he could leave", None)],
         id="passive-report-names-the-listener",

@@ -994,7 +994,7 @@ def test_votes_belong_to_their_candidate_and_a_margin_is_not_a_total(
             (
                 "Dean Pollick defeated Senator Mara Harlow in the Republican primary in Selby "
                 "on Tuesday, unofficial results showed.",
-                "Dean Pollick won 9,000 votes in unofficial results.",
+                "Dean Pollick won 9,000 votes, unofficial results showed.",
                 "A total of 14,000 votes were cast in Selby.",
             ),
         ),
