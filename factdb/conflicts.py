@@ -11,8 +11,8 @@ pair goes through five rules, each with its own `kind`:
   disagreement: either way a reader must look). "dozens" and "26" overlap, so they agree.
 - ``update``: disjoint, and the later report concerns a later time with a figure that moved
   the way the slot allows: a cumulative count (killed, injured, affected…) that rose from 600
-  to 7,085; a count of people in a state they enter and leave (missing, in hospital,
-  trapped), up or down ("dozens missing" on Sunday, "15 unaccounted for" a week later); or
+  to 7,085; a count of people in a state they enter and leave (missing, trapped,
+  stranded), up or down ("dozens missing" on Sunday, "15 unaccounted for" a week later); or
   any other measure whose two day-precise event dates differ (a price on Monday and on
   Friday). It is listed and labelled, never hidden.
 - ``polarity``: one claim asserts what the other negates or denies.
@@ -139,8 +139,8 @@ def _reach(quantity: QuantityFeatures) -> Interval:
 
 
 def _state(quantity: QuantityFeatures, measure: str | None) -> bool:
-    """The figure counts people in a state they enter and leave (missing, in hospital): it
-    may move either way between two reports."""
+    """The figure counts people in a state they enter and leave (missing, trapped): it may
+    move either way between two reports."""
     states = lexicon().state_predicates
     return quantity.predicate in states or (
         measure is not None and measure.split("|")[-1] in states
