@@ -143,7 +143,7 @@ def _state(quantity: QuantityFeatures, measure: str | None) -> bool:
     move either way between two reports."""
     states = lexicon().state_predicates
     return quantity.predicate in states or (
-        measure is not None and measure.split("|")[-1] in states
+        measure is not None and measure.split(SLOT_SEPARATOR)[-1] in states
     )
 
 

@@ -96,6 +96,8 @@ class Lexicon:
     down: frozenset[str]
     cumulative_predicates: frozenset[str]
     state_predicates: frozenset[str]
+    # Both kinds are counts as of their report (`report_time`).
+    counted_as_of_report: frozenset[str]
     counted_as: Mapping[str, tuple[str, str]]
     value_words: frozenset[str]
     location_labels: frozenset[str]
@@ -140,6 +142,7 @@ def lexicon() -> Lexicon:
         down=frozenset(raw["directions"]["down"]),
         cumulative_predicates=frozenset(raw["cumulative_predicates"]),
         state_predicates=frozenset(raw["state_predicates"]),
+        counted_as_of_report=frozenset(raw["cumulative_predicates"] + raw["state_predicates"]),
         counted_as={k: (v[0], v[1]) for k, v in raw["counted_as"].items()},
         value_words=frozenset(raw["value_words"]),
         location_labels=frozenset(raw["location_labels"]),
@@ -546,9 +549,7 @@ def report_time(claim: ClaimFeatures, quantity: QuantityFeatures | None) -> date
     publication dates are never used.
     """
     day = claim.event_start if claim.event_granularity == "day" else None
-    lex = lexicon()
-    as_of_report = lex.cumulative_predicates | lex.state_predicates
-    if quantity is not None and quantity.predicate in as_of_report:
+    if quantity is not None and quantity.predicate in lexicon().counted_as_of_report:
         known = [d for d in (claim.published, day) if d is not None]
         return max(known) if known else None
     return day or claim.published

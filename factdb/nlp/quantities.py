@@ -1703,13 +1703,13 @@ def _merge_compound_durations(
             between = [t.lower_ for t in doc[first.end : cand.start]]
             whole = _seconds(first.unit, first.value)
             part = _seconds(cand.unit, cand.value)
-            one = _seconds(cand.unit, 1.0) or 0.0
+            one = _seconds(cand.unit, 1.0) or 0.0  # the smaller unit, in seconds
+            larger = _seconds(first.unit, 1.0) or 0.0
             if (
                 whole is not None
                 and part is not None
-                and one > 0
-                and one < (_seconds(first.unit, 1.0) or 0.0) <= one * _NEXT_UNIT_RATIO
-                and part < (_seconds(first.unit, 1.0) or 0.0)
+                and 0 < one < larger <= one * _NEXT_UNIT_RATIO
+                and part < larger
                 and between in ([], [","], ["and"], [",", "and"])
                 and cand.rule == "exact"
                 and first.rule not in ("range", "vague")
