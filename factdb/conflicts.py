@@ -12,9 +12,11 @@ pair goes through five rules, each with its own `kind`:
 - ``update``: disjoint, and the later report concerns a later time with a figure that moved
   the way the slot allows: a cumulative count (killed, injured, affected…) that rose from 600
   to 7,085; a count of people in a state they enter and leave (missing, trapped,
-  stranded), up or down ("dozens missing" on Sunday, "15 unaccounted for" a week later); or
-  any other measure whose two day-precise event dates differ (a price on Monday and on
-  Friday). It is listed and labelled, never hidden.
+  stranded), up or down ("dozens missing" on Sunday, "15 unaccounted for" a week later); a
+  figure of another measure given as how things stand ("2,100 firefighters are now
+  assigned", "still", "remain"), up or down; or any other measure whose two day-precise
+  event dates differ (a price on Monday and on Friday). It is listed and labelled, never
+  hidden.
 - ``polarity``: one claim asserts what the other negates or denies.
 - ``direction``: one says the value went up, the other down (rose vs fell), same or unknown
   time.
@@ -54,7 +56,7 @@ from factdb.matching import (
 )
 from factdb.nlp.types import Qualifier
 from factdb.nlp.types import Quantity as Interval
-from factdb.slots import SLOT_SEPARATOR
+from factdb.slots import SLOT_SEPARATOR, current
 from factdb.store import insert_ignoring_duplicates, utcnow
 
 KINDS = ("number", "update", "polarity", "direction", "date")
@@ -147,6 +149,12 @@ def _state(quantity: QuantityFeatures, measure: str | None) -> bool:
     )
 
 
+def _current(claim: ClaimFeatures, quantity: QuantityFeatures) -> bool:
+    """The figure is given as how things stand at the report ("now", "still", "remain")."""
+    start = quantity.start - claim.sentence_start
+    return current(claim.sentence, start, quantity.end - claim.sentence_start)
+
+
 def number_relation(
     a: ClaimFeatures,
     qa: QuantityFeatures,
@@ -175,7 +183,10 @@ def number_relation(
     if cumulative is None:
         cumulative = qa.predicate in lexicon().cumulative_predicates
     if ta is not None and tb is not None and ta != tb:
-        if _state(qa, measure):
+        # A cumulative count given as it stands ("33,515 currently under treatment") is still
+        # one that may only grow.
+        now = not cumulative and (_current(a, qa) or _current(b, qb))
+        if _state(qa, measure) or now:
             return "update"
         if measure is not None and measure.endswith(f"{SLOT_SEPARATOR}change"):
             return "apart"  # "fell 6 percent" one day, "fell 3 percent" another: two moves

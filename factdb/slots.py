@@ -343,6 +343,21 @@ def lost_contact(sentence: str, start: int, end: int) -> bool:
     return bool(_LOST_CONTACT.search(clause))
 
 
+# "2,100 firefighters are now assigned", "3,500 residents remain", "currently", "still": a
+# figure of how things stand at the time of the report (not "officials now say": a revision).
+_CURRENT = re.compile(
+    r"\b(?:still|currently|remain(?:s|ed|ing)?|"
+    r"now(?!\s+(?:say|says|said|believe|believes|believed|estimate|estimates|estimated|think"
+    r"|thinks|put|puts|report|reports|reported)\b))\b"
+)
+
+
+def current(sentence: str, start: int, end: int) -> bool:
+    """True for a figure its clause gives as how things stand now (see above): a later
+    report with another figure is an update, whichever way it moved."""
+    return bool(_CURRENT.search(_clause_before(sentence, start) + " " + _after(sentence, end)))
+
+
 def aboard(sentence: str, end: int) -> bool:
     """A count of people said to be aboard ("with 230 people aboard", "217 on board"): the
     people a vehicle carried, a measure of its own when no outcome is named for them."""

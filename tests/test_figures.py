@@ -693,6 +693,43 @@ PROTEST_SHARED = "Civic Watch, a rights group, said the Selvar police fired tear
 LAUNCH_SHARED = "Orbis Space founder Lena Ostrov called the Titan Heavy flight a success."
 
 SHORT_STORIES = [
+    # A wildfire's homes destroyed and acres burned only grow, so 45 then 112 homes is an
+    # update; firefighters "now assigned" give how things stand, so 1,200 then 2,100 is an
+    # update too, while a figure "officials now say" is a revision, compared as any other.
+    pytest.param(
+        (
+            (
+                "North Wire",
+                "2024-08-02",
+                "Wildfire near Redmont burns 12,000 acres",
+                (
+                    "The Redmont wildfire has burned 12,000 acres and destroyed 45 homes, the "
+                    "Redmont fire agency said.",
+                    "In Redmont, 1,200 firefighters were battling the blaze.",
+                    "The Redmont fire agency said 30 trucks were on the fire line.",
+                ),
+            ),
+            (
+                "River Post",
+                "2024-08-05",
+                "Redmont fire grows to 31,000 acres",
+                (
+                    "The Redmont wildfire has burned 31,000 acres and destroyed 112 homes, the "
+                    "Redmont fire agency said.",
+                    "In Redmont, some 2,100 firefighters are now assigned to the fire.",
+                    "The Redmont fire agency now says 42 trucks were on the fire line.",
+                ),
+            ),
+        ),
+        {
+            ("update", "12,000 acres", "31,000 acres"),
+            ("update", "112", "45"),
+            ("update", "1,200", "some 2,100"),
+            ("number", "30", "42"),
+        },
+        None,
+        id="a-fires-damage-grows-and-a-figure-now-standing-updates",
+    ),
     # A week on, fewer people are missing: an update, not a contradiction. Waves divers
     # "need" to be "less than 2 meters" are a condition, not the sea that was measured; "a
     # separate accident" is another event, whose toll is not this story's. People said to be
