@@ -45,6 +45,7 @@ from factdb.slots import (
     MeasureInput,
     Slot,
     aboard,
+    age_holder,
     difference,
     elapsed,
     head_word,
@@ -674,6 +675,14 @@ def _number_slot(claim: ClaimFeatures, number: QuantityFeatures, home: Home) -> 
         unit, counted = lex.unit_nouns[counted], None
     if unreported(claim.sentence, at, to):
         return None
+    if counted == "age":
+        # An age is a measure of one person, compared only with that person's age: the one its
+        # words name, else the claim's subject or the person it names. (Never a time elapsed:
+        # "a 9-year-old girl from the floodwaters".)
+        holder = age_holder(claim.sentence, at, to, stop_words())
+        person = holder or head_word(claim.subject, stop_words())
+        person = person or next(iter(sorted(claim.people)), None)
+        return Slot("age", (f"of {person}",)) if person else None
     scope = scope_words(claim.sentence, at, to)
     dimension = unit_dimension(number.base_unit or unit, lex.currencies, dict(lex.dimensions))
     if other_event(claim.sentence, claim.subject):
@@ -719,10 +728,6 @@ def _number_slot(claim: ClaimFeatures, number: QuantityFeatures, home: Home) -> 
         if time_of_writing(compared.low if compared.low is not None else compared.high):
             return None
     owner = head_word(claim.subject, stop_words())
-    if counted == "age":
-        # An age is a measure of one person, compared only with that person's age.
-        person = owner or next(iter(sorted(claim.people)), None)
-        return Slot("age", (f"of {person}",)) if person else None
     if dimension == "count" or dimension.startswith("money:"):
         # A count or an amount belongs to a place: "984 dead in Istanbul" is a part of the
         # national toll. (A magnitude or an altitude measured "in the United States" is not.)

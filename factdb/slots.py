@@ -358,6 +358,33 @@ def current(sentence: str, start: int, end: int) -> bool:
     return bool(_CURRENT.search(_clause_before(sentence, start) + " " + _after(sentence, end)))
 
 
+# Whose age a figure is: the noun an "N-year-old" qualifies ("the 9-year-old girl", "the
+# 46-year-old South African"), or the name an age is set off after ("Martin Kells, 33,").
+_WORDS_AFTER_AGE = re.compile(r"[A-Za-z][\w'-]*")
+_NAME_BEFORE_AGE = re.compile(r"([A-Za-z][\w'-]*)\.?,\s*$")
+
+
+def age_holder(sentence: str, start: int, end: int, stop: frozenset[str]) -> str | None:
+    """The person (or thing) an age belongs to, by the words around it (see above); None when
+    they do not say ("aged 3"). `stop` are the words that end a noun phrase ("is", "who")."""
+    if sentence[start:end].lower().endswith("old"):
+        named: str | None = None
+        words: list[str] = _WORDS_AFTER_AGE.findall(sentence[end : end + 60])
+        for word in words[:4]:
+            if word[0].isupper():
+                named = word  # "South African", "Syrian" refugee
+                continue
+            if word.lower() in stop or (word.endswith("s") and not word.endswith("ss")):
+                # "The 46-year-old South African is", "The 49-year-old teaches": a verb.
+                return named.lower() if named else None
+            return word.lower()
+        return named.lower() if named else None
+    if sentence[end : end + 1] in (",", ")", ";", ".") or end == len(sentence):
+        name = _NAME_BEFORE_AGE.search(sentence[max(0, start - 40) : start])
+        return str(name.group(1)).lower() if name else None
+    return None
+
+
 def aboard(sentence: str, end: int) -> bool:
     """A count of people said to be aboard ("with 230 people aboard", "217 on board"): the
     people a vehicle carried, a measure of its own when no outcome is named for them."""

@@ -484,6 +484,8 @@ SHAPE_ROWS: list[tuple[str, list[Row]]] = [
         [("34-year-old", 34, 34, EXACT, "year", "age", None)],
     ),
     ("Cantor, 51, lost the primary.", [("51", 51, 51, EXACT, "year", "age", None)]),
+    ("The girl, 10, was pulled from the water.", [("10", 10, 10, EXACT, "year", "age", None)]),
+    ("Police identified the driver as Jane Doe, 45.", [("45", 45, 45, EXACT, "year", "age", None)]),
     (
         "The 49-year-old teaches at a college.",
         [("49-year-old", 49, 49, EXACT, "year", "age", None)],

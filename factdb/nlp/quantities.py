@@ -824,12 +824,18 @@ def _read_age_cues(doc: Doc, cand: _Candidate, sent: Span, lex: _Lexicon) -> Non
         cand.start -= 1  # "aged 81"
     elif not (
         head.dep_ == "appos"
-        # "Cantor, 51,"; after a common noun only when the tagger reads it as a time span,
-        # as it does ages: "The captain, 56, and his son".
-        and (head.head.pos_ == "PROPN" or (head.head.pos_ == "NOUN" and head.ent_type_ == "DATE"))
+        # "Cantor, 51,"; after a common noun when the tagger reads it as a time span, as it
+        # does ages ("The captain, 56, and his son"), or when the noun is one person with a
+        # determiner: "The girl, 10, was pulled", "his son, 12,".
+        and (
+            head.head.pos_ == "PROPN"
+            or (head.head.pos_ == "NOUN" and head.ent_type_ == "DATE")
+            or _one_determined(head.head)
+        )
         and _looks_like_age(doc, number)
         and cand.end < sent.end
-        and doc[cand.end].text == ","
+        # set off by a comma, or ending the sentence after a name ("as Jane Doe, 45.")
+        and (doc[cand.end].text == "," or (doc[cand.end].text == "." and head.head.pos_ == "PROPN"))
     ):
         return
     cand.kind, cand.unit, cand.counted = "age", lex.age_unit, lex.age_counted
@@ -1121,6 +1127,15 @@ def _is_street_number(doc: Doc, number: _Number, lex: _Lexicon) -> bool:
     while k < len(doc) and doc[k].pos_ == "PROPN" and doc[k].lower_ not in lex.street_words:
         k += 1
     return k > number.end and k < len(doc) and doc[k].lower_ in lex.street_words
+
+
+def _one_determined(noun: Token) -> bool:
+    """A singular common noun with a determiner or possessive ("the girl", "his son")."""
+    return (
+        noun.pos_ == "NOUN"
+        and noun.tag_ == "NN"
+        and any(child.dep_ in ("det", "poss") for child in noun.children)
+    )
 
 
 def _looks_like_age(doc: Doc, number: _Number) -> bool:
