@@ -194,6 +194,11 @@ def _clause_before(sentence: str, start: int) -> str:
     return (head[cuts[-1].end() :] if cuts else head).lower()
 
 
+def _clause_around(sentence: str, start: int, end: int) -> str:
+    """The number's clause around it, without the number (lower-cased)."""
+    return _clause_before(sentence, start) + " " + _after(sentence, end)
+
+
 def unreported(sentence: str, start: int, end: int) -> bool:
     """True for a figure that reports nothing comparable: an aftershock's (a story has many,
     and reports seldom say which), a yardstick ("bigger than a 6-point magnitude", "will
@@ -339,8 +344,7 @@ _LOST_CONTACT = re.compile(
 def lost_contact(sentence: str, start: int, end: int) -> bool:
     """True for a time whose clause tells when contact with a craft was lost, in any of the
     words reports use for it (see above): the times they give are one fact."""
-    clause = _clause_before(sentence, start) + " " + _after(sentence, end)
-    return bool(_LOST_CONTACT.search(clause))
+    return bool(_LOST_CONTACT.search(_clause_around(sentence, start, end)))
 
 
 # "2,100 firefighters are now assigned", "3,500 residents remain", "currently", "still": a
@@ -355,7 +359,7 @@ _CURRENT = re.compile(
 def current(sentence: str, start: int, end: int) -> bool:
     """True for a figure its clause gives as how things stand now (see above): a later
     report with another figure is an update, whichever way it moved."""
-    return bool(_CURRENT.search(_clause_before(sentence, start) + " " + _after(sentence, end)))
+    return bool(_CURRENT.search(_clause_around(sentence, start, end)))
 
 
 # Whose age a figure is: the noun an "N-year-old" qualifies ("the 9-year-old girl", "the
