@@ -39,9 +39,9 @@ if TYPE_CHECKING:
     from rich.progress import Progress
     from sqlalchemy.engine import Engine
     from sqlalchemy.exc import SQLAlchemyError
-    from sqlmodel import Session
 
     from factdb import queries
+    from factdb.driver import Reader
     from factdb.nlp.dates import DateOrder
     from factdb.synonyms import Synonyms
 
@@ -273,11 +273,11 @@ def _usage_date(option: str, value: str | None) -> date | None:
 
 def _driver_message(exc: SQLAlchemyError) -> str:
     """The driver's own words for a database error, on one line, passwords masked."""
-    from factdb import db
+    from factdb.driver import mask_secrets
 
     orig = getattr(exc, "orig", None)
     text = str(orig if orig is not None else exc).strip()
-    return db.mask_secrets(text.splitlines()[0] if text else type(exc).__name__)
+    return mask_secrets(text.splitlines()[0] if text else type(exc).__name__)
 
 
 @contextmanager
@@ -312,11 +312,34 @@ def _shown(url: str | None) -> str:
     return db.describe_url(database_url(url))
 
 
-def _query(url: str | None, action: Callable[[Session], Any]) -> Any:
-    from sqlmodel import Session
+def _query(url: str | None, action: Callable[[Reader], Any]) -> Any:
+    """Run `action` on a reader of the database (no ORM: `factdb.driver`), turning failures
+    into one-line errors."""
+    from factdb.driver import DriverError, mask_secrets, open_reader
 
-    with _database(url) as engine, Session(engine) as session:
-        return action(session)
+    try:
+        reader = open_reader(url)
+    except Exception as exc:
+        fail(_open_failure(url, exc))
+    try:
+        return action(reader)
+    except DriverError as exc:
+        fail(f"database error on {reader.where}: {mask_secrets(str(exc))}")
+    finally:
+        reader.close()
+
+
+def _open_failure(url: str | None, exc: Exception) -> str:
+    """The message for a database that cannot be opened; anything else is raised again."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from factdb import db
+
+    if isinstance(exc, db.DatabaseError):
+        return str(exc)
+    if isinstance(exc, SQLAlchemyError):
+        return f"cannot open the database {_shown(url)}: {_driver_message(exc)}"
+    raise exc
 
 
 def _list(
@@ -325,21 +348,21 @@ def _list(
     filters: queries.Filters,
     columns: list[Column],
     title: str,
-    records: Callable[[Session], Iterable[dict[str, Any]]],
-    statement: Callable[[Session], Any] | None = None,
+    records: Callable[[Reader], Iterable[dict[str, Any]]],
+    selection: Callable[[Reader], queries.Selection] | None = None,
     *,
     csv_columns: list[Column] | None = None,
     csv_rows: Callable[[dict[str, Any]], Iterable[dict[str, Any]]] | None = None,
 ) -> None:
     """Print a listing as it is read (constant memory for any length). When a table shows
     only the newest page, say so on standard error, with how many rows there are in all
-    (`statement` selects them; None when only building the records can tell)."""
+    (`selection` selects them; None when only building the records can tell)."""
     from factdb import queries
 
-    def run(session: Session) -> None:
+    def run(reader: Reader) -> None:
         try:
             shown = render(
-                records(session),
+                records(reader),
                 fmt,
                 columns,
                 title=title,
@@ -350,7 +373,7 @@ def _list(
             fail(f"--after: no row with id {exc.args[0]} in this listing", code=2)
         if not filters.newest or shown < (filters.limit or 0):
             return
-        total = f" of {queries.count(session, statement(session)):,}" if statement else ""
+        total = f" of {queries.count(reader, selection(reader)):,}" if selection else ""
         _stderr_line(
             "Note:", "cyan", f"showing the newest {shown:,}{total}; --limit/--offset or --all"
         )
@@ -848,8 +871,8 @@ def articles(
         filters,
         ARTICLE_COLUMNS,
         "Articles",
-        lambda s: queries.iter_articles(s, filters),
-        lambda s: queries.articles_statement(s, filters),
+        lambda r: queries.iter_articles(r, filters),
+        lambda r: queries.articles_selection(r, filters),
     )
 
 
@@ -885,7 +908,7 @@ def stories(
         filters,
         STORY_COLUMNS,
         "Stories",
-        lambda s: queries.list_stories(s, filters),
+        lambda r: queries.list_stories(r, filters),
     )
 
 
@@ -912,7 +935,7 @@ def sources(
         filters,
         SOURCE_COLUMNS,
         "Sources",
-        lambda s: queries.list_sources(s, filters),
+        lambda r: queries.list_sources(r, filters),
     )
 
 
@@ -970,8 +993,8 @@ def claims(
         filters,
         CLAIM_COLUMNS,
         "Claims",
-        lambda s: queries.iter_claims(s, filters, table),
-        lambda s: queries.claims_statement(s, filters, table),
+        lambda r: queries.iter_claims(r, filters, table),
+        lambda r: queries.claims_selection(r, filters, table),
         csv_columns=CLAIM_CSV_COLUMNS,
         csv_rows=_claim_rows,
     )
@@ -1021,11 +1044,8 @@ def conflicts(
 
     if status not in (*queries.CONFLICT_STATUSES, "all"):
         fail(f"--status must be one of open, dismissed, resolved, all (got {status!r})", code=2)
-    if kind is not None:
-        from factdb.conflicts import KINDS
-
-        if kind not in KINDS:
-            fail(f"--kind must be one of {', '.join(KINDS)} (got {kind!r})", code=2)
+    if kind is not None and kind not in queries.CONFLICT_KINDS:
+        fail(f"--kind must be one of {', '.join(queries.CONFLICT_KINDS)} (got {kind!r})", code=2)
     if new and since_run is not None:
         fail("give --new or --since-run, not both", code=2)
     base = _filters(
@@ -1042,21 +1062,21 @@ def conflicts(
         all_versions=all_versions,
     )
 
-    def conflict_filters(session: Session) -> queries.ConflictFilters | None:
+    def conflict_filters(reader: Reader) -> queries.ConflictFilters | None:
         """The filters with the first run to list from (None: no run yet, so nothing)."""
-        first_run = queries.latest_run_id(session) if new else since_run
+        first_run = queries.latest_run_id(reader) if new else since_run
         if (new or since_run is not None) and first_run is None:
             return None
         return queries.ConflictFilters(**vars(base), kind=kind, status=status, since_run=first_run)
 
-    def found(session: Session) -> Iterable[dict[str, Any]]:
-        filters = conflict_filters(session)
-        return [] if filters is None else queries.iter_conflicts(session, filters)
+    def found(reader: Reader) -> Iterable[dict[str, Any]]:
+        filters = conflict_filters(reader)
+        return [] if filters is None else queries.iter_conflicts(reader, filters)
 
-    def statement(session: Session) -> Any:
-        filters = conflict_filters(session)
+    def selection(reader: Reader) -> queries.Selection:
+        filters = conflict_filters(reader)
         assert filters is not None  # only asked after a full page was printed
-        return queries.conflicts_statement(session, filters)
+        return queries.conflicts_selection(reader, filters)
 
     _list(
         database,
@@ -1065,7 +1085,7 @@ def conflicts(
         CONFLICT_COLUMNS,
         "Conflicts",
         found,
-        statement,
+        selection,
         csv_columns=CONFLICT_CSV_COLUMNS,
     )
 
@@ -1128,10 +1148,10 @@ def facts(
     )
     table = _synonyms(synonyms) if counted else None
     # With --state or --min-sources only the built facts can be counted exactly: no total.
-    statement = (
+    selection = (
         None
         if queries.exact_fact_filters(filters)
-        else (lambda s: queries.facts_statement(s, filters, table))
+        else (lambda r: queries.facts_selection(r, filters, table))
     )
     _list(
         database,
@@ -1139,8 +1159,8 @@ def facts(
         filters,
         FACT_COLUMNS,
         "Facts",
-        lambda s: queries.iter_facts(s, filters, table),
-        statement,
+        lambda r: queries.iter_facts(r, filters, table),
+        selection,
     )
 
 
@@ -1187,7 +1207,7 @@ def timeline(
         filters,
         TIMELINE_COLUMNS,
         "Timeline",
-        lambda s: queries.timeline(s, filters, synonym_table),
+        lambda r: queries.timeline(r, filters, synonym_table),
         # No total: counting every report costs what listing them all does.
         None,
     )
@@ -1216,7 +1236,7 @@ def _show(
     a usage error pointing at the command that lists them; `table` draws it as a table."""
     from factdb import queries
 
-    record = _query(database, lambda s: getattr(queries, lookup)(s, record_id))
+    record = _query(database, lambda r: getattr(queries, lookup)(r, record_id))
     if record is None:
         fail(f"no {kind} with id {record_id}; list them with `factdb {kind}s`", code=2)
     if table is not None and fmt is OutputFormat.TABLE:

@@ -13,7 +13,6 @@ processes that find a fresh database at the same moment therefore migrate it onc
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,33 +26,19 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from factdb.config import database_url
+from factdb.driver import (
+    POSTGRES_OPTIONS,
+    SQLITE_BUSY_TIMEOUT_MS,
+    head_revision,
+    mask_secrets,
+    migrations_path,
+)
 
 if TYPE_CHECKING:  # Alembic takes most of a second to import: only migrating needs it.
     from alembic.config import Config
 
-SQLITE_BUSY_TIMEOUT_MS = 60_000
-# Every factdb statement is short: PostgreSQL's JIT compiler, which starts on the estimated
-# cost of a statement (a count over a million rows), added 0.1-0.4 s of compiling to
-# statements that run in 0.1 s. A URL's own ``?options=`` are kept (and may set jit).
-POSTGRES_OPTIONS = "-c jit=off"
 # Arbitrary constant shared by every factdb process: the PostgreSQL advisory lock key.
 MIGRATION_LOCK_KEY = 0x0FAC7DB
-
-
-# "scheme://user:password@host": the password part of any URL-like text.
-_PASSWORD_IN_URL = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*):[^@\s]*@")
-# "password=secret" in a libpq connection string or an error quoting one.
-_PASSWORD_PARAM = re.compile(r"(?i)(?P<head>password\s*=\s*)(?:'[^']*'|\S+)")
-
-
-def mask_secrets(message: str) -> str:
-    """`message` with every password in a URL or connection string replaced by ``***``.
-
-    Every message factdb prints about a database passes through here, so a password given in
-    ``--db`` never reaches a terminal, a log or a cron mail.
-    """
-    message = _PASSWORD_IN_URL.sub(r"\g<head>:***@", message)
-    return _PASSWORD_PARAM.sub(r"\g<head>***", message)
 
 
 class DatabaseError(Exception):
@@ -76,11 +61,6 @@ class SchemaError(DatabaseError):
 
 class ReadOnlyDatabaseError(DatabaseError):
     """The database can only be read, and this command writes."""
-
-
-def migrations_path() -> Path:
-    """The Alembic script directory shipped inside the package (a link to ``alembic/``)."""
-    return Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -233,29 +213,6 @@ def is_read_only(engine: Engine) -> bool:
     """True when `create_db_engine` opened the database read-only."""
     opened = _OPENED.get(engine)
     return opened.read_only if opened else False
-
-
-_REVISION = re.compile(r"^(down_)?revision(?:: [^=]+)? = (?:\"([^\"]*)\"|None)", re.MULTILINE)
-
-
-def head_revision() -> str | None:
-    """The newest migration shipped with this version of factdb: the one no other migration
-    names as its ``down_revision``.
-
-    Read from the migration files' ``revision = "…"`` lines rather than through Alembic, so
-    that a command on an up-to-date database never imports Alembic (a test checks that both
-    give the same answer).
-    """
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in (migrations_path() / "versions").glob("*.py"):
-        for down, value in _REVISION.findall(path.read_text(encoding="utf-8")):
-            if value:
-                (parents if down else revisions).add(value)
-    heads = sorted(revisions - parents)
-    if len(heads) > 1:
-        raise RuntimeError(f"the migrations have several heads: {', '.join(heads)}")
-    return heads[0] if heads else None
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -24,7 +24,7 @@ from sqlmodel import Session
 from factdb import models, store
 from factdb.conflicts import record_conflicts
 from factdb.copies import detect_copies
-from factdb.db import mask_secrets
+from factdb.driver import mask_secrets
 from factdb.fetch import Fetcher, FetchSettings
 from factdb.lock import derive_lock
 from factdb.matching import match_article

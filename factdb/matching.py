@@ -21,25 +21,29 @@ the cost of one article does not grow with the archive or with the story.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from importlib.resources import files
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, case, delete, func, or_, select, update
+from sqlalchemy import Select, bindparam, delete, or_, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from factdb import models
 from factdb.copies import copy_partners
+from factdb.driver import Reader
+from factdb.features import (
+    ClaimFeatures,
+    QuantityFeatures,
+    claim_features,
+    content_lemmas,
+)
+from factdb.lexicon import lexicon
 from factdb.nlp.stop_words import stop_words
-from factdb.nlp.types import Qualifier
-from factdb.nlp.types import Quantity as Interval
 from factdb.slots import (
     SLOT_SEPARATOR,
     MeasureInput,
@@ -64,7 +68,6 @@ from factdb.store import (
     insert_ignoring_duplicates,
     insert_returning_ids,
     nearest_in_time,
-    table_of,
     utcnow,
 )
 from factdb.stories import (
@@ -85,475 +88,20 @@ _PLACE_REACH = 50  # characters between a number and a place that scopes it
 _WORD = re.compile(r"[a-z][a-z'\-]*[a-z]")
 
 
-# --- lexicon ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    """The word lists of ``factdb/data/matching.json`` (its ``_doc`` explains each one)."""
-
-    light_predicates: frozenset[str]
-    up: frozenset[str]
-    down: frozenset[str]
-    cumulative_predicates: frozenset[str]
-    state_predicates: frozenset[str]
-    # Both kinds are counts as of their report (`report_time`).
-    counted_as_of_report: frozenset[str]
-    counted_as: Mapping[str, tuple[str, str]]
-    value_words: frozenset[str]
-    location_labels: frozenset[str]
-    places: Mapping[str, str]
-    person_nouns: frozenset[str]
-    outcome_predicates: frozenset[str]
-    dimensions: Mapping[str, str]
-    currencies: frozenset[str]
-    unit_nouns: Mapping[str, str]
-
-    def direction(self, predicate: str | None) -> str | None:
-        """``up`` for rose/increased, ``down`` for fell/decreased, else None."""
-        if predicate in self.up:
-            return "up"
-        if predicate in self.down:
-            return "down"
-        return None
-
-    def neutral(self, predicate: str | None) -> str | None:
-        """The predicate with its direction removed, so "rose" and "fell" share a key."""
-        return "change" if self.direction(predicate) else predicate
-
-    def entity_key(self, name: str) -> str:
-        """An entity name as compared across articles: "the U.S." and "Americans" → "united
-        states", "Almaty’s" → "almaty"."""
-        text = " ".join(name.lower().replace("’", "'").split())
-        text = text.removeprefix("the ").removesuffix("'s").strip(" ,;:'\"")
-        return self.places.get(text, text)
-
-
-@lru_cache(maxsize=1)
-def lexicon() -> Lexicon:
-    """The matching word lists, loaded once."""
-    raw = json.loads(files("factdb.data").joinpath("matching.json").read_text(encoding="utf-8"))
-    places: dict[str, str] = {}
-    for group in raw["places"]:
-        for name in group:
-            places[name] = group[0]
-    return Lexicon(
-        light_predicates=frozenset(raw["light_predicates"]),
-        up=frozenset(raw["directions"]["up"]),
-        down=frozenset(raw["directions"]["down"]),
-        cumulative_predicates=frozenset(raw["cumulative_predicates"]),
-        state_predicates=frozenset(raw["state_predicates"]),
-        counted_as_of_report=frozenset(raw["cumulative_predicates"] + raw["state_predicates"]),
-        counted_as={k: (v[0], v[1]) for k, v in raw["counted_as"].items()},
-        value_words=frozenset(raw["value_words"]),
-        location_labels=frozenset(raw["location_labels"]),
-        places=places,
-        person_nouns=frozenset(raw["person_nouns"]),
-        outcome_predicates=frozenset(raw["outcome_predicates"]),
-        dimensions=dict(raw["dimensions"]),
-        unit_nouns=dict(raw["unit_nouns"]),
-        currencies=frozenset(
-            json.loads(
-                files("factdb.data").joinpath("quantities.json").read_text(encoding="utf-8")
-            )["currencies"]
-        ),
-    )
-
-
-# --- features -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QuantityFeatures:
-    """A stored number as matching sees it: what it counts, its unit, place and interval."""
-
-    id: int
-    raw: str
-    counted: str | None
-    predicate: str | None
-    unit: str | None
-    places: tuple[str, ...]
-    interval: Interval
-    start: int
-    end: int
-    base_unit: str | None = None
-    base: Interval | None = None
-    # The claim's own predicate when it means something ("arrive" in "about 90 people will
-    # arrive"); it vetoes a match when the number has no predicate of its own.
-    clause_predicate: str | None = None
-
-    @property
-    def compared(self) -> Interval:
-        """The interval to compare with other numbers: in the base unit of its dimension when
-        it has one (feet and meters meet in meters), else as stated."""
-        return self.base or self.interval
-
-    @property
-    def vague(self) -> bool:
-        """True for "dozens", "about 20,000": the interval is a convention, not a statement."""
-        return self.interval.qualifier in (Qualifier.VAGUE, Qualifier.APPROX)
-
-
-@dataclass(frozen=True)
-class ClaimFeatures:
-    """A stored claim as matching and the conflict rules see it.
-
-    `published` is the article's *stated* publication date only: an inferred one (taken
-    from a copy) is for display, so that no decision depends on which copy arrived first.
-    """
-
-    id: int
-    article_id: int
-    source_id: int | None
-    source: str | None
-    published: date | None
-    content_hash: str
-    start: int
-    end: int
-    text: str
-    sentence: str
-    sentence_start: int
-    predicate: str | None
-    subject: str | None
-    object: str | None
-    polarity: str
-    hedged: bool
-    event_start: date | None
-    event_end: date | None
-    event_granularity: str | None
-    event_text: str | None
-    lemmas: frozenset[str]
-    normalized: str
-    entities: frozenset[str]
-    locations: frozenset[str]
-    quantities: tuple[QuantityFeatures, ...]
-    people: frozenset[str] = frozenset()
-    story_id: int | None = None
-
-    def order_key(self) -> tuple[date, str, int, int]:
-        """Earliest report first: stated date (undated last), content hash, position."""
-        return (self.published or date.max, self.content_hash, self.start, self.end)
-
-    @property
-    def ranked_numbers(self) -> tuple[QuantityFeatures, ...]:
-        """The claim's numbers, the one it is most about first (see `number`)."""
-        return tuple(
-            sorted(
-                self.quantities,
-                key=lambda q: (
-                    q.predicate != self.predicate,
-                    q.predicate is None,
-                    q.counted is None,
-                    q.start,
-                ),
-            )
-        )
-
-    @property
-    def number(self) -> tuple[QuantityFeatures, ...]:
-        """The claim's main number (none or one), the one matching compares.
-
-        A claim belongs to one fact, so one number decides it: the one its predicate
-        governs, else the first that counts something with a predicate of its own ("the
-        death toll in the 7.4-magnitude quake has surpassed 12,000" is about 12,000, not
-        7.4), else its first. "The death toll has risen to 7,085, with 33,559 injured" is a
-        death toll; matching it by its injured count too would chain the fact of the dead to
-        the fact of the injured.
-        """
-        return self.ranked_numbers[:1]
-
-
-@dataclass(frozen=True)
-class _Mention:
-    claim_id: int
-    name: str
-    key: str
-    label: str
-
-
-def _lemmas(normalized: str, predicate: str | None, synonyms: Synonyms) -> frozenset[str]:
-    """Content words of a claim, through the synonym groups, without its predicate."""
-    lex = lexicon()
-    stop = stop_words()
-    words: set[str] = set()
-    for token in normalized.split():
-        if token in stop or token in lex.value_words or not _WORD.fullmatch(token):
-            continue
-        words.add(synonyms.predicates.get(token, synonyms.counted.get(token, token)))
-    if predicate:
-        words -= {predicate, *predicate.split()}
-    return frozenset(words)
-
-
-_PLACE_BEFORE = 100  # characters before a number within which a place scopes it
-_PLACE_AFTER = 50  # and after it
-_LIST_BREAK = re.compile(r"[,;:(]|\band\b")
-_CLAUSE_BREAK = re.compile(r";|,\s+(?:while|whereas|but|and)\b")
-_JOINED = re.compile(r"^(?:,?\s+(?:and|or)\s+|,\s+)$")
-# A place passed by, aimed at or near ("crashed off the Massachusetts coast", "off
-# Nantucket, Massachusetts", "60 miles from Nantucket", "bound for Cairo", "flights to
-# Paris") is not where the counted people are.
-_PASSING = re.compile(
-    r"(?:\b(?:off|near|to|toward|towards|for|into|outside|over)"
-    r"|\b(?:miles?|kilometers?|kilometres?|km)\s+(?:\w+\s+)?(?:from|of))\s+(?:the\s+)?"
-    r"(?:[A-Z][\w.\-]*\s+)*(?:[A-Z][\w.\-]*,\s+)?$"
-)
-_PLACE_NOUN = re.compile(
-    # "Tarvel province"; "Kocaeli (Izmit) province" is Izmit's: the name given in brackets is
-    # the one the writer expects readers to know, and other reports use alone
-    r"\b(?P<named>(?:[A-Z][\w\-]+ )*[A-Z][\w\-]+)(?: \((?P<gloss>[A-Z][\w\-]+)\))? "
-    r"(?:province|region|district|county|prefecture|municipality|state|city|town|village)\b"
-    # a list line that starts with a name and a figure: "Bolu 226 dead, 1,159 injured"
-    r"|^\W*(?P<line>(?:[A-Z][\w\-]+ )*[A-Z][\w\-]+):? (?=\d)"
-    # "12 people died in Lorvik": a name after "in" (the recogniser often calls it an ORG)
-    # when nothing but punctuation or a preposition follows ("in Kessler explosion" names a
-    # blast, not a place)
-    r"|\b[Ii]n (?P<after_in>(?:[A-Z][\w\-]+ )*[A-Z][\w\-]+)"
-    r"(?=[,.;:)]|$| (?:alone|on|at|in|and|where|after|before|during|when|since|as)\b)"
-)
-
-
-@dataclass(frozen=True)
-class _PlaceName:
-    """A place named in a sentence: its matching key and where it stands."""
-
-    key: str
-    start: int
-    end: int
-
-
-def sentence_places(sentence: str, places: Iterable[_Mention]) -> tuple[_PlaceName, ...]:
-    """The places a sentence names that may scope its numbers: entities with a place label
-    (unless passed by or aimed at: "off the coast of", "bound for"), and names followed by
-    "province", "region", "city"… (which the entity recogniser often misses). Found once per
-    sentence, for all of its numbers."""
-    lex = lexicon()
-    found: list[_PlaceName] = []
-    for mention in places:
-        for match in re.finditer(re.escape(mention.name), sentence):
-            if not _PASSING.search(sentence, max(0, match.start() - 40), match.start()):
-                found.append(_PlaceName(mention.key, match.start(), match.end()))
-    stop = stop_words()
-    for match in _PLACE_NOUN.finditer(sentence):
-        name = match["gloss"] or match["named"] or match["line"] or match["after_in"]
-        words = name.split()
-        while words and words[0].lower() in stop:  # "In Izmit region", "The 217 people"
-            words.pop(0)
-        key = lex.entity_key(" ".join(words))
-        if key and key not in lex.value_words:  # not "in March", "in Monday's storm"
-            found.append(_PlaceName(key, match.start(), match.end()))
-    return tuple(found)
-
-
-def _places_near(
-    sentence: str, offset: int, end: int, places: Iterable[_PlaceName]
-) -> tuple[str, ...]:
-    """The places of `sentence_places` near a number in its sentence (`offset`/`end` are in
-    `sentence`), nearest first.
-
-    In "143 million consumers in the United States as well as British and Canadian ones" the
-    number belongs to the United States first.
-    """
-    found: dict[str, int] = {}
-    joined_end = -1  # the end of the last place after the number that scopes it
-    for place in sorted(places, key=lambda p: p.start):
-        if place.end <= offset:
-            distance = offset - place.end
-            # "died in Turkey, while 1,600 in Syria": a place of the clause before.
-            if distance > _PLACE_BEFORE or _CLAUSE_BREAK.search(sentence, place.end, offset):
-                continue
-        elif place.start >= end:
-            # A place after a comma, a semicolon or "and" names the next item of a list
-            # ("Yalova with 2,400, Istanbul with 984"), not this number; but a place joined
-            # to the one before it ("2,300 in Turkey and Syria") is the number's too.
-            distance = place.start - end
-            joined = joined_end >= 0 and _JOINED.match(sentence[joined_end : place.start])
-            if not joined and (
-                distance > _PLACE_AFTER or _LIST_BREAK.search(sentence, end, place.start)
-            ):
-                continue
-            joined_end = place.end
-        else:
-            distance = 0
-        found[place.key] = min(distance, found.get(place.key, distance))
-    return tuple(sorted(found, key=lambda k: (found[k], k)))
-
-
 def load_claim_features(
     session: Session, claim_ids: Iterable[int], synonyms: Synonyms
 ) -> dict[int, ClaimFeatures]:
-    """Features of these claims, read in four queries whatever their number (as plain rows:
-    this runs for every report a new article is compared with)."""
-    ids = sorted(set(claim_ids))
-    if not ids:
-        return {}
-    lex = lexicon()
-    claim, article = models.Claim, models.Article
-    # Offsets point into the stored body, or into the title for a headline claim.
-    source_text = case((col(claim.is_headline), article.title), else_=article.text)
-    sentence = func.substr(
-        source_text,
-        col(claim.sentence_start) + 1,
-        col(claim.sentence_end) - col(claim.sentence_start),
-    )
-    rows = session.execute(
-        select(
-            *table_of(claim).columns,
-            col(article.source_id),
-            col(models.Source.name).label("source"),
-            col(article.published),
-            col(article.content_hash),
-            col(article.story_id),
-            sentence.label("sentence_text"),
-        )
-        .join(article, col(article.id) == claim.article_id)
-        .outerjoin(models.Source, col(models.Source.id) == article.source_id)
-        .where(col(claim.id).in_(ids))
-    ).all()
-    quantities: dict[int, list[Row[Any]]] = defaultdict(list)
-    for quantity in session.execute(
-        select(*table_of(models.Quantity).columns)
-        .where(col(models.Quantity.claim_id).in_(ids))
-        .order_by(col(models.Quantity.start))
-    ):
-        quantities[quantity.claim_id].append(quantity)
-    sentences = {(row.article_id, row.sentence_index) for row in rows}
-    mentions: dict[tuple[int, int], list[_Mention]] = defaultdict(list)
-    for claim_id, article_id, sentence_index, name, label in session.execute(
-        select(
-            col(claim.id),
-            col(claim.article_id),
-            col(claim.sentence_index),
-            col(models.Entity.name),
-            col(models.Entity.label),
-        )
-        .join(models.ClaimEntity, col(models.ClaimEntity.claim_id) == claim.id)
-        .join(models.Entity, col(models.Entity.id) == models.ClaimEntity.entity_id)
-        .where(
-            col(claim.article_id).in_({a for a, _ in sentences}),
-            col(claim.sentence_index).in_({s for _, s in sentences}),
-        )
-    ):
-        if (article_id, sentence_index) in sentences:
-            mentions[(article_id, sentence_index)].append(
-                _Mention(int(claim_id), name, lex.entity_key(name), label)
-            )
-    features: dict[int, ClaimFeatures] = {}
-    named: dict[tuple[int, int, str], tuple[_PlaceName, ...]] = {}
-    for row in rows:
-        sentence_text, published = row.sentence_text, row.published
-        in_sentence = mentions[(row.article_id, row.sentence_index)]
-        where = (row.article_id, row.sentence_index, sentence_text or "")
-        if where not in named:
-            places = [m for m in in_sentence if m.label in lex.location_labels]
-            named[where] = sentence_places(sentence_text or "", places)
-        own = [m for m in in_sentence if m.claim_id == row.id]
-        predicate = synonyms.predicate_key(row.predicate)
-        features[row.id] = ClaimFeatures(
-            id=row.id,
-            article_id=row.article_id,
-            source_id=row.source_id,
-            source=row.source,
-            published=published,
-            content_hash=row.content_hash,
-            start=row.start,
-            end=row.end,
-            text=row.text,
-            sentence=sentence_text or row.text,
-            sentence_start=row.sentence_start if sentence_text else row.start,
-            predicate=predicate,
-            subject=row.subject,
-            object=row.object,
-            polarity=row.polarity,
-            hedged=row.hedged,
-            event_start=row.event_date_start,
-            event_end=row.event_date_end,
-            event_granularity=row.event_date_granularity,
-            event_text=row.event_date_text,
-            lemmas=_lemmas(row.normalized, predicate, synonyms),
-            normalized=row.normalized,
-            entities=frozenset(m.key for m in own),
-            locations=frozenset(m.key for m in own if m.label in lex.location_labels),
-            people=frozenset(m.key for m in in_sentence if m.label == "PERSON"),
-            quantities=tuple(
-                _quantity_features(
-                    q, predicate, row.sentence_start, sentence_text or "", named[where]
-                )
-                for q in quantities[row.id]
-            ),
-            story_id=row.story_id,
-        )
-    return features
-
-
-def _interval(
-    quantity: models.Quantity | Row[Any], value: float | None, low: float | None, high: float | None
-) -> Interval:
-    """A stored quantity's interval, as stated or in its base unit (the bounds given)."""
-    return Interval(
-        raw=quantity.raw,
-        value=value,
-        low=low,
-        high=high,
-        qualifier=Qualifier(quantity.qualifier),
-        low_inclusive=quantity.low_inclusive,
-        high_inclusive=quantity.high_inclusive,
-    )
-
-
-def _quantity_features(
-    quantity: Row[Any],
-    claim_predicate: str | None,
-    sentence_start: int,
-    sentence: str,
-    places: tuple[_PlaceName, ...],
-) -> QuantityFeatures:
-    lex = lexicon()
-    counted, predicate = quantity.counted_key, quantity.predicate_key
-    standing_for = next(
-        (v for k, v in lex.counted_as.items() if counted == k or (counted or "").endswith(f" {k}")),
-        None,
-    )
-    if standing_for is not None:
-        counted, predicate = standing_for
-    assert quantity.id is not None
-    return QuantityFeatures(
-        id=quantity.id,
-        raw=quantity.raw,
-        counted=counted,
-        predicate=predicate,
-        unit=quantity.unit,
-        places=_places_near(
-            sentence, quantity.start - sentence_start, quantity.end - sentence_start, places
-        ),
-        interval=_interval(quantity, quantity.value, quantity.low, quantity.high),
-        start=quantity.start,
-        end=quantity.end,
-        base_unit=quantity.base_unit,
-        base=None
-        if quantity.base_unit is None or quantity.base_unit == quantity.unit
-        else _interval(quantity, quantity.base_value, quantity.base_low, quantity.base_high),
-        clause_predicate=None if claim_predicate in lex.light_predicates else claim_predicate,
+    """`claim_features` read through the session's own connection and transaction (what it
+    holds but has not written yet is flushed first)."""
+    session.flush()
+    connection = session.connection()
+    driver = connection.connection.driver_connection
+    return claim_features(
+        Reader(driver, connection.dialect.name, "", lambda: None), claim_ids, synonyms
     )
 
 
 # --- slots --------------------------------------------------------------------------------
-
-
-def report_time(claim: ClaimFeatures, quantity: QuantityFeatures | None) -> date | None:
-    """The date a claim's number is about; None when unknown.
-
-    For a cumulative count or a count of people in a state ("31 remain missing"), the later
-    of the stated publication date and a day-precise event date: "the quake that struck on
-    Tuesday has killed 12,000" is a count as of the report, not as of Tuesday. For any other
-    number, its day-precise event date, else the stated publication date. Inferred
-    publication dates are never used.
-    """
-    day = claim.event_start if claim.event_granularity == "day" else None
-    if quantity is not None and quantity.predicate in lexicon().counted_as_of_report:
-        known = [d for d in (claim.published, day) if d is not None]
-        return max(known) if known else None
-    return day or claim.published
 
 
 def historical(claim: ClaimFeatures, since: date | None = None) -> bool:
@@ -1174,7 +722,7 @@ def _restatements(
         .join(models.FactClaim, col(models.FactClaim.claim_id) == claim.id)
         .where(col(claim.article_id).in_(partners))
     ):
-        lemmas = _lemmas(normalized, synonyms.predicate_key(predicate), synonyms)
+        lemmas = content_lemmas(normalized, synonyms.predicate_key(predicate), synonyms)
         olds[int(claim_id)] = (int(fact_id), lemmas, polarity)
 
     def overlap(a: frozenset[str], a_polarity: str, b: frozenset[str], b_polarity: str) -> float:

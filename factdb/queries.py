@@ -1,44 +1,28 @@
 """Reading the database: the public JSON shapes of articles, sources, claims and conflicts.
 
-Every function takes a `Session` and returns plain dicts (JSON-ready: dates as ISO strings,
-unbounded interval ends as None). These shapes are factdb's public interface, documented in
-the README; change them only by adding fields.
+Every function takes a `Reader` (the driver's connection: no ORM, see `factdb.driver`) and
+returns plain dicts (JSON-ready: dates as ISO strings, unbounded interval ends as None).
+These shapes are factdb's public interface, documented in the README; change them only by
+adding fields.
+
+The SQL is written once for both backends (``?`` placeholders, functions both know), with
+full-text search the one place where they differ. Every filter is a condition answered by an
+index (tests EXPLAIN them), so a page costs what it selects, not the size of the archive.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Select,
-    case,
-    column,
-    exists,
-    false,
-    func,
-    literal_column,
-    or_,
-    select,
-    table,
-    tuple_,
-    union,
-)
-from sqlalchemy.orm import aliased, defer
-from sqlmodel import Session, col
-
-from factdb import models
-from factdb.revisions import superseded_among, superseded_articles
-from factdb.revisions import versions as article_versions
-
-if TYPE_CHECKING:  # matching and conflicts load the lexicon; only facts and timeline need them
-    from factdb.matching import ClaimFeatures, QuantityFeatures
+if TYPE_CHECKING:
+    from factdb.driver import Reader
+    from factdb.features import ClaimFeatures, QuantityFeatures
     from factdb.synonyms import Synonyms
 
 Record = dict[str, Any]
@@ -68,8 +52,65 @@ class Filters:
     all_versions: bool = False
 
 
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
+# --- SQL pieces ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sql:
+    """A piece of SQL and the parameters of its ``?`` placeholders, in order."""
+
+    text: str
+    params: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The rows a listing selects: a FROM clause and conditions, ANDed."""
+
+    source: str
+    conditions: tuple[Sql, ...] = ()
+
+    def where(self, *conditions: Sql) -> Selection:
+        return replace(self, conditions=self.conditions + conditions)
+
+    def select(self, columns: str) -> Sql:
+        """``SELECT columns FROM … WHERE …``."""
+        where = " AND ".join(f"({c.text})" for c in self.conditions)
+        text = f"SELECT {columns} FROM {self.source}" + (f" WHERE {where}" if where else "")
+        return Sql(text, tuple(p for c in self.conditions for p in c.params))
+
+
+def _in(column: str, values: Iterable[Any]) -> Sql:
+    """``column IN (?, ?, …)``; never true for no values."""
+    found = list(values)
+    if not found:
+        return Sql("1 = 0")
+    return Sql(f"{column} IN ({', '.join('?' * len(found))})", tuple(found))
+
+
+def _in_select(column: str, query: Sql, negated: bool = False) -> Sql:
+    return Sql(f"{column} {'NOT IN' if negated else 'IN'} ({query.text})", query.params)
+
+
+def _iso(value: date | str | None) -> str | None:
+    """A stored date as ISO text (SQLite returns the text it stored, PostgreSQL a date)."""
+    if value is None or isinstance(value, str):
+        return value
+    return value.isoformat()
+
+
+def _instant(value: datetime | str | None) -> str | None:
+    """A stored time as ISO text in UTC, whichever backend returned it (SQLite keeps the
+    UTC time without its zone)."""
+    if value is None:
+        return None
+    found = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return (found if found.tzinfo else found.replace(tzinfo=UTC)).isoformat()
+
+
+def _day(value: date | str | None) -> date | None:
+    """A stored date as a `date`."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _like(text: str) -> str:
@@ -77,30 +118,42 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _source_ids(name: str) -> Select[Any]:
+def _contains(column: str, text: str) -> Sql:
+    """The column holds `text`, ignoring case (a scan: for the small tables only)."""
+    return Sql(f"lower({column}) LIKE lower(?) ESCAPE '\\'", (_like(text),))
+
+
+def _source_ids(name: str) -> Sql:
     """Ids of the sources whose name contains `name` (a scan of the small source table)."""
-    return select(col(models.Source.id)).where(
-        col(models.Source.name).ilike(_like(name), escape="\\")
-    )
+    condition = _contains("source.name", name)
+    return Sql(f"SELECT source.id FROM source WHERE {condition.text}", condition.params)
 
 
-def _published_filters(statement: Select[Any], filters: Filters) -> Select[Any]:
-    """Source and publication-date conditions on a statement that has ``article`` in FROM."""
+_SUPERSEDED_ARTICLES = Sql(
+    # Read from ix_article_revision_of_id: the articles some later version revises.
+    "SELECT article.revision_of_id FROM article WHERE article.revision_of_id IS NOT NULL"
+)
+
+
+def _published_conditions(filters: Filters, article: str = "article") -> list[Sql]:
+    """Source and publication-date conditions on an ``article`` table (or alias)."""
+    conditions = []
     if filters.source:
-        statement = statement.where(col(models.Article.source_id).in_(_source_ids(filters.source)))
+        conditions.append(_in_select(f"{article}.source_id", _source_ids(filters.source)))
     if filters.since:
-        statement = statement.where(col(models.Article.published) >= filters.since)
+        conditions.append(Sql(f"{article}.published >= ?", (filters.since,)))
     if filters.until:
-        statement = statement.where(col(models.Article.published) <= filters.until)
-    return statement
+        conditions.append(Sql(f"{article}.published <= ?", (filters.until,)))
+    return conditions
 
 
-def _article_ids(filters: Filters) -> Select[Any] | None:
+def _article_ids(filters: Filters) -> Sql | None:
     """Ids of the articles passing the source and date filters (through ix_article_source_id
     and ix_article_published), or None when there are no such filters."""
-    if not (filters.source or filters.since or filters.until):
+    conditions = _published_conditions(filters)
+    if not conditions:
         return None
-    return _published_filters(select(col(models.Article.id)), filters)
+    return Selection("article", tuple(conditions)).select("article.id")
 
 
 SEARCH_CONFIG = "english"
@@ -110,10 +163,10 @@ def _search_words(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower())
 
 
-def text_search(session: Session, kind: str, entity: Any, text: str) -> ColumnElement[bool]:
-    """SQL condition: the text of `entity` (the claim table or an alias of it with
-    ``kind="claim"``, the article table with ``kind="article"``: title and body) holds the
-    words of `text` as a phrase.
+def text_search(reader: Reader, kind: str, alias: str, text: str) -> Sql:
+    """SQL condition: the text of `alias` (a claim table or alias with ``kind="claim"``, an
+    article one with ``kind="article"``: title and body) holds the words of `text` as a
+    phrase.
 
     Answered by the full-text index of migration 0008, never by reading every text: SQLite
     FTS5 tables with the Porter stemmer, PostgreSQL GIN indexes on ``to_tsvector('english',
@@ -121,100 +174,99 @@ def text_search(session: Session, kind: str, entity: Any, text: str) -> ColumnEl
     """
     words = _search_words(text)
     if not words:
-        return false()
-    if session.get_bind().dialect.name == "postgresql":
+        return Sql("1 = 0")
+    if reader.dialect == "postgresql":
         # Spelled as in the index definitions (constants, not parameters), so that the
         # planner recognises the indexed expression.
-        config: Any = literal_column(f"'{SEARCH_CONFIG}'::regconfig")
-        document: Any = col(entity.text)
+        config = f"'{SEARCH_CONFIG}'::regconfig"
+        document = f"{alias}.text"
         if kind == "article":
-            document = (
-                func.coalesce(entity.title, literal_column("''"))
-                .op("||")(literal_column("' '"))
-                .op("||")(col(entity.text))
-            )
-        query = func.phraseto_tsquery(config, " ".join(words))
-        return func.to_tsvector(config, document).op("@@")(query)
-    index = table(f"{kind}_fts", column("rowid"))
+            document = f"coalesce({alias}.title, '') || ' ' || {alias}.text"
+        return Sql(
+            f"to_tsvector({config}, {document}) @@ phraseto_tsquery({config}, ?)",
+            (" ".join(words),),
+        )
     phrase = '"' + " ".join(words) + '"'
-    return col(entity.id).in_(
-        select(index.c.rowid).where(literal_column(f"{kind}_fts").op("MATCH")(phrase))
-    )
+    return Sql(f"{alias}.id IN (SELECT rowid FROM {kind}_fts WHERE {kind}_fts MATCH ?)", (phrase,))
 
 
-def _current(claim: Any) -> ColumnElement[bool]:
+def _current(claim: str) -> Sql:
     """SQL condition: the claim (table or alias) belongs to a current version."""
-    return col(claim.article_id).not_in(superseded_articles())
+    return _in_select(f"{claim}.article_id", _SUPERSEDED_ARTICLES, negated=True)
 
 
-def _superseded_claims() -> Select[Any]:
-    """Ids of the claims of superseded articles (through ix_claim_article_sentence)."""
-    return select(col(models.Claim.id)).where(
-        col(models.Claim.article_id).in_(superseded_articles())
-    )
+# The claims of superseded articles (through ix_claim_article_sentence).
+_SUPERSEDED_CLAIMS = Sql(
+    f"SELECT claim.id FROM claim WHERE claim.article_id IN ({_SUPERSEDED_ARTICLES.text})"
+)
 
 
-def _entity_claims(name: str) -> Select[Any]:
+def _entity_claims(name: str) -> Sql:
     """Ids of the claims naming an entity whose name contains `name` (the small entity table
     is scanned; claims are found through ix_claim_entity_entity_id)."""
-    return select(col(models.ClaimEntity.claim_id)).where(
-        col(models.ClaimEntity.entity_id).in_(
-            select(col(models.Entity.id)).where(
-                col(models.Entity.name).ilike(_like(name), escape="\\")
-            )
-        )
+    condition = _contains("entity.name", name)
+    return Sql(
+        "SELECT claim_entity.claim_id FROM claim_entity WHERE claim_entity.entity_id IN "
+        f"(SELECT entity.id FROM entity WHERE {condition.text})",
+        condition.params,
     )
 
 
-def _claim_conditions(session: Session, claim: Any, filters: Filters) -> list[Any]:
+def _claim_conditions(reader: Reader, claim: str, filters: Filters) -> list[Sql]:
     """Conditions on a claim table (or alias) for the source, date, search and entity
     filters, each answered by an index."""
-    conditions: list[Any] = []
+    conditions: list[Sql] = []
     articles = _article_ids(filters)
     if articles is not None:
-        conditions.append(col(claim.article_id).in_(articles))
+        conditions.append(_in_select(f"{claim}.article_id", articles))
     if filters.search:
-        conditions.append(text_search(session, "claim", claim, filters.search))
+        conditions.append(text_search(reader, "claim", claim, filters.search))
     if filters.entity:
-        conditions.append(col(claim.id).in_(_entity_claims(filters.entity)))
+        conditions.append(_in_select(f"{claim}.id", _entity_claims(filters.entity)))
     return conditions
 
 
+# --- pages --------------------------------------------------------------------------------
+
+
 def _walk(
-    session: Session,
-    statement: Select[Any],
-    keys: Sequence[Any],
+    reader: Reader,
+    selection: Selection,
+    keys: Sequence[str],
     filters: Filters,
     build: Callable[[list[int]], list[Record]],
     *,
     kept_by_build: bool = True,
 ) -> Iterator[Record]:
-    """The page of `statement` that `filters` asks for, in the order of `keys` (the last key
-    is the id), built CHUNK records at a time. The newest page is read backwards from the end
-    and printed in listing order.
+    """The page of `selection` that `filters` asks for, in the order of `keys` (SQL
+    expressions; the last is the id), built CHUNK records at a time. The newest page is read
+    backwards from the end and printed in listing order.
 
     `kept_by_build=False` says that `build` drops some records (a filter only Python can
     decide); the offset and limit then count the records kept, not the ids read.
     """
-    keyed = statement.with_only_columns(*keys)
     start: tuple[Any, ...] | None = None
     if filters.after is not None:
         if len(keys) == 1:
             start = (filters.after,)
         else:
-            found = session.execute(keyed.where(keys[-1] == filters.after)).first()
+            query = selection.where(Sql(f"{keys[-1]} = ?", (filters.after,))).select(
+                ", ".join(keys)
+            )
+            found = reader.first(query.text, query.params)
             if found is None:
                 raise LookupError(filters.after)
             start = tuple(found)
+    records: Iterable[Record]
     if kept_by_build:
         records = _scan(
-            session, keyed, keys, start, filters.offset, filters.limit, filters.newest, build
+            reader, selection, keys, start, filters.offset, filters.limit, filters.newest, build
         )
     else:
         # Read no more than the page at a time: building a record is what costs here.
         chunk = CHUNK if filters.limit is None else min(CHUNK, filters.offset + filters.limit)
         records = islice(
-            _scan(session, keyed, keys, start, 0, None, filters.newest, build, chunk),
+            _scan(reader, selection, keys, start, 0, None, filters.newest, build, chunk),
             filters.offset,
             None if filters.limit is None else filters.offset + filters.limit,
         )
@@ -225,9 +277,9 @@ def _walk(
 
 
 def _scan(
-    session: Session,
-    keyed: Select[Any],
-    keys: Sequence[Any],
+    reader: Reader,
+    selection: Selection,
+    keys: Sequence[str],
     start: tuple[Any, ...] | None,
     offset: int,
     limit: int | None,
@@ -235,16 +287,20 @@ def _scan(
     build: Callable[[list[int]], list[Record]],
     chunk: int = CHUNK,
 ) -> Iterator[Record]:
-    """Walk `keyed` in key order (or backwards), chunk by chunk, each chunk starting after
-    the last key of the one before: the thousandth chunk costs what the first does."""
-    order = [key.desc() for key in keys] if descending else list(keys)
+    """Walk `selection` in key order (or backwards), chunk by chunk, each chunk starting
+    after the last key of the one before: the thousandth chunk costs what the first does."""
+    direction = " DESC" if descending else ""
+    order = ", ".join(f"{key}{direction}" for key in keys)
     remaining = limit
     while remaining is None or remaining > 0:
         size = chunk if remaining is None else min(chunk, remaining)
-        page = keyed.order_by(*order)
+        page = selection
         if start is not None:
             page = page.where(_after(keys, start, descending))
-        rows = session.execute(page.offset(offset).limit(size)).all()
+        query = page.select(", ".join(keys))
+        rows = reader.all(
+            f"{query.text} ORDER BY {order} LIMIT ? OFFSET ?", (*query.params, size, offset)
+        )
         if not rows:
             return
         yield from build([int(row[-1]) for row in rows])
@@ -256,58 +312,74 @@ def _scan(
             remaining -= len(rows)
 
 
-def _after(keys: Sequence[Any], start: tuple[Any, ...], descending: bool = False) -> Any:
+def _after(keys: Sequence[str], start: tuple[Any, ...], descending: bool = False) -> Sql:
     """Rows after `start` in key order (before it, walking backwards)."""
-    left: Any = keys[0] if len(keys) == 1 else tuple_(*keys)
-    right: Any = start[0] if len(keys) == 1 else tuple_(*start)
-    return left < right if descending else left > right
+    left = keys[0] if len(keys) == 1 else f"({', '.join(keys)})"
+    right = "?" if len(keys) == 1 else f"({', '.join('?' * len(keys))})"
+    return Sql(f"{left} {'<' if descending else '>'} {right}", start)
 
 
-def count(session: Session, statement: Select[Any]) -> int:
-    """How many rows a listing's statement selects (for "showing 50 of 16,640")."""
-    return int(session.execute(select(func.count()).select_from(statement.subquery())).scalar_one())
+def count(reader: Reader, selection: Selection) -> int:
+    """How many rows a listing selects (for "showing 50 of 16,640")."""
+    query = selection.select("1")
+    return int(reader.scalar(f"SELECT count(*) FROM ({query.text}) AS selected", query.params))
 
 
 # --- claims -------------------------------------------------------------------------------
 
+_QUANTITY_FIELDS = [
+    "id",
+    "raw",
+    "value",
+    "low",
+    "high",
+    "low_inclusive",
+    "high_inclusive",
+    "qualifier",
+    "unit",
+    "counted",
+    "predicate",
+    "counted_key",
+    "predicate_key",
+    "start",
+    "end",
+    "base_value",
+    "base_low",
+    "base_high",
+    "base_unit",
+]
+_BOOLEAN_FIELDS = {"low_inclusive", "high_inclusive", "resolved"}
+_TIME_FIELDS = ["text", "start", "end", "type", "value", "role", "resolved"]
 
-def _quantity_record(quantity: models.Quantity) -> Record:
+
+def _columns(table: str, fields: Sequence[str]) -> str:
+    return ", ".join(f'{table}."{field}"' for field in fields)
+
+
+def _fields(fields: Sequence[str], row: Sequence[Any]) -> Record:
     return {
-        "id": quantity.id,
-        "raw": quantity.raw,
-        "value": quantity.value,
-        "low": quantity.low,
-        "high": quantity.high,
-        "low_inclusive": quantity.low_inclusive,
-        "high_inclusive": quantity.high_inclusive,
-        "qualifier": quantity.qualifier,
-        "unit": quantity.unit,
-        "counted": quantity.counted,
-        "predicate": quantity.predicate,
-        "counted_key": quantity.counted_key,
-        "predicate_key": quantity.predicate_key,
-        "start": quantity.start,
-        "end": quantity.end,
-        "base_value": quantity.base_value,
-        "base_low": quantity.base_low,
-        "base_high": quantity.base_high,
-        "base_unit": quantity.base_unit,
+        field: bool(value) if field in _BOOLEAN_FIELDS else value
+        for field, value in zip(fields, row, strict=True)
     }
 
 
-def _time_record(time: models.ClaimTime) -> Record:
-    return {
-        "text": time.text,
-        "start": time.start,
-        "end": time.end,
-        "type": time.type,
-        "value": time.value,
-        "role": time.role,
-        "resolved": time.resolved,
-    }
+# Offsets point into the stored body, or into the title for a headline claim.
+_SOURCE_TEXT = "CASE WHEN claim.is_headline THEN article.title ELSE article.text END"
+_CLAIM_COLUMNS = (
+    "claim.id, claim.article_id, source.name, article.published, article.published_inferred, "
+    "claim.sentence_index, claim.text, claim.normalized, claim.subject, claim.predicate, "
+    "claim.object, claim.speaker, claim.speaker_resolved, claim.polarity, claim.hedged, "
+    "claim.is_headline, claim.event_date_start, claim.event_date_end, claim.event_date_text, "
+    'claim.start, claim."end", '
+    f'substr({_SOURCE_TEXT}, claim.start + 1, claim."end" - claim.start), '
+    f"substr({_SOURCE_TEXT}, claim.sentence_start + 1, "
+    "claim.sentence_end - claim.sentence_start), "
+    "claim.sentence_start, claim.sentence_end, fact_claim.fact_id, fact_claim.score, "
+    "fact_claim.reason, fact_claim.matched_claim_id, article.story_id"
+)
 
 
-def claim_records(session: Session, claim_ids: Sequence[int]) -> list[Record]:
+def claim_records(reader: Reader, claim_ids: Sequence[int]) -> list[Record]:
     """Full claim objects for these ids, in the given order, with quantities, times and
     entities.
 
@@ -316,92 +388,103 @@ def claim_records(session: Session, claim_ids: Sequence[int]) -> list[Record]:
     if not claim_ids:
         return []
     ids = list(dict.fromkeys(claim_ids))
-    claim = models.Claim
-    article = models.Article
-    # Offsets point into the stored body, or into the title for a headline claim.
-    source_text = case((col(claim.is_headline), article.title), else_=article.text)
-    evidence = func.substr(source_text, col(claim.start) + 1, col(claim.end) - col(claim.start))
-    sentence = func.substr(
-        source_text,
-        col(claim.sentence_start) + 1,
-        col(claim.sentence_end) - col(claim.sentence_start),
-    )
-    rows = session.execute(
-        select(
-            claim,
-            col(article.published),
-            col(article.published_inferred),
-            col(models.Source.name),
-            evidence,
-            sentence,
-            models.FactClaim,
-            col(article.story_id),
-        )
-        .join(article, col(article.id) == claim.article_id)
-        .outerjoin(models.Source, col(models.Source.id) == article.source_id)
-        .outerjoin(models.FactClaim, col(models.FactClaim.claim_id) == claim.id)
-        .where(col(claim.id).in_(ids))
-    ).all()
+    wanted = _in("claim_id", ids)
     quantities: dict[int, list[Record]] = defaultdict(list)
-    for quantity in session.execute(
-        select(models.Quantity)
-        .where(col(models.Quantity.claim_id).in_(ids))
-        .order_by(col(models.Quantity.start))
-    ).scalars():
-        quantities[quantity.claim_id].append(_quantity_record(quantity))
+    for claim_id, *row in reader.execute(
+        f"SELECT quantity.claim_id, {_columns('quantity', _QUANTITY_FIELDS)} FROM quantity "
+        f"WHERE quantity.{wanted.text} ORDER BY quantity.start",
+        wanted.params,
+    ):
+        quantities[claim_id].append(_fields(_QUANTITY_FIELDS, row))
     times: dict[int, list[Record]] = defaultdict(list)
-    for time in session.execute(
-        select(models.ClaimTime)
-        .where(col(models.ClaimTime.claim_id).in_(ids))
-        .order_by(col(models.ClaimTime.start), col(models.ClaimTime.id))
-    ).scalars():
-        times[time.claim_id].append(_time_record(time))
+    for claim_id, *row in reader.execute(
+        f"SELECT claim_time.claim_id, {_columns('claim_time', _TIME_FIELDS)} FROM claim_time "
+        f"WHERE claim_time.{wanted.text} ORDER BY claim_time.start, claim_time.id",
+        wanted.params,
+    ):
+        times[claim_id].append(_fields(_TIME_FIELDS, row))
     entities: dict[int, list[Record]] = defaultdict(list)
-    for claim_id, name, label in session.execute(
-        select(col(models.ClaimEntity.claim_id), col(models.Entity.name), col(models.Entity.label))
-        .join(models.Entity, col(models.Entity.id) == models.ClaimEntity.entity_id)
-        .where(col(models.ClaimEntity.claim_id).in_(ids))
-        .order_by(col(models.Entity.name))
+    for claim_id, name, label in reader.execute(
+        "SELECT claim_entity.claim_id, entity.name, entity.label FROM claim_entity "
+        f"JOIN entity ON entity.id = claim_entity.entity_id WHERE claim_entity.{wanted.text} "
+        "ORDER BY entity.name",
+        wanted.params,
     ):
         entities[claim_id].append({"text": name, "label": label})
     by_id: dict[int, Record] = {}
-    for row, published, inferred, source, evidence_text, sentence_text, member, story_id in rows:
-        assert row.id is not None
-        by_id[row.id] = {
-            "id": row.id,
-            "article_id": row.article_id,
+    for (
+        id_,
+        article_id,
+        source,
+        published,
+        inferred,
+        sentence_index,
+        text,
+        normalized,
+        subject,
+        predicate,
+        object_,
+        speaker,
+        speaker_resolved,
+        polarity,
+        hedged,
+        headline,
+        event_start,
+        event_end,
+        event_text,
+        start,
+        end,
+        evidence,
+        sentence,
+        sentence_start,
+        sentence_end,
+        fact_id,
+        fact_score,
+        fact_reason,
+        matched_claim_id,
+        story_id,
+    ) in reader.execute(
+        f"SELECT {_CLAIM_COLUMNS} FROM claim JOIN article ON article.id = claim.article_id "
+        "LEFT OUTER JOIN source ON source.id = article.source_id "
+        "LEFT OUTER JOIN fact_claim ON fact_claim.claim_id = claim.id "
+        f"WHERE claim.id IN ({', '.join('?' * len(ids))})",
+        ids,
+    ):
+        by_id[id_] = {
+            "id": id_,
+            "article_id": article_id,
             "source": source,
             "published": _iso(published),
             "published_inferred": _iso(inferred),
-            "sentence_index": row.sentence_index,
-            "text": row.text,
-            "normalized": row.normalized,
-            "subject": row.subject,
-            "predicate": row.predicate,
-            "object": row.object,
-            "speaker": row.speaker,
-            "speaker_resolved": row.speaker_resolved,
-            "polarity": row.polarity,
-            "hedged": row.hedged,
-            "headline": row.is_headline,
-            "event_date": _iso(row.event_date_start),
-            "event_date_end": _iso(row.event_date_end),
-            "event_date_text": row.event_date_text,
+            "sentence_index": sentence_index,
+            "text": text,
+            "normalized": normalized,
+            "subject": subject,
+            "predicate": predicate,
+            "object": object_,
+            "speaker": speaker,
+            "speaker_resolved": bool(speaker_resolved),
+            "polarity": polarity,
+            "hedged": bool(hedged),
+            "headline": bool(headline),
+            "event_date": _iso(event_start),
+            "event_date_end": _iso(event_end),
+            "event_date_text": event_text,
             "evidence": {
-                "start": row.start,
-                "end": row.end,
-                "text": evidence_text,
-                "sentence": sentence_text,
-                "sentence_start": row.sentence_start,
-                "sentence_end": row.sentence_end,
+                "start": start,
+                "end": end,
+                "text": evidence,
+                "sentence": sentence,
+                "sentence_start": sentence_start,
+                "sentence_end": sentence_end,
             },
-            "entities": entities[row.id],
-            "quantities": quantities[row.id],
-            "times": times[row.id],
-            "fact_id": member.fact_id if member else None,
-            "fact_score": member.score if member else None,
-            "fact_reason": member.reason if member else None,
-            "fact_matched_claim_id": member.matched_claim_id if member else None,
+            "entities": entities[id_],
+            "quantities": quantities[id_],
+            "times": times[id_],
+            "fact_id": fact_id,
+            "fact_score": fact_score,
+            "fact_reason": fact_reason,
+            "fact_matched_claim_id": matched_claim_id,
             "story_id": story_id,
         }
     return [by_id[i] for i in ids if i in by_id]
@@ -417,54 +500,50 @@ class ClaimFilters(Filters):
     with_quantities: bool = False
 
 
-def claims_statement(
-    session: Session, filters: ClaimFilters, synonyms: Synonyms | None = None
-) -> Select[Any]:
-    """The ids of the claims matching the filters, every condition answered by an index."""
-    claim = models.Claim
-    statement = select(col(claim.id)).where(*_claim_conditions(session, claim, filters))
+def claims_selection(
+    reader: Reader, filters: ClaimFilters, synonyms: Synonyms | None = None
+) -> Selection:
+    """The claims matching the filters, every condition answered by an index."""
+    selection = Selection("claim", tuple(_claim_conditions(reader, "claim", filters)))
     if filters.article_id is not None:
-        statement = statement.where(col(claim.article_id) == filters.article_id)
+        selection = selection.where(Sql("claim.article_id = ?", (filters.article_id,)))
     elif not filters.all_versions:
-        statement = statement.where(_current(claim))
+        selection = selection.where(_current("claim"))
     if filters.speaker:
-        statement = statement.where(col(claim.speaker).ilike(_like(filters.speaker), escape="\\"))
+        selection = selection.where(_contains("claim.speaker", filters.speaker))
     if filters.counted or filters.with_quantities:
-        numbers = select(col(models.Quantity.claim_id))
+        numbers = Selection("quantity")
         if filters.counted:
             numbers = numbers.where(_counts(*_counted_terms(filters.counted, synonyms)))
-        statement = statement.where(col(claim.id).in_(numbers))
-    return statement
+        selection = selection.where(_in_select("claim.id", numbers.select("quantity.claim_id")))
+    return selection
 
 
 def iter_claims(
-    session: Session, filters: ClaimFilters, synonyms: Synonyms | None = None
+    reader: Reader, filters: ClaimFilters, synonyms: Synonyms | None = None
 ) -> Iterator[Record]:
     """Claims matching the filters in the order they were stored (an article's claims in
     text order, articles in ingest order), streamed."""
-    statement = claims_statement(session, filters, synonyms)
+    selection = claims_selection(reader, filters, synonyms)
     yield from _walk(
-        session, statement, [col(models.Claim.id)], filters, lambda ids: claim_records(session, ids)
+        reader, selection, ["claim.id"], filters, lambda ids: claim_records(reader, ids)
     )
 
 
 def list_claims(
-    session: Session, filters: ClaimFilters, synonyms: Synonyms | None = None
+    reader: Reader, filters: ClaimFilters, synonyms: Synonyms | None = None
 ) -> list[Record]:
     """`iter_claims` as a list."""
-    return list(iter_claims(session, filters, synonyms))
+    return list(iter_claims(reader, filters, synonyms))
 
 
-def _counts(*terms: str) -> Any:
+def _counts(*terms: str) -> Sql:
     """SQL condition: the quantity counts one of `terms` (its noun, its canonical noun or its
     canonical predicate is one of them), answered by the quantity indexes of each column."""
     wanted = list(dict.fromkeys(term.lower() for term in terms))
-    quantity = models.Quantity
-    return or_(
-        col(quantity.counted_key).in_(wanted),
-        col(quantity.predicate_key).in_(wanted),
-        col(quantity.counted).in_(wanted),
-    )
+    parts = [_in(f"quantity.{column}", wanted) for column in ("counted_key", "predicate_key")]
+    parts.append(_in("quantity.counted", wanted))
+    return Sql(" OR ".join(p.text for p in parts), tuple(x for p in parts for x in p.params))
 
 
 def counted_terms(counted: str, synonyms: Synonyms) -> tuple[str, ...]:
@@ -473,7 +552,7 @@ def counted_terms(counted: str, synonyms: Synonyms) -> tuple[str, ...]:
     ("death toll"), so that users can type the word as written in articles."""
     words = [counted, counted[:-1]] if counted.endswith("s") else [counted]  # planes → plane
     keys = [key for word in words for key in (word, *_synonym_keys(word, synonyms))]
-    from factdb.matching import lexicon
+    from factdb.lexicon import lexicon
 
     # "killed" also finds "the death toll rose to 58": nouns that stand for a count.
     keys += [
@@ -492,225 +571,262 @@ def _synonym_keys(word: str, synonyms: Synonyms) -> list[str]:
     return [k for k in (synonyms.predicate_key(word), synonyms.counted_key(word)) if k]
 
 
-def get_claim(session: Session, claim_id: int) -> Record | None:
+def get_claim(reader: Reader, claim_id: int) -> Record | None:
     """One claim with full provenance, or None."""
-    found = claim_records(session, [claim_id])
+    found = claim_records(reader, [claim_id])
     return found[0] if found else None
 
 
 # --- articles and sources -----------------------------------------------------------------
 
-
-def _article_statement() -> Select[Any]:
-    claims = (
-        select(func.count(col(models.Claim.id)))
-        .where(col(models.Claim.article_id) == models.Article.id)
-        .correlate(models.Article)
-        .scalar_subquery()
-    )
-    return (
-        select(models.Article, col(models.Source.name), claims.label("claims"))
-        .outerjoin(models.Source, col(models.Source.id) == models.Article.source_id)
-        .options(defer(models.Article.text))  # type: ignore[arg-type]
-    )
+_ARTICLE_COLUMNS = (
+    "article.id, source.name, article.title, article.author, article.distributor, "
+    "article.published, article.published_text, article.url, article.origin, "
+    "article.content_hash, article.ingested_at, "
+    "(SELECT count(claim.id) FROM claim WHERE claim.article_id = article.id), "
+    "article.published_inferred, article.story_id, article.version, article.revision_of_id"
+)
 
 
-def _copy_of(session: Session, article_ids: Sequence[int]) -> dict[int, tuple[int, float]]:
+def _copy_of(reader: Reader, article_ids: Sequence[int]) -> dict[int, tuple[int, float]]:
     """For each copy among these articles: the article it copies and the link's score.
 
     An article linked to several originals gets the best-scoring one.
     """
-    copy = models.ArticleCopy
-    original = aliased(models.Article)
     found: dict[int, tuple[int, float]] = {}
-    for copy_id, original_id, score in session.execute(
-        select(col(copy.copy_id), col(copy.original_id), col(copy.score))
-        .join(original, col(original.id) == copy.original_id)
-        .where(col(copy.copy_id).in_(article_ids))
-        .order_by(col(copy.score).desc(), col(original.content_hash))
+    wanted = _in("article_copy.copy_id", article_ids)
+    for copy_id, original_id, score in reader.execute(
+        "SELECT article_copy.copy_id, article_copy.original_id, article_copy.score "
+        "FROM article_copy JOIN article AS original ON original.id = article_copy.original_id "
+        f"WHERE {wanted.text} ORDER BY article_copy.score DESC, original.content_hash",
+        wanted.params,
     ):
         found.setdefault(int(copy_id), (int(original_id), float(score)))
     return found
 
 
-def _article_record(
-    article: models.Article,
-    source: str | None,
-    claims: int,
-    copy_of: tuple[int, float] | None = None,
-    superseded: bool = False,
-) -> Record:
+def _superseded_among(reader: Reader, article_ids: Iterable[int]) -> set[int]:
+    """Which of these articles are superseded (revised by a later version)."""
+    wanted = _in("article.revision_of_id", set(article_ids))
     return {
-        "id": article.id,
-        "source": source,
-        "title": article.title,
-        "author": article.author,
-        "distributor": article.distributor,
-        "published": _iso(article.published),
-        "published_text": article.published_text,
-        "url": article.url,
-        "origin": article.origin,
-        "content_hash": article.content_hash,
-        "ingested_at": article.ingested_at.isoformat(),
-        "claims": int(claims),
-        "published_inferred": _iso(article.published_inferred),
-        "copy_of": copy_of[0] if copy_of else None,
-        "copy_score": copy_of[1] if copy_of else None,
-        "story_id": article.story_id,
-        "version": article.version,
-        "revision_of": article.revision_of_id,
-        "current": not superseded,
+        int(i)
+        for (i,) in reader.execute(
+            f"SELECT article.revision_of_id FROM article WHERE {wanted.text}", wanted.params
+        )
     }
 
 
-def articles_statement(session: Session, filters: Filters) -> Select[Any]:
-    """The ids of the articles matching the filters."""
-    article = models.Article
-    statement = _published_filters(select(col(article.id)), filters)
+def _article_records(reader: Reader, ids: Sequence[int]) -> list[Record]:
+    """Article objects (without their text) for these ids, in the given order."""
+    if not ids:
+        return []
+    wanted = _in("article.id", ids)
+    copies = _copy_of(reader, ids)
+    superseded = _superseded_among(reader, ids)
+    by_id: dict[int, Record] = {}
+    for (
+        id_,
+        source,
+        title,
+        author,
+        distributor,
+        published,
+        published_text,
+        url,
+        origin,
+        content_hash,
+        ingested_at,
+        claims,
+        inferred,
+        story_id,
+        version,
+        revision_of,
+    ) in reader.execute(
+        f"SELECT {_ARTICLE_COLUMNS} FROM article "
+        f"LEFT OUTER JOIN source ON source.id = article.source_id WHERE {wanted.text}",
+        wanted.params,
+    ):
+        copy_of = copies.get(id_)
+        by_id[id_] = {
+            "id": id_,
+            "source": source,
+            "title": title,
+            "author": author,
+            "distributor": distributor,
+            "published": _iso(published),
+            "published_text": published_text,
+            "url": url,
+            "origin": origin,
+            "content_hash": content_hash,
+            "ingested_at": _instant(ingested_at),
+            "claims": int(claims),
+            "published_inferred": _iso(inferred),
+            "copy_of": copy_of[0] if copy_of else None,
+            "copy_score": copy_of[1] if copy_of else None,
+            "story_id": story_id,
+            "version": version,
+            "revision_of": revision_of,
+            "current": id_ not in superseded,
+        }
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def articles_selection(reader: Reader, filters: Filters) -> Selection:
+    """The articles matching the filters."""
+    selection = Selection("article", tuple(_published_conditions(filters)))
     if not filters.all_versions:
-        statement = statement.where(col(article.id).not_in(superseded_articles()))
+        selection = selection.where(_in_select("article.id", _SUPERSEDED_ARTICLES, negated=True))
     if filters.search:
-        statement = statement.where(text_search(session, "article", article, filters.search))
+        selection = selection.where(text_search(reader, "article", "article", filters.search))
     if filters.entity:
-        statement = statement.where(
-            col(article.id).in_(
-                select(col(models.Claim.article_id)).where(
-                    col(models.Claim.id).in_(_entity_claims(filters.entity))
-                )
+        naming = _in_select("claim.id", _entity_claims(filters.entity))
+        selection = selection.where(
+            _in_select(
+                "article.id",
+                Sql(f"SELECT claim.article_id FROM claim WHERE {naming.text}", naming.params),
             )
         )
-    return statement
+    return selection
 
 
 # Undated articles sort after every dated one (a key without NULLs, so pages can be walked).
-_UNDATED = date(9999, 12, 31)
+_ARTICLE_KEYS = ["coalesce(article.published, '9999-12-31')", "article.id"]
 
 
-def iter_articles(session: Session, filters: Filters) -> Iterator[Record]:
+def iter_articles(reader: Reader, filters: Filters) -> Iterator[Record]:
     """Articles matching the filters in publication order (undated last), streamed."""
-    article = models.Article
-    keys = [func.coalesce(article.published, _UNDATED), col(article.id)]
-
-    def build(ids: list[int]) -> list[Record]:
-        rows = {
-            a.id: (a, s, n)
-            for a, s, n in session.execute(
-                _article_statement().where(col(article.id).in_(ids))
-            ).all()
-        }
-        copies = _copy_of(session, ids)
-        superseded = superseded_among(session, ids)
-        return [_article_record(*rows[i], copies.get(i), i in superseded) for i in ids if i in rows]
-
-    yield from _walk(session, articles_statement(session, filters), keys, filters, build)
+    yield from _walk(
+        reader,
+        articles_selection(reader, filters),
+        _ARTICLE_KEYS
+        if reader.dialect == "sqlite"
+        else [f"{_ARTICLE_KEYS[0]}::date", "article.id"],
+        filters,
+        lambda ids: _article_records(reader, ids),
+    )
 
 
-def list_articles(session: Session, filters: Filters) -> list[Record]:
+def list_articles(reader: Reader, filters: Filters) -> list[Record]:
     """`iter_articles` as a list."""
-    return list(iter_articles(session, filters))
+    return list(iter_articles(reader, filters))
 
 
-def get_article(session: Session, article_id: int) -> Record | None:
-    """One article with its stored text and every claim extracted from it, or None."""
-    row = session.execute(_article_statement().where(col(models.Article.id) == article_id)).first()
-    if row is None:
-        return None
-    article, source, claims = row
-    record = _article_record(
-        article,
-        source,
-        claims,
-        _copy_of(session, [article_id]).get(article_id),
-        bool(superseded_among(session, [article_id])),
+def _versions(reader: Reader, article_id: int) -> list[Record]:
+    """Every version of the article's chain, first first: id, version, published, title,
+    content hash, whether current (an article that was never revised has one)."""
+    columns = (
+        "article.id, article.version, article.published, article.title, "
+        "article.content_hash, article.ingested_at, article.revision_of_id"
     )
-    record["versions"] = article_versions(session, article_id)
-    record["text"] = session.execute(
-        select(col(models.Article.text)).where(col(models.Article.id) == article_id)
-    ).scalar_one()
-    record["claim_list"] = list_claims(session, ClaimFilters(article_id=article_id))
-    return record
-
-
-def list_stories(session: Session, filters: Filters) -> list[Record]:
-    """Stories (the coverage of one event) with their articles, sources and date range,
-    newest first; the filters narrow them to stories with a matching article."""
-    story, article = models.Story, models.Article
-    statement = (
-        select(
-            story,
-            func.count(func.distinct(col(article.id))),
-            func.count(func.distinct(col(article.source_id))),
-            func.count(func.distinct(col(models.FactClaim.fact_id))),
+    first = article_id
+    while (
+        earlier := reader.scalar(
+            "SELECT article.revision_of_id FROM article WHERE article.id = ?", (first,)
         )
-        .join(article, col(article.story_id) == story.id)
-        .outerjoin(models.Claim, col(models.Claim.article_id) == article.id)
-        .outerjoin(models.FactClaim, col(models.FactClaim.claim_id) == models.Claim.id)
-        .group_by(col(story.id))
-    )
-    if filters.source or filters.since or filters.until or filters.search or filters.entity:
-        member = aliased(models.Article)
-        statement = statement.where(
-            col(story.id).in_(
-                select(col(member.story_id)).where(
-                    col(member.id).in_(articles_statement(session, filters))
-                )
+    ) is not None:
+        first = int(earlier)
+    chain = [reader.first(f"SELECT {columns} FROM article WHERE article.id = ?", (first,))]
+    while chain[-1] is not None:
+        chain.append(
+            reader.first(
+                f"SELECT {columns} FROM article WHERE article.revision_of_id = ?", (chain[-1][0],)
             )
         )
-    statement = statement.order_by(
-        col(story.last_published).is_(None), col(story.last_published).desc(), col(story.id)
-    )
-    if filters.limit is not None:
-        statement = statement.limit(filters.limit)
+    found = [row for row in chain if row is not None]
     return [
         {
-            "id": row.id,
-            "label": row.label,
-            "articles": int(articles),
-            "sources": int(sources),
-            "facts": int(facts),
-            "first_published": _iso(row.first_published),
-            "last_published": _iso(row.last_published),
+            "id": id_,
+            "version": version,
+            "published": _iso(published),
+            "title": title,
+            "content_hash": content_hash,
+            "ingested_at": _instant(ingested_at),
+            "current": index == len(found) - 1,
         }
-        for row, articles, sources, facts in session.execute(statement)
+        for index, (id_, version, published, title, content_hash, ingested_at, _) in enumerate(
+            found
+        )
     ]
 
 
-def list_sources(session: Session, filters: Filters) -> list[Record]:
+def get_article(reader: Reader, article_id: int) -> Record | None:
+    """One article with its stored text and every claim extracted from it, or None."""
+    found = _article_records(reader, [article_id])
+    if not found:
+        return None
+    record = found[0]
+    record["versions"] = _versions(reader, article_id)
+    record["text"] = reader.scalar(
+        "SELECT article.text FROM article WHERE article.id = ?", (article_id,)
+    )
+    record["claim_list"] = list_claims(reader, ClaimFilters(article_id=article_id))
+    return record
+
+
+def list_stories(reader: Reader, filters: Filters) -> list[Record]:
+    """Stories (the coverage of one event) with their articles, sources and date range,
+    newest first; the filters narrow them to stories with a matching article."""
+    conditions: list[Sql] = []
+    if filters.source or filters.since or filters.until or filters.search or filters.entity:
+        members = articles_selection(reader, filters).select("article.id")
+        conditions.append(
+            Sql(
+                "story.id IN (SELECT member.story_id FROM article AS member "
+                f"WHERE member.id IN ({members.text}))",
+                members.params,
+            )
+        )
+    query = Selection(
+        "story JOIN article ON article.story_id = story.id "
+        "LEFT OUTER JOIN claim ON claim.article_id = article.id "
+        "LEFT OUTER JOIN fact_claim ON fact_claim.claim_id = claim.id",
+        tuple(conditions),
+    ).select(
+        "story.id, story.label, count(DISTINCT article.id), count(DISTINCT article.source_id), "
+        "count(DISTINCT fact_claim.fact_id), story.first_published, story.last_published"
+    )
+    limit = "" if filters.limit is None else f" LIMIT {int(filters.limit)}"
+    rows = reader.execute(
+        f"{query.text} GROUP BY story.id, story.label, story.first_published, "
+        "story.last_published ORDER BY story.last_published IS NULL, story.last_published DESC, "
+        f"story.id{limit}",
+        query.params,
+    )
+    return [
+        {
+            "id": id_,
+            "label": label,
+            "articles": int(articles),
+            "sources": int(sources),
+            "facts": int(facts),
+            "first_published": _iso(first),
+            "last_published": _iso(last),
+        }
+        for id_, label, articles, sources, facts, first, last in rows
+    ]
+
+
+def list_sources(reader: Reader, filters: Filters) -> list[Record]:
     """Sources with how many articles and claims each has, and their date range."""
-    source = models.Source
-    article = models.Article
     # Claims counted once per article (ix_claim_article_sentence alone), then summed by
     # source: a count correlated with each source made PostgreSQL read the claim table once
     # for every source (5.7 s at a million claims; 0.3 s this way, the same on SQLite).
-    per_article = (
-        select(col(models.Claim.article_id).label("article_id"), func.count().label("claims"))
-        .group_by(col(models.Claim.article_id))
-        .subquery()
-    )
     per_source = (
-        select(col(article.source_id).label("source_id"), func.sum(per_article.c.claims).label("n"))
-        .join(per_article, per_article.c.article_id == article.id)
-        .group_by(col(article.source_id))
-        .subquery()
+        "SELECT article.source_id AS source_id, sum(per_article.claims) AS n FROM article "
+        "JOIN (SELECT claim.article_id AS article_id, count(*) AS claims FROM claim "
+        "GROUP BY claim.article_id) AS per_article ON per_article.article_id = article.id "
+        "GROUP BY article.source_id"
     )
-    statement = (
-        select(
-            col(source.id),
-            col(source.name),
-            func.count(func.distinct(col(article.id))),
-            func.max(per_source.c.n),
-            func.min(article.published),
-            func.max(article.published),
-        )
-        .outerjoin(article, col(article.source_id) == source.id)
-        .outerjoin(per_source, per_source.c.source_id == source.id)
-        .group_by(col(source.id), col(source.name))
-        .order_by(col(source.name))
+    conditions = [_in_select("source.id", _source_ids(filters.source))] if filters.source else []
+    query = Selection(
+        "source LEFT OUTER JOIN article ON article.source_id = source.id "
+        f"LEFT OUTER JOIN ({per_source}) AS per_source ON per_source.source_id = source.id",
+        tuple(conditions),
+    ).select(
+        "source.id, source.name, count(DISTINCT article.id), max(per_source.n), "
+        "min(article.published), max(article.published)"
     )
-    if filters.source:
-        statement = statement.where(col(source.id).in_(_source_ids(filters.source)))
-    if filters.limit is not None:
-        statement = statement.limit(filters.limit)
+    limit = "" if filters.limit is None else f" LIMIT {int(filters.limit)}"
     return [
         {
             "id": id_,
@@ -720,13 +836,18 @@ def list_sources(session: Session, filters: Filters) -> list[Record]:
             "first_published": _iso(first),
             "last_published": _iso(last),
         }
-        for id_, name, articles, claims, first, last in session.execute(statement)
+        for id_, name, articles, claims, first, last in reader.execute(
+            f"{query.text} GROUP BY source.id, source.name ORDER BY source.name{limit}",
+            query.params,
+        )
     ]
 
 
 # --- conflicts ----------------------------------------------------------------------------
 
 CONFLICT_STATUSES = ("open", "dismissed", "resolved")
+# The rules of `factdb.conflicts`, each recording its own kind.
+CONFLICT_KINDS = ("number", "update", "polarity", "direction", "date")
 
 
 @dataclass(frozen=True)
@@ -739,132 +860,153 @@ class ConflictFilters(Filters):
     since_run: int | None = None
 
 
-def conflict_records(session: Session, conflicts: Sequence[models.Conflict]) -> list[Record]:
-    """Full conflict objects (both claims in full) for these rows."""
+_CONFLICT_FIELDS = [
+    "id",
+    "kind",
+    "status",
+    "rule",
+    "confidence",
+    "detail",
+    "note",
+    "claim_a_id",
+    "claim_b_id",
+    "quantity_a_id",
+    "quantity_b_id",
+    "created_at",
+    "updated_at",
+]
+
+
+def conflict_records(reader: Reader, conflict_ids: Sequence[int]) -> list[Record]:
+    """Full conflict objects (both claims in full) for these ids, in the given order."""
+    wanted = _in("conflict.id", conflict_ids)
+    rows = {
+        row[0]: dict(zip(_CONFLICT_FIELDS, row, strict=True))
+        for row in reader.execute(
+            f"SELECT {_columns('conflict', _CONFLICT_FIELDS)} FROM conflict WHERE {wanted.text}",
+            wanted.params,
+        )
+    }
+    found = [rows[i] for i in conflict_ids if i in rows]
     claims = {
         c["id"]: c
         for c in claim_records(
-            session, [i for row in conflicts for i in (row.claim_a_id, row.claim_b_id)]
+            reader, [i for row in found for i in (row["claim_a_id"], row["claim_b_id"])]
         )
     }
     return [
         {
-            "id": row.id,
-            "kind": row.kind,
-            "status": row.status,
-            "rule": row.rule,
-            "confidence": row.confidence,
-            "explanation": row.detail,
-            "note": row.note,
-            "claim_a": claims.get(row.claim_a_id),
-            "claim_b": claims.get(row.claim_b_id),
-            "quantity_a_id": row.quantity_a_id,
-            "quantity_b_id": row.quantity_b_id,
-            "created_at": row.created_at.isoformat(),
-            "updated_at": row.updated_at.isoformat(),
+            "id": row["id"],
+            "kind": row["kind"],
+            "status": row["status"],
+            "rule": row["rule"],
+            "confidence": row["confidence"],
+            "explanation": row["detail"],
+            "note": row["note"],
+            "claim_a": claims.get(row["claim_a_id"]),
+            "claim_b": claims.get(row["claim_b_id"]),
+            "quantity_a_id": row["quantity_a_id"],
+            "quantity_b_id": row["quantity_b_id"],
+            "created_at": _instant(row["created_at"]),
+            "updated_at": _instant(row["updated_at"]),
         }
-        for row in conflicts
+        for row in found
     ]
 
 
-def conflicts_statement(session: Session, filters: ConflictFilters) -> Select[Any]:
-    """The ids of the conflicts matching the filters; a source, date, entity or search filter
-    matches either claim. Kind and status go through their indexes, the claim filters
-    through the indexes of `_claim_conditions`, then ix_conflict_claim_a_id / _b_id."""
-    conflict = models.Conflict
-    statement = select(col(conflict.id))
+def conflicts_selection(reader: Reader, filters: ConflictFilters) -> Selection:
+    """The conflicts matching the filters; a source, date, entity or search filter matches
+    either claim. Kind and status go through their indexes, the claim filters through the
+    indexes of `_claim_conditions`, then ix_conflict_claim_a_id / _b_id."""
+    selection = Selection("conflict")
     if filters.kind:
-        statement = statement.where(col(conflict.kind) == filters.kind)
+        selection = selection.where(Sql("conflict.kind = ?", (filters.kind,)))
     if filters.status != "all":
-        statement = statement.where(col(conflict.status) == filters.status)
+        selection = selection.where(Sql("conflict.status = ?", (filters.status,)))
     if not filters.all_versions:
-        for side in (conflict.claim_a_id, conflict.claim_b_id):
-            statement = statement.where(col(side).not_in(_superseded_claims()))
+        for side in ("conflict.claim_a_id", "conflict.claim_b_id"):
+            selection = selection.where(_in_select(side, _SUPERSEDED_CLAIMS, negated=True))
     if filters.since_run is not None:
         # A conflict belongs to the run that was storing when it was recorded. Plain runs do
         # not overlap (factdb.lock), so "created at or after run N started" is runs N and
         # later; beside --concurrent workers it also takes what they recorded since then.
-        started = (
-            select(col(models.IngestRun.started_at))
-            .where(col(models.IngestRun.id) == filters.since_run)
-            .scalar_subquery()
+        selection = selection.where(
+            Sql(
+                "conflict.created_at >= "
+                "(SELECT ingest_run.started_at FROM ingest_run WHERE ingest_run.id = ?)",
+                (filters.since_run,),
+            )
         )
-        statement = statement.where(col(conflict.created_at) >= started)
     if filters.since or filters.until or filters.search:
         # A date window or a phrase selects few claims of a long archive (a month of 30
         # years): their conflicts are found through ix_conflict_claim_a_id / _b_id, instead
         # of checking every open conflict's claims (0.17 s at a million claims, for none).
-        matched = select(col(models.Claim.id)).where(
-            *_claim_conditions(session, models.Claim, filters)
+        matched = Selection("claim", tuple(_claim_conditions(reader, "claim", filters))).select(
+            "claim.id"
         )
-        a_side, b_side = aliased(conflict), aliased(conflict)
-        sides_of = [
-            select(col(a_side.id)).where(col(a_side.claim_a_id).in_(matched)),
-            select(col(b_side.id)).where(col(b_side.claim_b_id).in_(matched)),
-        ]
-        statement = statement.where(col(conflict.id).in_(union(*sides_of)))
-    elif _claim_conditions(session, models.Claim, filters):
+        sides = Sql(
+            f"SELECT a_side.id FROM conflict AS a_side WHERE a_side.claim_a_id IN ({matched.text}) "
+            f"UNION SELECT b_side.id FROM conflict AS b_side WHERE b_side.claim_b_id IN "
+            f"({matched.text})",
+            matched.params * 2,
+        )
+        selection = selection.where(_in_select("conflict.id", sides))
+    elif _claim_conditions(reader, "claim", filters):
         # Checked claim by claim from the conflicts, which are fewer than the claims a source
         # or an entity selects (a list of those would be built first), and a page of the
         # newest stops at its fiftieth.
-        sides = []
-        for side in (conflict.claim_a_id, conflict.claim_b_id):
-            claim = aliased(models.Claim)
-            sides.append(
-                exists().where(col(claim.id) == side, *_claim_conditions(session, claim, filters))
-            )
-        statement = statement.where(or_(*sides))
-    return statement
+        either: list[Sql] = []
+        for side, alias in (("conflict.claim_a_id", "claim_a"), ("conflict.claim_b_id", "claim_b")):
+            own = Selection(
+                f"claim AS {alias}",
+                (Sql(f"{alias}.id = {side}"), *_claim_conditions(reader, alias, filters)),
+            ).select("1")
+            either.append(Sql(f"EXISTS ({own.text})", own.params))
+        selection = selection.where(
+            Sql(" OR ".join(s.text for s in either), tuple(p for s in either for p in s.params))
+        )
+    return selection
 
 
-def iter_conflicts(session: Session, filters: ConflictFilters) -> Iterator[Record]:
+def iter_conflicts(reader: Reader, filters: ConflictFilters) -> Iterator[Record]:
     """Conflicts matching the filters in the order they were found, streamed."""
-    conflict = models.Conflict
-
-    def build(ids: list[int]) -> list[Record]:
-        rows = {
-            row.id: row
-            for row in session.execute(select(conflict).where(col(conflict.id).in_(ids))).scalars()
-        }
-        return conflict_records(session, [rows[i] for i in ids if i in rows])
-
-    statement = conflicts_statement(session, filters)
-    yield from _walk(session, statement, [col(conflict.id)], filters, build)
+    yield from _walk(
+        reader,
+        conflicts_selection(reader, filters),
+        ["conflict.id"],
+        filters,
+        lambda ids: conflict_records(reader, ids),
+    )
 
 
-def list_conflicts(session: Session, filters: ConflictFilters) -> list[Record]:
+def list_conflicts(reader: Reader, filters: ConflictFilters) -> list[Record]:
     """`iter_conflicts` as a list."""
-    return list(iter_conflicts(session, filters))
+    return list(iter_conflicts(reader, filters))
 
 
-def latest_run_id(session: Session) -> int | None:
+def latest_run_id(reader: Reader) -> int | None:
     """The id of the newest ingest run, or None before the first."""
-    found = session.execute(select(func.max(models.IngestRun.id))).scalar_one()
+    found = reader.scalar("SELECT max(ingest_run.id) FROM ingest_run")
     return None if found is None else int(found)
 
 
 # --- feeds ----------------------------------------------------------------------------------
 
-
-def feed_record(feed: models.Feed) -> Record:
-    """A feed as `factdb feeds list` shows it."""
-    return {
-        "id": feed.id,
-        "url": feed.url,
-        "source": feed.source,
-        "added_at": feed.added_at.isoformat(),
-        "last_fetched_at": feed.last_fetched_at.isoformat() if feed.last_fetched_at else None,
-        "last_status": feed.last_status,
-        "etag": feed.etag,
-        "last_modified": feed.last_modified,
-        "articles": feed.articles,
-    }
+_FEED_FIELDS = "id url source added_at last_fetched_at last_status etag last_modified articles"
 
 
-def list_feeds(session: Session) -> list[Record]:
-    """Every feed in the list, in the order they were added."""
-    feeds = session.execute(select(models.Feed).order_by(col(models.Feed.id))).scalars()
-    return [feed_record(feed) for feed in feeds]
+def list_feeds(reader: Reader) -> list[Record]:
+    """Every feed in the list, in the order they were added (as `factdb feeds list` shows
+    them)."""
+    fields = _FEED_FIELDS.split()
+    records = [
+        dict(zip(fields, row, strict=True))
+        for row in reader.execute(f"SELECT {_columns('feed', fields)} FROM feed ORDER BY feed.id")
+    ]
+    for record in records:
+        record["added_at"] = _instant(record["added_at"])
+        record["last_fetched_at"] = _instant(record["last_fetched_at"])
+    return records
 
 
 # --- facts --------------------------------------------------------------------------------
@@ -910,7 +1052,7 @@ def independent_sources(articles: dict[int, int | None], copies: set[frozenset[i
 
 
 def fact_records(
-    session: Session, fact_ids: Sequence[int], all_versions: bool = False
+    reader: Reader, fact_ids: Sequence[int], all_versions: bool = False
 ) -> list[Record]:
     """Full fact objects for these ids, in the given order: every claim in full, the state,
     the number of independent sources and the fact's conflicts (dismissed ones excluded).
@@ -921,55 +1063,64 @@ def fact_records(
         return []
     ids = list(dict.fromkeys(fact_ids))
     members: dict[int, list[int]] = defaultdict(list)
-    current_only = [] if all_versions else [_current(models.Claim)]
-    for fact_id, claim_id in session.execute(
-        select(col(models.FactClaim.fact_id), col(models.FactClaim.claim_id))
-        .join(models.Claim, col(models.Claim.id) == models.FactClaim.claim_id)
-        .join(models.Article, col(models.Article.id) == models.Claim.article_id)
-        .where(col(models.FactClaim.fact_id).in_(ids), *current_only)
-        .order_by(
-            func.coalesce(models.Article.published, models.Article.published_inferred).is_(None),
-            func.coalesce(models.Article.published, models.Article.published_inferred),
-            col(models.Article.content_hash),
-            col(models.Claim.start),
-        )
+    wanted = _in("fact_claim.fact_id", ids)
+    current = "" if all_versions else f" AND {_current('claim').text}"
+    when = "coalesce(article.published, article.published_inferred)"
+    for fact_id, claim_id in reader.execute(
+        "SELECT fact_claim.fact_id, fact_claim.claim_id FROM fact_claim "
+        "JOIN claim ON claim.id = fact_claim.claim_id "
+        f"JOIN article ON article.id = claim.article_id WHERE {wanted.text}{current} "
+        f"ORDER BY {when} IS NULL, {when}, article.content_hash, claim.start",
+        wanted.params,
     ):
         members[fact_id].append(claim_id)
-    claims = {c["id"]: c for c in claim_records(session, [i for f in ids for i in members[f]])}
-    claim_ids = list(claims)
-    other_side = (
-        [] if all_versions else [col(models.Conflict.claim_b_id).not_in(_superseded_claims())]
-    )
-    conflicts = session.execute(
-        select(models.Conflict).where(
-            col(models.Conflict.claim_a_id).in_(claim_ids),
-            col(models.Conflict.status) != "dismissed",
-            *other_side,
+    claims = {c["id"]: c for c in claim_records(reader, [i for f in ids for i in members[f]])}
+    by_claim: dict[int, list[Record]] = defaultdict(list)
+    if claims:
+        sides = _in("conflict.claim_a_id", claims)
+        other_side = (
+            ""
+            if all_versions
+            else f" AND {_in_select('conflict.claim_b_id', _SUPERSEDED_CLAIMS, negated=True).text}"
         )
-    ).scalars()
-    by_claim: dict[int, list[models.Conflict]] = defaultdict(list)
-    for conflict in conflicts:
-        by_claim[conflict.claim_a_id].append(conflict)
+        for id_, kind, status, confidence, claim_a_id, claim_b_id in reader.execute(
+            "SELECT conflict.id, conflict.kind, conflict.status, conflict.confidence, "
+            f"conflict.claim_a_id, conflict.claim_b_id FROM conflict WHERE {sides.text} "
+            f"AND conflict.status != 'dismissed'{other_side}",
+            sides.params,
+        ):
+            by_claim[claim_a_id].append(
+                {
+                    "id": id_,
+                    "kind": kind,
+                    "status": status,
+                    "confidence": confidence,
+                    "claim_a_id": claim_a_id,
+                    "claim_b_id": claim_b_id,
+                }
+            )
+    articles = _in("article.id", {c["article_id"] for c in claims.values()})
     sources: dict[int, int | None] = {
         int(article_id): source_id
-        for article_id, source_id in session.execute(
-            select(col(models.Article.id), col(models.Article.source_id)).where(
-                col(models.Article.id).in_({c["article_id"] for c in claims.values()})
-            )
+        for article_id, source_id in reader.execute(
+            f"SELECT article.id, article.source_id FROM article WHERE {articles.text}",
+            articles.params,
         )
     }
+    copied = _in("article_copy.copy_id", sources)
     copies = {
         frozenset((int(a), int(b)))
-        for a, b in session.execute(
-            select(col(models.ArticleCopy.original_id), col(models.ArticleCopy.copy_id)).where(
-                col(models.ArticleCopy.copy_id).in_(sources)
-            )
+        for a, b in reader.execute(
+            "SELECT article_copy.original_id, article_copy.copy_id FROM article_copy "
+            f"WHERE {copied.text}",
+            copied.params,
         )
     }
+    facts = _in("fact.id", ids)
     labels: dict[int, str] = {
         int(fact_id): label
-        for fact_id, label in session.execute(
-            select(col(models.Fact.id), col(models.Fact.label)).where(col(models.Fact.id).in_(ids))
+        for fact_id, label in reader.execute(
+            f"SELECT fact.id, fact.label FROM fact WHERE {facts.text}", facts.params
         )
     }
     records = []
@@ -983,7 +1134,7 @@ def fact_records(
         independent = independent_sources(
             {c["article_id"]: sources[c["article_id"]] for c in fact_claims}, copies
         )
-        if any(k.kind in _DISAGREEMENTS for k in fact_conflicts):
+        if any(k["kind"] in _DISAGREEMENTS for k in fact_conflicts):
             state = "conflict"
         elif fact_conflicts:
             state = "update"
@@ -1000,86 +1151,76 @@ def fact_records(
                 "articles": len({c["article_id"] for c in fact_claims}),
                 "sources": sorted({c["source"] for c in fact_claims if c["source"]}),
                 "claims": fact_claims,
-                "conflicts": [
-                    {
-                        "id": k.id,
-                        "kind": k.kind,
-                        "status": k.status,
-                        "confidence": k.confidence,
-                        "claim_a_id": k.claim_a_id,
-                        "claim_b_id": k.claim_b_id,
-                    }
-                    for k in sorted(fact_conflicts, key=lambda k: k.id or 0)
-                ],
+                "conflicts": sorted(fact_conflicts, key=lambda k: k["id"]),
             }
         )
     return records
 
 
-def _fact_prefilters(filters: FactFilters) -> list[ColumnElement[bool]]:
+def _fact_prefilters(filters: FactFilters) -> list[Sql]:
     """SQL conditions every fact passing the state and source filters meets, so that records
     are only built for likely ones (`fact_records` decides exactly)."""
-    member = aliased(models.FactClaim)
-    conflict = models.Conflict
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[Sql] = []
     if filters.state is not None:
         # Facts with a conflict that is not dismissed, found from the conflicts (through
         # ix_conflict_status, then fact_claim's key), not by probing every fact.
-        conflicted = (
-            select(col(member.fact_id))
-            .join(conflict, col(conflict.claim_a_id) == member.claim_id)
-            .where(col(conflict.status).in_([s for s in CONFLICT_STATUSES if s != "dismissed"]))
+        live = _in("conflict.status", [s for s in CONFLICT_STATUSES if s != "dismissed"])
+        conflicted = Sql(
+            "SELECT member.fact_id FROM fact_claim AS member "
+            f"JOIN conflict ON conflict.claim_a_id = member.claim_id WHERE {live.text}",
+            live.params,
         )
         if filters.state == "conflict":
-            conditions.append(
-                col(models.Fact.id).in_(conflicted.where(col(conflict.kind).in_(_DISAGREEMENTS)))
+            kinds = _in("conflict.kind", _DISAGREEMENTS)
+            conflicted = Sql(
+                f"{conflicted.text} AND {kinds.text}", conflicted.params + kinds.params
             )
-        elif filters.state == "update":
-            conditions.append(col(models.Fact.id).in_(conflicted))
-        else:
-            conditions.append(col(models.Fact.id).not_in(conflicted))
+        conditions.append(
+            _in_select("fact.id", conflicted, negated=filters.state in ("agree", "single source"))
+        )
     needed = max(filters.min_sources, 2 if filters.state == "agree" else 1)
     if needed > 1:
-        claim = aliased(models.Claim)
-        articles = (
-            select(func.count(func.distinct(col(claim.article_id))))
-            .join(member, col(member.claim_id) == claim.id)
-            .where(col(member.fact_id) == models.Fact.id)
-            .scalar_subquery()
+        conditions.append(
+            Sql(
+                "(SELECT count(DISTINCT member_claim.article_id) FROM claim AS member_claim "
+                "JOIN fact_claim AS member ON member.claim_id = member_claim.id "
+                "WHERE member.fact_id = fact.id) >= ?",
+                (needed,),
+            )
         )
-        conditions.append(articles >= needed)
     return conditions
 
 
-def facts_statement(
-    session: Session, filters: FactFilters, synonyms: Synonyms | None = None
-) -> Select[Any]:
-    """The ids of the facts one of whose claims matches the claim filters (source, dates,
-    search, entity, counted), narrowed in SQL by the state and source-count filters."""
-    claim = models.Claim
-    conditions = _claim_conditions(session, claim, filters)
+def facts_selection(
+    reader: Reader, filters: FactFilters, synonyms: Synonyms | None = None
+) -> Selection:
+    """The facts one of whose claims matches the claim filters (source, dates, search,
+    entity, counted), narrowed in SQL by the state and source-count filters."""
+    conditions = _claim_conditions(reader, "claim", filters)
     if filters.counted:
         terms = _counted_terms(filters.counted, synonyms)
-        conditions.append(
-            col(claim.id).in_(select(col(models.Quantity.claim_id)).where(_counts(*terms)))
-        )
-    statement = select(col(models.Fact.id)).where(*_fact_prefilters(filters))
+        numbers = Selection("quantity", (_counts(*terms),)).select("quantity.claim_id")
+        conditions.append(_in_select("claim.id", numbers))
+    selection = Selection("fact", tuple(_fact_prefilters(filters)))
     if conditions:
-        members = select(col(models.FactClaim.fact_id)).where(
-            col(models.FactClaim.claim_id).in_(select(col(claim.id)).where(*conditions))
+        matched = Selection("claim", tuple(conditions)).select("claim.id")
+        members = Sql(
+            "SELECT fact_claim.fact_id FROM fact_claim "
+            f"WHERE fact_claim.claim_id IN ({matched.text})",
+            matched.params,
         )
-        statement = statement.where(col(models.Fact.id).in_(members))
-    return statement
+        selection = selection.where(_in_select("fact.id", members))
+    return selection
 
 
 def exact_fact_filters(filters: FactFilters) -> bool:
-    """Whether some facts passing `facts_statement` may still be dropped once built (their
+    """Whether some facts passing `facts_selection` may still be dropped once built (their
     state and independent sources are only known then)."""
     return filters.min_sources > 1 or filters.state is not None
 
 
 def iter_facts(
-    session: Session, filters: FactFilters, synonyms: Synonyms | None = None
+    reader: Reader, filters: FactFilters, synonyms: Synonyms | None = None
 ) -> Iterator[Record]:
     """Facts matching the filters in the order they were made (newest last), streamed; with
     `synonyms`, the counted filter also matches the word's synonym keys."""
@@ -1087,15 +1228,15 @@ def iter_facts(
     def build(ids: list[int]) -> list[Record]:
         return [
             record
-            for record in fact_records(session, ids, filters.all_versions)
+            for record in fact_records(reader, ids, filters.all_versions)
             if record["independent_sources"] >= filters.min_sources
             and (filters.state is None or record["state"] == filters.state)
         ]
 
     yield from _walk(
-        session,
-        facts_statement(session, filters, synonyms),
-        [col(models.Fact.id)],
+        reader,
+        facts_selection(reader, filters, synonyms),
+        ["fact.id"],
         # A fact's record holds all its claims: build them a page at a time.
         filters,
         build,
@@ -1105,15 +1246,15 @@ def iter_facts(
 
 
 def list_facts(
-    session: Session, filters: FactFilters, synonyms: Synonyms | None = None
+    reader: Reader, filters: FactFilters, synonyms: Synonyms | None = None
 ) -> list[Record]:
     """`iter_facts` as a list."""
-    return list(iter_facts(session, filters, synonyms))
+    return list(iter_facts(reader, filters, synonyms))
 
 
-def get_fact(session: Session, fact_id: int) -> Record | None:
+def get_fact(reader: Reader, fact_id: int) -> Record | None:
     """One fact with all its claims, or None."""
-    found = fact_records(session, [fact_id]) or fact_records(session, [fact_id], True)
+    found = fact_records(reader, [fact_id]) or fact_records(reader, [fact_id], True)
     return found[0] if found else None
 
 
@@ -1135,8 +1276,8 @@ def _relation(
     """How a report relates to what came before it: (relation, the report it is compared
     with, explanation). Earlier reports are given latest first; a conflict with any of them
     outweighs an update, which outweighs agreement."""
-    from factdb.conflicts import interval_text, number_relation
-    from factdb.matching import report_time
+    from factdb.features import report_time
+    from factdb.number_relations import interval_text, number_relation
 
     if not earlier:
         return "first report", None, "no earlier report of this fact counts the same thing"
@@ -1163,61 +1304,71 @@ def _relation(
     return "conflicts", a.id, f"does not overlap {before}, about the same or an unknown time"
 
 
-def timeline_statement(
-    session: Session, filters: TimelineFilters, synonyms: Synonyms
-) -> Select[Any]:
-    """The reported numbers matching the filters: (quantity id, claim id, inferred date, fact
-    id) rows, unordered."""
-    quantity, claim, article = models.Quantity, models.Claim, models.Article
-    columns: list[Any] = [
-        col(quantity.id),
-        col(claim.id),
-        col(article.published_inferred),
-        col(models.FactClaim.fact_id),
-        col(models.FactClaim.quantity_id),
-    ]
-    statement = (
-        select(*columns)
-        .join(claim, col(claim.id) == quantity.claim_id)
-        .join(article, col(article.id) == claim.article_id)
-        .outerjoin(models.FactClaim, col(models.FactClaim.claim_id) == claim.id)
-        .where(*_claim_conditions(session, claim, replace(filters, entity=None)))
+_TIMELINE_FROM = (
+    "quantity JOIN claim ON claim.id = quantity.claim_id "
+    "JOIN article ON article.id = claim.article_id "
+    "LEFT OUTER JOIN fact_claim ON fact_claim.claim_id = claim.id"
+)
+# (quantity id, claim id, inferred date, fact id, the quantity that put the claim in its slot)
+_TIMELINE_COLUMNS = (
+    "quantity.id, claim.id, article.published_inferred, fact_claim.fact_id, fact_claim.quantity_id"
+)
+_WHEN = "coalesce(article.published, article.published_inferred)"
+# Publication order (an inferred date places an undated copy; undated last), then by source
+# and text, which do not depend on the order articles were ingested in.
+_TIMELINE_ORDER = [
+    f"{_WHEN} IS NULL",
+    _WHEN,
+    "(SELECT source.name FROM source WHERE source.id = article.source_id)",
+    "article.content_hash",
+    "quantity.start",
+    "quantity.id",
+]
+
+
+def timeline_selection(reader: Reader, filters: TimelineFilters, synonyms: Synonyms) -> Selection:
+    """The reported numbers matching the filters (rows of quantity, claim, article and the
+    claim's fact membership)."""
+    selection = Selection(
+        _TIMELINE_FROM, tuple(_claim_conditions(reader, "claim", replace(filters, entity=None)))
     )
     if not filters.all_versions:
-        statement = statement.where(_current(claim))
+        selection = selection.where(_current("claim"))
     if filters.counted:
-        statement = statement.where(_counts(*counted_terms(filters.counted, synonyms)))
+        selection = selection.where(_counts(*counted_terms(filters.counted, synonyms)))
     if filters.entity:
         # A claim naming the entity is in an article naming it: the article decides.
-        naming = select(col(models.Claim.article_id)).where(
-            col(models.Claim.id).in_(_entity_claims(filters.entity))
+        naming = _in_select("naming.id", _entity_claims(filters.entity))
+        selection = selection.where(
+            _in_select(
+                "claim.article_id",
+                Sql(
+                    f"SELECT naming.article_id FROM claim AS naming WHERE {naming.text}",
+                    naming.params,
+                ),
+            )
         )
-        statement = statement.where(col(claim.article_id).in_(naming))
-    return statement
+    return selection
 
 
-def _timeline_order(statement: Select[Any], descending: bool = False) -> Select[Any]:
-    """Publication order (an inferred date places an undated copy; undated last), then by
-    source and text, which do not depend on the order articles were ingested in."""
-    article, quantity = models.Article, models.Quantity
-    when = func.coalesce(article.published, article.published_inferred)
-    keys: list[Any] = [
-        when.is_(None),
-        when,
-        select(col(models.Source.name))
-        .where(col(models.Source.id) == article.source_id)
-        .scalar_subquery(),
-        col(article.content_hash),
-        col(quantity.start),
-        col(quantity.id),
-    ]
-    return statement.order_by(*(key.desc() for key in keys) if descending else keys)
+def _timeline_rows(
+    reader: Reader, selection: Selection, descending: bool, offset: int, limit: int | None
+) -> list[Any]:
+    query = selection.select(_TIMELINE_COLUMNS)
+    direction = " DESC" if descending else ""
+    page = (
+        " LIMIT ? OFFSET ?"
+        if limit is not None
+        else (" LIMIT -1 OFFSET ?" if reader.dialect == "sqlite" else " OFFSET ?")
+    )
+    params = (*query.params, *((limit, offset) if limit is not None else (offset,)))
+    return reader.all(
+        f"{query.text} ORDER BY {', '.join(k + direction for k in _TIMELINE_ORDER)}{page}", params
+    )
 
 
-def _date_window(
-    session: Session, statement: Select[Any], wanted: int, newest: bool
-) -> Select[Any]:
-    """`statement` narrowed to the reports of the articles at one end of the archive that
+def _date_window(reader: Reader, selection: Selection, wanted: int, newest: bool) -> Selection:
+    """`selection` narrowed to the reports of the articles at one end of the archive that
     still hold its first `wanted` rows in timeline order (its last, walking back from the
     newest): published (or inferred) within 30 days of the end, else 120, 480, … days. The
     newest end also keeps the undated reports, which come last in a timeline.
@@ -1227,37 +1378,43 @@ def _date_window(
     ix_article_published_inferred. (An article has an inferred date only when it states
     none, so "published or inferred within the window" is exactly its timeline date.)
     """
-    article = models.Article
+    end_of = "max" if newest else "min"
     ends = [
-        session.execute(select(func.max(column) if newest else func.min(column))).scalar()
-        for column in (article.published, article.published_inferred)
+        _day(reader.scalar(f"SELECT {end_of}(article.{column}) FROM article"))
+        for column in ("published", "published_inferred")
     ]
     dates = [d for d in ends if d is not None]
-    far = session.execute(
-        select(func.min(article.published) if newest else func.max(article.published))
-    ).scalar()
+    far = _day(
+        reader.scalar(f"SELECT {'min' if newest else 'max'}(article.published) FROM article")
+    )
     if not dates or far is None:
-        return statement
+        return selection
 
-    def within(days: int) -> Select[Any]:
+    def within(days: int) -> Selection:
         # One index range each (an OR of them makes SQLite read the article table whole).
         if newest:
             start = end - timedelta(days=days)
-            parts = [
-                select(col(article.id)).where(col(article.published) >= start),
-                select(col(article.id)).where(col(article.published_inferred) >= start),
-                select(col(article.id)).where(col(article.published).is_(None)),
-            ]
+            parts = Sql(
+                "SELECT article.id FROM article WHERE article.published >= ? UNION "
+                "SELECT article.id FROM article WHERE article.published_inferred >= ? UNION "
+                "SELECT article.id FROM article WHERE article.published IS NULL",
+                (start, start),
+            )
         else:
             stop = end + timedelta(days=days)
-            parts = [
-                select(col(article.id)).where(col(article.published) <= stop),
-                select(col(article.id)).where(col(article.published_inferred) <= stop),
-            ]
-        return statement.where(col(models.Claim.article_id).in_(union(*parts)))
+            parts = Sql(
+                "SELECT article.id FROM article WHERE article.published <= ? UNION "
+                "SELECT article.id FROM article WHERE article.published_inferred <= ?",
+                (stop, stop),
+            )
+        return selection.where(_in_select("claim.article_id", parts))
 
-    def holds_page(window: Select[Any]) -> bool:
-        return count(session, window.limit(wanted)) >= wanted
+    def holds_page(window: Selection) -> bool:
+        query = window.select("1")
+        found = reader.scalar(
+            f"SELECT count(*) FROM ({query.text} LIMIT ?) AS page", (*query.params, wanted)
+        )
+        return int(found) >= wanted
 
     end = max(dates) if newest else min(dates)
     window = within(30)
@@ -1267,23 +1424,21 @@ def _date_window(
     # other years: widen from the newest (oldest) report the filters keep, not from the end
     # of the archive. One statement instead of three or four ever wider windows, each of which
     # reads the filter's rows again (all the claims naming an entity, say).
-    when = func.coalesce(article.published, article.published_inferred)
-    kept = session.execute(
-        statement.with_only_columns(func.max(when) if newest else func.min(when))
-    ).scalar()
+    kept_query = selection.select(f"{end_of}({_WHEN})")
+    kept = _day(reader.scalar(kept_query.text, kept_query.params))
     if kept is None:
-        return statement
-    end = kept if isinstance(kept, date) else date.fromisoformat(str(kept))
+        return selection
+    end = kept
     days = 30
     while (end - timedelta(days=days) > far) if newest else (end + timedelta(days=days) < far):
         window = within(days)
         if holds_page(window):
             return window
         days *= 4
-    return statement
+    return selection
 
 
-def timeline(session: Session, filters: TimelineFilters, synonyms: Synonyms) -> list[Record]:
+def timeline(reader: Reader, filters: TimelineFilters, synonyms: Synonyms) -> list[Record]:
     """Every reported number matching the filters, in publication order (an inferred date
     places an undated copy), each compared with the earlier reports of the same fact that
     count the same thing: first report, agrees, updates or conflicts (with any of them).
@@ -1292,41 +1447,32 @@ def timeline(session: Session, filters: TimelineFilters, synonyms: Synonyms) -> 
     of their facts that the filters keep, on the page or not, so a report's relation does not
     depend on the page it is shown on.
     """
-    from factdb.matching import load_claim_features
+    from factdb.features import claim_features
 
-    statement = timeline_statement(session, filters, synonyms)
-    window = statement
+    selection = timeline_selection(reader, filters, synonyms)
+    window = selection
     if filters.limit is not None:
-        window = _date_window(session, statement, filters.offset + filters.limit, filters.newest)
-    paged = _timeline_order(window, descending=filters.newest).offset(filters.offset)
-    if filters.limit is not None:
-        paged = paged.limit(filters.limit)
-    rows = list(session.execute(paged).all())
+        window = _date_window(reader, selection, filters.offset + filters.limit, filters.newest)
+    rows = _timeline_rows(reader, window, filters.newest, filters.offset, filters.limit)
     if filters.newest:
         rows.reverse()
     history: list[Any] = rows
     if filters.limit is not None or filters.offset:
         facts = {int(r[3]) for r in rows if r[3] is not None}
-        history = (
-            list(
-                session.execute(
-                    _timeline_order(
-                        statement.where(
-                            # Through the facts' members, not by reading every report.
-                            col(models.Claim.id).in_(
-                                select(col(models.FactClaim.claim_id)).where(
-                                    col(models.FactClaim.fact_id).in_(facts)
-                                )
-                            )
-                        )
-                    )
-                ).all()
+        members = _in("fact_claim.fact_id", facts)
+        # Through the facts' members, not by reading every report.
+        earlier = selection.where(
+            _in_select(
+                "claim.id",
+                Sql(
+                    f"SELECT fact_claim.claim_id FROM fact_claim WHERE {members.text}",
+                    members.params,
+                ),
             )
-            if facts
-            else []
         )
-    features = load_claim_features(
-        session, {int(r[1]) for r in rows} | {int(r[1]) for r in history}, synonyms
+        history = _timeline_rows(reader, earlier, False, 0, None) if facts else []
+    features = claim_features(
+        reader, {int(r[1]) for r in rows} | {int(r[1]) for r in history}, synonyms
     )
     relations: dict[int, tuple[str, int | None, str]] = {}
     seen: list[tuple[int | None, ClaimFeatures, QuantityFeatures]] = []
@@ -1335,12 +1481,12 @@ def timeline(session: Session, filters: TimelineFilters, synonyms: Synonyms) -> 
         number = next(q for q in current.quantities if q.id == quantity_id)
         # Only the number that put a claim in its fact's slot is a report of that fact.
         in_slot = quantity_id == slot_quantity_id
-        earlier = [
+        earlier_reports = [
             (c, q)
             for f, c, q in reversed(seen)
             if in_slot and fact_id is not None and f == fact_id and c.id != claim_id
         ]
-        relations[quantity_id] = _relation(earlier, (current, number))
+        relations[quantity_id] = _relation(earlier_reports, (current, number))
         if in_slot:
             seen.append((fact_id, current, number))
     return [
@@ -1352,11 +1498,11 @@ def timeline(session: Session, filters: TimelineFilters, synonyms: Synonyms) -> 
 def _timeline_record(
     quantity_id: int,
     current: ClaimFeatures,
-    inferred: date | None,
+    inferred: date | str | None,
     fact_id: int | None,
     relations: dict[int, tuple[str, int | None, str]],
 ) -> Record:
-    from factdb.conflicts import interval_text
+    from factdb.number_relations import interval_text
 
     number = next(q for q in current.quantities if q.id == quantity_id)
     relation, compared_with, explanation = relations.get(quantity_id) or _relation(
@@ -1388,69 +1534,62 @@ def _timeline_record(
 
 # --- stats --------------------------------------------------------------------------------
 
-
-def _facts_with_several_articles(session: Session) -> int:
-    """How many facts hold claims of more than one article.
-
-    Only the facts with several claims can (a sixth of them at a million claims), and which
-    those are, the index on ``fact_claim.fact_id`` tells alone; the article of a claim is
-    then looked up for their claims only, not for every claim in the archive.
-    """
-    member = models.FactClaim
-    several = select(col(member.fact_id)).group_by(col(member.fact_id)).having(func.count() > 1)
-    spread = (
-        select(col(member.fact_id))
-        .join(models.Claim, col(models.Claim.id) == member.claim_id)
-        .where(col(member.fact_id).in_(several))
-        .group_by(col(member.fact_id))
-        .having(func.min(models.Claim.article_id) != func.max(models.Claim.article_id))
-    )
-    return int(session.execute(select(func.count()).select_from(spread.subquery())).scalar_one())
+# Facts holding claims of more than one article. Only the facts with several claims can (a
+# sixth of them at a million claims), and which those are, the index on
+# ``fact_claim.fact_id`` tells alone; the article of a claim is then looked up for their
+# claims only, not for every claim in the archive.
+_FACTS_WITH_SEVERAL_ARTICLES = (
+    "SELECT count(*) FROM (SELECT fact_claim.fact_id FROM fact_claim "
+    "JOIN claim ON claim.id = fact_claim.claim_id WHERE fact_claim.fact_id IN "
+    "(SELECT several.fact_id FROM fact_claim AS several GROUP BY several.fact_id "
+    "HAVING count(*) > 1) GROUP BY fact_claim.fact_id "
+    "HAVING min(claim.article_id) != max(claim.article_id)) AS spread"
+)
 
 
-def stats(session: Session) -> Record:
+def stats(reader: Reader) -> Record:
     """Counts of everything stored, conflicts by kind and status, and the last ingest run."""
 
-    def count(model: type[Any]) -> int:
-        return int(session.execute(select(func.count()).select_from(model)).scalar_one())
+    def count_of(table: str) -> int:
+        return int(reader.scalar(f"SELECT count(*) FROM {table}"))
 
     by_kind: dict[str, dict[str, int]] = defaultdict(dict)
-    for kind, status, n in session.execute(
-        select(col(models.Conflict.kind), col(models.Conflict.status), func.count()).group_by(
-            col(models.Conflict.kind), col(models.Conflict.status)
-        )
+    for kind, status, n in reader.execute(
+        "SELECT conflict.kind, conflict.status, count(*) FROM conflict "
+        "GROUP BY conflict.kind, conflict.status"
     ):
         by_kind[kind][status] = int(n)
-    last_run = session.execute(
-        select(models.IngestRun).order_by(col(models.IngestRun.id).desc()).limit(1)
-    ).scalar_one_or_none()
+    last_run = reader.first(
+        "SELECT ingest_run.id, ingest_run.started_at, ingest_run.finished_at, "
+        "ingest_run.articles_added, ingest_run.duplicates, ingest_run.errors, "
+        "ingest_run.files_seen, ingest_run.conflicts_added FROM ingest_run "
+        "ORDER BY ingest_run.id DESC LIMIT 1"
+    )
     return {
-        "sources": count(models.Source),
-        "articles": count(models.Article),
+        "sources": count_of("source"),
+        "articles": count_of("article"),
         "articles_without_date": int(
-            session.execute(
-                select(func.count()).where(col(models.Article.published).is_(None))
-            ).scalar_one()
+            reader.scalar("SELECT count(*) FROM article WHERE article.published IS NULL")
         ),
-        "claims": count(models.Claim),
-        "quantities": count(models.Quantity),
-        "entities": count(models.Entity),
-        "conflicts": count(models.Conflict),
+        "claims": count_of("claim"),
+        "quantities": count_of("quantity"),
+        "entities": count_of("entity"),
+        "conflicts": count_of("conflict"),
         "conflicts_by_kind": dict(by_kind),
-        "facts": count(models.Fact),
-        "facts_with_several_articles": _facts_with_several_articles(session),
-        "copies": count(models.ArticleCopy),
-        "ingest_runs": count(models.IngestRun),
+        "facts": count_of("fact"),
+        "facts_with_several_articles": int(reader.scalar(_FACTS_WITH_SEVERAL_ARTICLES)),
+        "copies": count_of("article_copy"),
+        "ingest_runs": count_of("ingest_run"),
         "last_run": None
         if last_run is None
         else {
-            "id": last_run.id,
-            "started_at": last_run.started_at.isoformat(),
-            "finished_at": last_run.finished_at.isoformat() if last_run.finished_at else None,
-            "articles_added": last_run.articles_added,
-            "duplicates": last_run.duplicates,
-            "errors": last_run.errors,
-            "inputs": last_run.files_seen,
-            "conflicts_added": last_run.conflicts_added,
+            "id": last_run[0],
+            "started_at": _instant(last_run[1]),
+            "finished_at": _instant(last_run[2]),
+            "articles_added": last_run[3],
+            "duplicates": last_run[4],
+            "errors": last_run[5],
+            "inputs": last_run[6],
+            "conflicts_added": last_run[7],
         },
     }

@@ -685,14 +685,16 @@ def empty_database_start(factdb: list[str], runs: int) -> tuple[float, ...]:
 
 def print_query_table(columns: dict[str, dict[str, tuple[float, ...]]]) -> None:
     """Markdown table: one row per command and backend: wall min / median / max seconds,
-    median CPU seconds, peak memory."""
+    median CPU seconds, peak memory; beside a baseline's column, the ratio of the median
+    wall times (under 1: faster than the baseline)."""
     names = list(columns)
-    print(
-        "| command | "
-        + " | ".join(f"{n}: wall min / median / max, CPU (peak MB)" for n in names)
-        + " |"
-    )
-    print("| --- | " + " | ".join("---" for _ in names) + " |")
+    headers = []
+    for name in names:
+        headers.append(f"{name}: wall min / median / max, CPU (peak MB)")
+        if name.endswith(", baseline"):
+            headers.append("ratio")
+    print("| command | " + " | ".join(headers) + " |")
+    print("| --- | " + " | ".join("---" for _ in headers) + " |")
     labels = list(dict.fromkeys(label for results in columns.values() for label in results))
     for label in labels:
         cells = []
@@ -704,6 +706,9 @@ def print_query_table(columns: dict[str, dict[str, tuple[float, ...]]]) -> None:
                 else f"{found[0]:.2f} / {found[1]:.2f} / {found[2]:.2f}, "
                 f"{found[4]:.2f} ({found[3]:.0f})"
             )
+            if name.endswith(", baseline"):
+                now = columns[name.removesuffix(", baseline")].get(label)
+                cells.append(f"{now[1] / found[1]:.2f}" if now and found else "")
         print(f"| `{label}` | " + " | ".join(cells) + " |")
 
 
@@ -728,15 +733,26 @@ def queries_benchmark(args: argparse.Namespace) -> None:
         f"empty database, `conflicts`: wall {start[0]:.2f} / {start[1]:.2f} / {start[2]:.2f} s, "
         f"CPU {start[3]:.2f} s"
     )
+    baseline = shlex.split(args.baseline) if args.baseline else None
+    if baseline:
+        before = empty_database_start(baseline, args.runs)
+        print(
+            f"baseline, empty database, `conflicts`: wall {before[0]:.2f} / {before[1]:.2f} / "
+            f"{before[2]:.2f} s, CPU {before[3]:.2f} s; ratio of medians {start[1] / before[1]:.2f}"
+        )
     columns: dict[str, dict[str, tuple[float, ...]]] = {}
     for name, url in targets.items():
         if not _has_claims(url):
             build_queries_database(args.corpus, url, args.claims, factdb, args.matching_indexes)
         stored = _has_claims(url)
         print(f"{name}: {stored:,} claims; timing {args.runs} runs per command", file=sys.stderr)
-        columns[f"{name} ({stored:,} claims)"] = time_queries(
-            url, factdb, args.runs, frozenset(args.skip)
-        )
+        label = f"{name} ({stored:,} claims)"
+        skip = frozenset(args.skip)
+        columns[label] = time_queries(url, factdb, args.runs, skip)
+        if baseline:
+            # Right after the runs above, on the same database: on a shared machine the ratio
+            # is steadier than either time.
+            columns[f"{label}, baseline"] = time_queries(url, baseline, args.runs, skip)
     print_query_table(columns)
 
 
@@ -768,6 +784,12 @@ def main(argv: list[str] | None = None) -> None:
     timed.add_argument("--sqlite", help="SQLite URL to use instead of one in --data")
     timed.add_argument("--runs", type=int, default=5, help="runs per command")
     timed.add_argument("--factdb", help="command running factdb (default: this venv's factdb)")
+    timed.add_argument(
+        "--baseline",
+        metavar="COMMAND",
+        help="another factdb (an earlier version's install) timed on the same databases in the "
+        "same run; the table gets its column and the ratio of medians",
+    )
     timed.add_argument("--no-postgres", action="store_true", help="SQLite only")
     timed.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only (10M claims)")
     timed.add_argument(

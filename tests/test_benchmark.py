@@ -37,7 +37,8 @@ def test_scaling_benchmark_prints_per_article_time_at_each_size_and_their_ratio(
 def test_queries_benchmark_builds_a_database_and_times_every_query_command(
     tmp_path: Path,
 ) -> None:
-    """At a tiny size (the seeds replicated to about 300 claims), one run per command."""
+    """At a tiny size (the seeds replicated to about 300 claims), one run per command, with
+    this factdb as its own baseline (the ratio column)."""
     result = subprocess.run(
         [
             sys.executable,
@@ -52,6 +53,8 @@ def test_queries_benchmark_builds_a_database_and_times_every_query_command(
             "--runs",
             "1",
             "--no-postgres",
+            "--baseline",
+            str(Path(sys.executable).parent / "factdb"),
         ],
         capture_output=True,
         text=True,
@@ -59,8 +62,12 @@ def test_queries_benchmark_builds_a_database_and_times_every_query_command(
     )
     assert result.returncode == 0, result.stderr
     assert re.search(r"built \d+ claims", result.stderr), result.stderr
+    assert re.search(
+        r"^baseline, empty database.* ratio of medians \d+\.\d\d$", result.stdout, re.M
+    )
     header = re.search(r"^\| command \| SQLite \(([\d,]+) claims\)", result.stdout, re.MULTILINE)
     assert header and int(header.group(1).replace(",", "")) > 250, result.stdout
     timed = r" \d+\.\d\d / \d+\.\d\d / \d+\.\d\d, \d+\.\d\d \(\d+\) \|"
     for command in ("conflicts", "claims --search", "timeline --entity", "show fact", "stats"):
-        assert re.search(rf"^\| `{re.escape(command)}` \|{timed}$", result.stdout, re.MULTILINE)
+        row = rf"^\| `{re.escape(command)}` \|{timed}{timed} \d+\.\d\d \|$"
+        assert re.search(row, result.stdout, re.MULTILINE), result.stdout

@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 
 from factdb.cli import app
 from factdb.conflicts import RULES, findings
-from factdb.matching import ClaimFeatures, Link, QuantityFeatures
+from factdb.features import ClaimFeatures, QuantityFeatures
+from factdb.matching import Link
 from factdb.nlp.types import Qualifier
 from factdb.nlp.types import Quantity as Interval
 from factdb.slots import Slot

@@ -14,7 +14,7 @@ from sqlalchemy import Column, Date, MetaData, Table, create_engine, event, sele
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
-from factdb import db
+from factdb import db, driver
 from factdb.cli import app
 from factdb.ingest import ingest
 from factdb.store import MAX_DAYS_APART, within_window
@@ -261,8 +261,12 @@ def test_every_lookup_during_ingest_uses_an_index(tmp_path: Path) -> None:
             seen.append((statement, parameters))
 
     event.listen(engine, "before_cursor_execute", record)
+    # The features of stored claims are read through the driver (`features.claim_features`).
+    stop = driver.observe(lambda statement, parameters: record(None, None, statement, parameters))
     ingest(engine, [str(p) for p in (*KESSLER, SEED_000, SEED_001)])
+    stop()
     event.remove(engine, "before_cursor_execute", record)
+    assert any("claim.sentence_start + 1" in statement for statement, _ in seen)
     assert sum("article_entity" in statement for statement, _ in seen) >= 6
     assert sum("article_shingle" in statement for statement, _ in seen) >= 6
     assert sum("fact_claim" in statement for statement, _ in seen) >= 6

@@ -11,10 +11,10 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from spacy.language import Language
-from sqlalchemy import inspect, select, text
+from sqlalchemy import inspect, text
 from typer.testing import CliRunner
 
-from factdb import db, models
+from factdb import db, driver, models
 from factdb.cli import app
 
 from .conftest import REPO
@@ -87,10 +87,14 @@ def test_full_text_indexes_follow_inserts_updates_and_deletes(db_url: str) -> No
             )
 
         def found(words: str) -> int:
-            with Session(engine) as session:
-                article = models.Article
-                where = queries.text_search(session, "article", article, words)
-                return len(session.execute(select(article.id).where(where)).all())
+            reader = driver.open_reader(db_url)
+            try:
+                where = queries.text_search(reader, "article", "article", words)
+                return len(
+                    reader.all(f"SELECT article.id FROM article WHERE {where.text}", where.params)
+                )
+            finally:
+                reader.close()
 
         assert found("displaced") == found("displace") == found("rain") == 1
         with engine.begin() as connection:

@@ -12,15 +12,16 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from typer.testing import CliRunner
 
-from factdb import db
+from factdb import db, driver
 from factdb.cli import DEFAULT_PAGE, app
 
 from .conftest import SEEDS
@@ -84,6 +85,22 @@ FILTERED_COMMANDS = [
 ]
 
 
+@contextmanager
+def _statements(seen: list[tuple[str, Any]]) -> Iterator[None]:
+    """Record every SELECT sent while the block runs (query commands read through
+    `factdb.driver`, not SQLAlchemy)."""
+
+    def record(statement: str, parameters: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    stop = driver.observe(record)
+    try:
+        yield
+    finally:
+        stop()
+
+
 def _scans(engine: Engine, statements: list[tuple[str, Any]]) -> list[str]:
     """Every step of the statements' plans that reads a growing table whole."""
     found = []
@@ -109,16 +126,8 @@ def test_every_query_filter_is_answered_by_an_index(
     url = f"sqlite:///{tmp_path / 'f.db'}"
     assert invoke(runner, url, "ingest", str(SEEDS), *KESSLER, "--quiet").exit_code == 0
     seen: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and "sqlite_master" not in statement:
-            seen.append((statement, parameters))
-
-    event.listen(Engine, "before_cursor_execute", record)
-    try:
+    with _statements(seen):
         result = invoke(runner, url, *command, "--format", fmt)
-    finally:
-        event.remove(Engine, "before_cursor_execute", record)
     assert result.exit_code == 0, result.output
     assert any(" IN (" in s or "WHERE" in s for s, _ in seen)
     engine = db.create_db_engine(url)
@@ -222,18 +231,25 @@ def test_search_finds_words_through_the_full_text_index(archive: str, runner: Cl
 # --- start-up ------------------------------------------------------------------------------
 
 
-def test_query_commands_import_neither_alembic_rich_spacy_nor_dateparser(
+def test_query_commands_import_neither_the_orm_alembic_rich_spacy_nor_dateparser(
     archive: str, tmp_path: Path
 ) -> None:
-    """The heavy imports belong to the commands that need them: Alembic to migrating, rich
-    to tables, spaCy to ingest, dateparser to dates that are not ISO dates; `--help` needs
-    no database layer at all, nor the readers of ingest."""
+    """The heavy imports belong to the commands that need them: SQLAlchemy and SQLModel to
+    writing and migrating (a query reads through the driver, `factdb.driver`), Alembic to
+    migrating, rich to tables, spaCy to ingest, dateparser to dates that are not ISO dates;
+    `--help` needs no database layer at all, nor the readers of ingest."""
     commands = [
         ["claims", "--since", "2024-05-01", "--search", "killed"],
         ["conflicts", "--status", "all", "--kind", "number"],
         ["facts", "--counted", "killed"],
         ["timeline", "--counted", "killed"],
+        ["timeline", "--entity", "Brennmoor", "--limit", "3"],
+        ["articles", "--source", "Courier"],
+        ["sources"],
+        ["stories"],
         ["show", "claim", "1"],
+        ["show", "article", "1"],
+        ["show", "fact", "1"],
         ["stats"],
     ]
     code = (
@@ -242,7 +258,7 @@ def test_query_commands_import_neither_alembic_rich_spacy_nor_dateparser(
         f"    r = CliRunner().invoke(app, [*command, '--db', {archive!r}, '--format', 'json'])\n"
         "    assert r.exit_code == 0 and len(r.stdout) > 20, (command, r.output)\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & "
-        "{'alembic', 'rich', 'spacy', 'dateparser', 'pint'}))"
+        "{'sqlalchemy', 'sqlmodel', 'alembic', 'rich', 'spacy', 'dateparser', 'pint'}))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
@@ -289,26 +305,23 @@ def test_a_timeline_page_at_either_end_is_that_end_of_the_whole_timeline(
     window of weeks from the end, or from the newest / oldest report the filters keep,
     widened until it holds the page), yet show exactly the last / first rows of the full
     timeline."""
-    from sqlmodel import Session
-
     from factdb import queries
     from factdb.synonyms import load_synonyms
 
-    engine = db.open_engine(archive)
+    reader = driver.open_reader(archive)
     synonyms = load_synonyms()
     try:
-        with Session(engine) as session:
-            every = queries.timeline(session, queries.TimelineFilters(**filters), synonyms)
-            assert len(every) > 3
-            for size in (1, 3, 6, len(every) + 5):
-                newest = queries.TimelineFilters(**filters, limit=size, newest=True)
-                assert queries.timeline(session, newest, synonyms) == every[-size:]
-                first = queries.TimelineFilters(**filters, limit=size)
-                assert queries.timeline(session, first, synonyms) == every[:size]
-                second = queries.TimelineFilters(**filters, limit=size, offset=2)
-                assert queries.timeline(session, second, synonyms) == every[2 : 2 + size]
+        every = queries.timeline(reader, queries.TimelineFilters(**filters), synonyms)
+        assert len(every) > 3
+        for size in (1, 3, 6, len(every) + 5):
+            newest = queries.TimelineFilters(**filters, limit=size, newest=True)
+            assert queries.timeline(reader, newest, synonyms) == every[-size:]
+            first = queries.TimelineFilters(**filters, limit=size)
+            assert queries.timeline(reader, first, synonyms) == every[:size]
+            second = queries.TimelineFilters(**filters, limit=size, offset=2)
+            assert queries.timeline(reader, second, synonyms) == every[2 : 2 + size]
     finally:
-        engine.dispose()
+        reader.close()
 
 
 # --- stats and sources -----------------------------------------------------------------------
@@ -363,16 +376,8 @@ def test_stats_reads_growing_tables_through_covering_indexes_only(tmp_path: Path
     runner = CliRunner()
     assert invoke(runner, url, "ingest", str(SEEDS), *KESSLER, "--quiet").exit_code == 0
     seen: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and "sqlite_master" not in statement:
-            seen.append((statement, parameters))
-
-    event.listen(Engine, "before_cursor_execute", record)
-    try:
+    with _statements(seen):
         assert invoke(runner, url, "stats", "--format", "json").exit_code == 0
-    finally:
-        event.remove(Engine, "before_cursor_execute", record)
     engine = db.create_db_engine(url)
     try:
         with engine.connect() as connection:
@@ -414,3 +419,12 @@ def test_postgresql_connections_do_without_the_jit_compiler(postgres_url: str) -
             assert connection.exec_driver_sql("SHOW jit").scalar() == "on"
     finally:
         engine.dispose()
+    # The query commands' own connection (`factdb.driver`) does the same.
+    assert invoke(CliRunner(), db_url, "db", "upgrade").exit_code == 0
+    for shown, expected in ((db_url, "off"), (url.render_as_string(hide_password=False), "on")):
+        reader = driver.open_reader(shown)
+        try:
+            assert reader.close == reader.connection.close  # opened without SQLAlchemy
+            assert reader.scalar("SHOW jit") == expected
+        finally:
+            reader.close()

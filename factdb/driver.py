@@ -1,0 +1,231 @@
+"""The connection the query commands read through: the database driver itself, no ORM.
+
+A query command reads a page of rows and prints it. Importing SQLAlchemy and SQLModel alone
+takes longer than that (0.35 s of a 0.5 s budget on the development machine), so the query
+layer (`factdb.queries`) writes its SQL for the DB-API driver: ``sqlite3`` from the standard
+library, ``psycopg`` for PostgreSQL.
+
+A database whose schema is at the newest migration opens here without SQLAlchemy. Anything
+else (no file, no schema, an older schema that must be upgraded first, a URL with driver
+options, a read-only file, an unreachable server) goes through `factdb.db.open_engine`,
+which upgrades what it may and words every refusal for the user, and the reader then uses
+that engine's driver connection.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from factdb.config import database_url
+
+# Every factdb statement is short: PostgreSQL's JIT compiler, which starts on the estimated
+# cost of a statement (a count over a million rows), added 0.1-0.4 s of compiling to
+# statements that run in 0.1 s. A URL's own ``?options=`` are kept (and may set jit).
+POSTGRES_OPTIONS = "-c jit=off"
+SQLITE_BUSY_TIMEOUT_MS = 60_000
+
+# "scheme://user:password@host": the password part of any URL-like text.
+_PASSWORD_IN_URL = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*):[^@\s]*@")
+# "password=secret" in a libpq connection string or an error quoting one.
+_PASSWORD_PARAM = re.compile(r"(?i)(?P<head>password\s*=\s*)(?:'[^']*'|\S+)")
+
+
+def mask_secrets(message: str) -> str:
+    """`message` with every password in a URL or connection string replaced by ``***``.
+
+    Every message factdb prints about a database passes through here, so a password given in
+    ``--db`` never reaches a terminal, a log or a cron mail.
+    """
+    message = _PASSWORD_IN_URL.sub(r"\g<head>:***@", message)
+    return _PASSWORD_PARAM.sub(r"\g<head>***", message)
+
+
+_REVISION = re.compile(r"^(down_)?revision(?:: [^=]+)? = (?:\"([^\"]*)\"|None)", re.MULTILINE)
+
+
+def migrations_path() -> Path:
+    """The Alembic script directory shipped inside the package (a link to ``alembic/``)."""
+    return Path(__file__).resolve().parent / "migrations"
+
+
+@lru_cache(maxsize=1)
+def head_revision() -> str | None:
+    """The newest migration shipped with this version of factdb: the one no other migration
+    names as its ``down_revision``.
+
+    Read from the migration files' ``revision = "…"`` lines rather than through Alembic, so
+    that a command on an up-to-date database never imports Alembic (a test checks that both
+    give the same answer).
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (migrations_path() / "versions").glob("*.py"):
+        for down, value in _REVISION.findall(path.read_text(encoding="utf-8")):
+            if value:
+                (parents if down else revisions).add(value)
+    heads = sorted(revisions - parents)
+    if len(heads) > 1:
+        raise RuntimeError(f"the migrations have several heads: {', '.join(heads)}")
+    return heads[0] if heads else None
+
+
+class DriverError(Exception):
+    """The driver failed on a statement; the message is the driver's first line."""
+
+
+Row = tuple[Any, ...]
+
+
+@dataclass
+class Reader:
+    """A DB-API connection in one read transaction (every statement of a command sees the
+    same snapshot). SQL is written with ``?`` placeholders, turned into psycopg's ``%s``
+    on PostgreSQL."""
+
+    connection: Any
+    dialect: str  # "sqlite" or "postgresql"
+    where: str  # the database as named in messages (a file's path, or the masked URL)
+    close: Callable[[], None]
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ()) -> Iterator[Row]:
+        """Run one statement and stream its rows."""
+        values = list(parameters)
+        if self.dialect == "sqlite":  # dates are stored as ISO text (as SQLAlchemy stored them)
+            values = [v.isoformat() if type(v) is date else v for v in values]
+        for observer in _OBSERVERS:
+            observer(sql, tuple(values))
+        if self.dialect == "postgresql":
+            sql = sql.replace("%", "%%").replace("?", "%s")
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(sql, values)
+            while batch := cursor.fetchmany(500):
+                yield from batch
+        except Exception as exc:
+            if type(exc).__module__.split(".")[0] in ("sqlite3", "psycopg"):
+                raise DriverError(_first_line(exc)) from exc
+            raise
+        finally:
+            cursor.close()
+
+    def all(self, sql: str, parameters: Sequence[Any] = ()) -> list[Row]:
+        return list(self.execute(sql, parameters))
+
+    def first(self, sql: str, parameters: Sequence[Any] = ()) -> Row | None:
+        return next(iter(self.all(sql, parameters)), None)
+
+    def scalar(self, sql: str, parameters: Sequence[Any] = ()) -> Any:
+        row = self.first(sql, parameters)
+        return None if row is None else row[0]
+
+
+# Called with (sql, parameters) before each statement of any reader: how the tests EXPLAIN them.
+_OBSERVERS: list[Callable[[str, Sequence[Any]], None]] = []
+
+
+def observe(callback: Callable[[str, Sequence[Any]], None]) -> Callable[[], None]:
+    """Call `callback` with every statement any reader runs; returns the function that stops."""
+    _OBSERVERS.append(callback)
+    return lambda: _OBSERVERS.remove(callback)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def open_reader(url: str | None) -> Reader:
+    """A reader on the database that `url` names (resolved as every command resolves it),
+    its schema at the newest migration. Raises `factdb.db.DatabaseError` (and SQLAlchemy's
+    errors) as `factdb.db.open_engine` does when the database cannot be read."""
+    resolved = database_url(url)
+    fast = _sqlite(resolved) if resolved.startswith("sqlite:") else _postgresql(resolved)
+    return fast or _through_engine(url)
+
+
+def _sqlite(resolved: str) -> Reader | None:
+    """A plain SQLite file this process can write (so WAL works), else None."""
+    import sqlite3
+
+    raw = resolved.removeprefix("sqlite:///")
+    if raw == resolved or not raw or "?" in raw or raw.startswith("file:") or raw == ":memory:":
+        return None
+    path = Path(raw).expanduser()
+    if not path.is_file() or not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        return None
+    try:
+        connection = sqlite3.connect(path, isolation_level=None)
+    except sqlite3.Error:
+        return None
+    reader = Reader(connection, "sqlite", str(path), connection.close)
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        connection.execute("BEGIN")
+        if reader.scalar("SELECT version_num FROM alembic_version") == head_revision():
+            return reader
+    except (sqlite3.Error, DriverError):
+        pass
+    connection.close()
+    return None
+
+
+def _postgresql(resolved: str) -> Reader | None:
+    """A PostgreSQL URL with no query parameter but ``options``, else None."""
+    parts = urlsplit(resolved)
+    query = parse_qs(parts.query)
+    if parts.scheme not in ("postgresql", "postgresql+psycopg") or set(query) - {"options"}:
+        return None
+    # Before the URL's own options (a search_path, say), so that a jit= there wins.
+    options = " ".join([POSTGRES_OPTIONS, *query.get("options", [])])
+    try:
+        import psycopg
+    except ImportError:
+        return None
+    try:
+        port = parts.port
+        connection = psycopg.connect(
+            host=parts.hostname or None,
+            port=port,
+            user=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+            dbname=unquote(parts.path.lstrip("/")) or None,
+            options=options,
+        )
+    except (psycopg.Error, ValueError):
+        return None
+    reader = Reader(connection, "postgresql", mask_secrets(resolved), connection.close)
+    try:
+        if reader.scalar("SELECT version_num FROM alembic_version") == head_revision():
+            return reader
+    except DriverError:
+        pass
+    connection.close()
+    return None
+
+
+def _through_engine(url: str | None) -> Reader:
+    """The slow path: SQLAlchemy opens (and if need be upgrades) the database, or says why it
+    cannot be read; the reader then borrows the engine's driver connection."""
+    from factdb import db
+
+    engine = db.open_engine(url, create=False)
+    pooled = engine.raw_connection()
+    connection = pooled.driver_connection
+
+    def close() -> None:
+        pooled.close()
+        engine.dispose()
+
+    assert connection is not None
+    reader = Reader(connection, engine.dialect.name, db.where(engine), close)
+    if reader.dialect == "sqlite":
+        connection.execute("BEGIN")
+    return reader
