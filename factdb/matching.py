@@ -887,6 +887,7 @@ def _membership(
     return {
         "claim_id": claim.id,
         "fact_id": fact_id,
+        "article_id": claim.article_id,
         "published": claim.published,
         "quantity_id": number.id if number is not None else None,
         "score": best.score if best else None,

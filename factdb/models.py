@@ -249,12 +249,19 @@ class Entity(TableModel, table=True):
 
 
 class ClaimEntity(TableModel, table=True):
-    """Which entities a claim mentions."""
+    """Which entities a claim mentions, and the claim's article: "the articles naming X"
+    is then one range of ``ix_claim_entity_entity_article``, not a lookup per claim.
+
+    `article_id` is always written; it may be NULL in the schema only because SQLite adds a
+    referencing column in place (migration 0012) only as a nullable one.
+    """
 
     __tablename__ = "claim_entity"
+    __table_args__ = (Index("ix_claim_entity_entity_article", "entity_id", "article_id"),)
 
     claim_id: int = Field(foreign_key="claim.id", primary_key=True)
     entity_id: int = Field(foreign_key="entity.id", primary_key=True, index=True)
+    article_id: int | None = Field(default=None, foreign_key="article.id")
 
 
 class Conflict(TableModel, table=True):
@@ -375,11 +382,16 @@ class FactClaim(TableModel, table=True):
     for a claim that matched nothing (a fact of its own). `quantity_id` is the number that put
     the claim in its slot (None for a claim without numbers). `published` is the claim's stated
     publication date, so that a new report is compared with the reports of its fact nearest
-    in time (``ix_fact_claim_window``) however many the fact holds.
+    in time (``ix_fact_claim_window``) however many the fact holds. `article_id` is the
+    claim's article (always written; nullable for the reason `ClaimEntity` gives), so that
+    which facts hold several articles is read from ``ix_fact_claim_fact_article`` alone.
     """
 
     __tablename__ = "fact_claim"
-    __table_args__ = (Index("ix_fact_claim_window", "fact_id", "published", "claim_id"),)
+    __table_args__ = (
+        Index("ix_fact_claim_window", "fact_id", "published", "claim_id"),
+        Index("ix_fact_claim_fact_article", "fact_id", "article_id"),
+    )
 
     claim_id: int = Field(foreign_key="claim.id", primary_key=True)
     fact_id: int = Field(foreign_key="fact.id", index=True)
@@ -388,6 +400,7 @@ class FactClaim(TableModel, table=True):
     score: float | None = None
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     matched_claim_id: int | None = Field(default=None, foreign_key="claim.id", index=True)
+    article_id: int | None = Field(default=None, foreign_key="article.id")
 
 
 class Feed(TableModel, table=True):

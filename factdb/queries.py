@@ -212,6 +212,17 @@ def _entity_claims(name: str) -> Sql:
     )
 
 
+def _entity_articles(name: str) -> Sql:
+    """Ids of the articles with a claim naming an entity whose name contains `name` (one
+    range of ix_claim_entity_entity_article per entity, no claim row read)."""
+    condition = _contains("entity.name", name)
+    return Sql(
+        "SELECT claim_entity.article_id FROM claim_entity WHERE claim_entity.entity_id IN "
+        f"(SELECT entity.id FROM entity WHERE {condition.text})",
+        condition.params,
+    )
+
+
 def _claim_conditions(reader: Reader, claim: str, filters: Filters) -> list[Sql]:
     """Conditions on a claim table (or alias) for the source, date, search and entity
     filters, each answered by an index."""
@@ -679,13 +690,7 @@ def articles_selection(reader: Reader, filters: Filters) -> Selection:
     if filters.search:
         selection = selection.where(text_search(reader, "article", "article", filters.search))
     if filters.entity:
-        naming = _in_select("claim.id", _entity_claims(filters.entity))
-        selection = selection.where(
-            _in_select(
-                "article.id",
-                Sql(f"SELECT claim.article_id FROM claim WHERE {naming.text}", naming.params),
-            )
-        )
+        selection = selection.where(_in_select("article.id", _entity_articles(filters.entity)))
     return selection
 
 
@@ -1338,15 +1343,8 @@ def timeline_selection(reader: Reader, filters: TimelineFilters, synonyms: Synon
         selection = selection.where(_counts(*counted_terms(filters.counted, synonyms)))
     if filters.entity:
         # A claim naming the entity is in an article naming it: the article decides.
-        naming = _in_select("naming.id", _entity_claims(filters.entity))
         selection = selection.where(
-            _in_select(
-                "claim.article_id",
-                Sql(
-                    f"SELECT naming.article_id FROM claim AS naming WHERE {naming.text}",
-                    naming.params,
-                ),
-            )
+            _in_select("claim.article_id", _entity_articles(filters.entity))
         )
     return selection
 
@@ -1534,16 +1532,11 @@ def _timeline_record(
 
 # --- stats --------------------------------------------------------------------------------
 
-# Facts holding claims of more than one article. Only the facts with several claims can (a
-# sixth of them at a million claims), and which those are, the index on
-# ``fact_claim.fact_id`` tells alone; the article of a claim is then looked up for their
-# claims only, not for every claim in the archive.
+# Facts holding claims of more than one article, read from ix_fact_claim_fact_article alone.
 _FACTS_WITH_SEVERAL_ARTICLES = (
     "SELECT count(*) FROM (SELECT fact_claim.fact_id FROM fact_claim "
-    "JOIN claim ON claim.id = fact_claim.claim_id WHERE fact_claim.fact_id IN "
-    "(SELECT several.fact_id FROM fact_claim AS several GROUP BY several.fact_id "
-    "HAVING count(*) > 1) GROUP BY fact_claim.fact_id "
-    "HAVING min(claim.article_id) != max(claim.article_id)) AS spread"
+    "GROUP BY fact_claim.fact_id "
+    "HAVING min(fact_claim.article_id) != max(fact_claim.article_id)) AS spread"
 )
 
 

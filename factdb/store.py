@@ -279,7 +279,10 @@ def store_article(
     insert_rows(
         session,
         models.ClaimEntity,
-        [{"claim_id": claim_id, "entity_id": entity_id} for claim_id, entity_id in sorted(links)],
+        [
+            {"claim_id": claim_id, "entity_id": entity_id, "article_id": row.id}
+            for claim_id, entity_id in sorted(links)
+        ],
     )
     return StoredArticle(article_id=row.id, claim_ids=claim_ids, quantity_count=len(quantity_rows))
 

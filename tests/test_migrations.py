@@ -125,6 +125,38 @@ def test_models_and_migrations_describe_the_same_schema(db_url: str) -> None:
         engine.dispose()
 
 
+def test_the_article_of_mentions_and_fact_members_is_written_and_backfilled(
+    db_url: str, runner: CliRunner
+) -> None:
+    """Ingest writes the claim's article on ``claim_entity`` and ``fact_claim``; migration
+    0012 fills it on a database made before it (here: downgraded to 0011 and upgraded)."""
+    seeds = str(REPO / "seeds")
+    assert runner.invoke(app, ["ingest", seeds, "--quiet", "--db", db_url]).exit_code == 0
+    check = (
+        "SELECT count(*), count({t}.article_id), "
+        "sum(CASE WHEN {t}.article_id = claim.article_id THEN 1 ELSE 0 END) "
+        "FROM {t} JOIN claim ON claim.id = {t}.claim_id"
+    )
+
+    def written() -> list[tuple[int, ...]]:
+        engine = db.create_db_engine(db_url)
+        try:
+            with engine.connect() as connection:
+                return [
+                    tuple(connection.execute(text(check.format(t=table))).one())
+                    for table in ("claim_entity", "fact_claim")
+                ]
+        finally:
+            engine.dispose()
+
+    fresh = written()
+    assert all(rows > 0 and rows == filled == right for rows, filled, right in fresh)
+    result = runner.invoke(app, ["db", "downgrade", "0011", "--yes", "--db", db_url])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(app, ["db", "upgrade", "--db", db_url]).exit_code == 0
+    assert written() == fresh
+
+
 def test_quantity_table_has_interval_and_matching_columns(db_url: str) -> None:
     engine = db.open_engine(db_url)
     try:

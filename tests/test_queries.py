@@ -234,8 +234,9 @@ def test_search_finds_words_through_the_full_text_index(archive: str, runner: Cl
 def test_query_commands_import_neither_the_orm_alembic_rich_spacy_nor_dateparser(
     archive: str, tmp_path: Path
 ) -> None:
-    """The heavy imports belong to the commands that need them: SQLAlchemy and SQLModel to
-    writing and migrating (a query reads through the driver, `factdb.driver`), Alembic to
+    """The heavy imports belong to the commands that need them: SQLAlchemy, SQLModel and
+    pydantic to writing and migrating (a query reads through the driver, `factdb.driver`;
+    Typer before 0.29 parses options without pydantic), Alembic to
     migrating, rich to tables, spaCy to ingest, dateparser to dates that are not ISO dates;
     `--help` needs no database layer at all, nor the readers of ingest."""
     commands = [
@@ -258,7 +259,8 @@ def test_query_commands_import_neither_the_orm_alembic_rich_spacy_nor_dateparser
         f"    r = CliRunner().invoke(app, [*command, '--db', {archive!r}, '--format', 'json'])\n"
         "    assert r.exit_code == 0 and len(r.stdout) > 20, (command, r.output)\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & "
-        "{'sqlalchemy', 'sqlmodel', 'alembic', 'rich', 'spacy', 'dateparser', 'pint'}))"
+        "{'sqlalchemy', 'sqlmodel', 'pydantic', 'alembic', 'rich', 'spacy', 'dateparser', "
+        "'pint'}))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
@@ -273,6 +275,18 @@ def test_query_commands_import_neither_the_orm_alembic_rich_spacy_nor_dateparser
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_query_on_an_older_schema_upgrades_it_first_then_reads_the_same(
+    archive: str, runner: CliRunner
+) -> None:
+    """Only a database at the newest migration opens without SQLAlchemy; one behind it goes
+    through `db.open_engine`, which upgrades it, and the answer is the same."""
+    before = rows(runner, archive, "articles", "--entity", "Brennmoor")
+    assert before
+    assert invoke(runner, archive, "db", "downgrade", "0011", "--yes").exit_code == 0
+    assert rows(runner, archive, "articles", "--entity", "Brennmoor") == before
+    assert invoke(runner, archive, "db", "current").stdout.strip() == db.head_revision()
 
 
 def test_the_entry_point_builds_only_the_command_it_runs(archive: str, runner: CliRunner) -> None:
@@ -371,7 +385,8 @@ def test_stats_and_sources_count_what_a_walk_of_the_rows_counts(
 def test_stats_reads_growing_tables_through_covering_indexes_only(tmp_path: Path) -> None:
     """`factdb stats` counts a million claims; no statement of it may read the rows of a
     growing table, only indexes (the conflict counts by kind and status through
-    ix_conflict_kind_status, migration 0010)."""
+    ix_conflict_kind_status, migration 0010; the facts of several articles through
+    ix_fact_claim_fact_article, migration 0012)."""
     url = f"sqlite:///{tmp_path / 's.db'}"
     runner = CliRunner()
     assert invoke(runner, url, "ingest", str(SEEDS), *KESSLER, "--quiet").exit_code == 0
@@ -397,6 +412,7 @@ def test_stats_reads_growing_tables_through_covering_indexes_only(tmp_path: Path
     ]
     assert reads == []
     assert any("ix_conflict_kind_status" in step for step, _ in steps)
+    assert any("COVERING INDEX ix_fact_claim_fact_article" in step for step, _ in steps)
 
 
 @pytest.mark.postgres

@@ -44,9 +44,7 @@ def upgrade() -> None:
     else:
         op.add_column("article", sa.Column("revision_of_id", sa.Integer(), nullable=True))
         op.create_foreign_key(FOREIGN_KEY, "article", "article", ["revision_of_id"], ["id"])
-    op.add_column(
-        "article", sa.Column("version", sa.Integer(), server_default="1", nullable=False)
-    )
+    op.add_column("article", sa.Column("version", sa.Integer(), server_default="1", nullable=False))
     op.create_index(INDEX, "article", ["revision_of_id"], unique=False)
 
 
