@@ -1287,10 +1287,14 @@ VERSION_COLUMNS = [
 
 
 def _article_table(article: dict[str, Any]) -> None:
-    """An article as a person reads it: its fields, then its versions when it has several."""
+    """An article as a person reads it: its fields, its claims as the claims listing shows
+    them (not one cell of JSON), then its versions when it has several."""
     versions = article.get("versions") or []
-    summary = {key: value for key, value in article.items() if key != "versions"}
+    claims = article.get("claim_list") or []
+    summary = {k: v for k, v in article.items() if k not in ("versions", "claim_list")}
     render_object(summary, OutputFormat.TABLE)
+    if claims:
+        print_table(claims, CLAIM_COLUMNS, sys.stdout, title="Claims")
     if len(versions) > 1:
         print_table(versions, VERSION_COLUMNS, sys.stdout, title="Versions")
 

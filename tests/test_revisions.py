@@ -9,6 +9,7 @@ outlet whose toll disagrees with the base's.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from html import escape
 from pathlib import Path
@@ -163,6 +164,10 @@ def test_a_dismissed_conflict_stays_dismissed_when_a_corrected_version_arrives(
     assert (revised["version"], revised["revision_of"]) == (2, base_id)
     table = run(runner, db_url, "show", "article", str(corrected_id)).stdout
     assert "Versions" in table and "superseded" in table
+    # Its claims are a table of their own, not a cell of JSON.
+    assert "Claims" in table and "claim_list" not in table
+    first = revised["claim_list"][0]
+    assert re.search(rf"^│ {first['id']} +│", table, re.MULTILINE)
 
 
 def test_a_revision_that_changes_a_number_gives_exactly_one_new_conflict(
