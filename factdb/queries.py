@@ -1365,11 +1365,12 @@ def _timeline_rows(
     )
 
 
-def _date_window(reader: Reader, selection: Selection, wanted: int, newest: bool) -> Selection:
-    """`selection` narrowed to the reports of the articles at one end of the archive that
-    still hold its first `wanted` rows in timeline order (its last, walking back from the
-    newest): published (or inferred) within 30 days of the end, else 120, 480, … days. The
-    newest end also keeps the undated reports, which come last in a timeline.
+def _date_windows(reader: Reader, selection: Selection, newest: bool) -> Iterator[Selection]:
+    """`selection` narrowed to the reports of the articles at one end of the archive, ever
+    wider, then `selection` itself: published (or inferred) within 30 days of the end, then
+    within 30, 120, 480, … days of the newest (oldest) report the filters keep. The newest
+    end also keeps the undated reports, which come last in a timeline. A window that holds a
+    page's rows holds exactly the rows the whole selection has at that end.
 
     A page of a timeline then sorts a few weeks of reports instead of every report in the
     archive; the dates are found through ix_article_published and
@@ -1386,9 +1387,10 @@ def _date_window(reader: Reader, selection: Selection, wanted: int, newest: bool
         reader.scalar(f"SELECT {'min' if newest else 'max'}(article.published) FROM article")
     )
     if not dates or far is None:
-        return selection
+        yield selection
+        return
 
-    def within(days: int) -> Selection:
+    def within(end: date, days: int) -> Selection:
         # One index range each (an OR of them makes SQLite read the article table whole).
         if newest:
             start = end - timedelta(days=days)
@@ -1407,33 +1409,19 @@ def _date_window(reader: Reader, selection: Selection, wanted: int, newest: bool
             )
         return selection.where(_in_select("claim.article_id", parts))
 
-    def holds_page(window: Selection) -> bool:
-        query = window.select("1")
-        found = reader.scalar(
-            f"SELECT count(*) FROM ({query.text} LIMIT ?) AS page", (*query.params, wanted)
-        )
-        return int(found) >= wanted
-
-    end = max(dates) if newest else min(dates)
-    window = within(30)
-    if holds_page(window):
-        return window
+    yield within(max(dates) if newest else min(dates), 30)
     # The archive's last (first) month does not hold the page, a filter keeps reports of
     # other years: widen from the newest (oldest) report the filters keep, not from the end
-    # of the archive. One statement instead of three or four ever wider windows, each of which
-    # reads the filter's rows again (all the claims naming an entity, say).
+    # of the archive.
     kept_query = selection.select(f"{end_of}({_WHEN})")
     kept = _day(reader.scalar(kept_query.text, kept_query.params))
-    if kept is None:
-        return selection
-    end = kept
     days = 30
-    while (end - timedelta(days=days) > far) if newest else (end + timedelta(days=days) < far):
-        window = within(days)
-        if holds_page(window):
-            return window
+    while kept is not None and (
+        (kept - timedelta(days=days) > far) if newest else (kept + timedelta(days=days) < far)
+    ):
+        yield within(kept, days)
         days *= 4
-    return selection
+    yield selection
 
 
 def timeline(reader: Reader, filters: TimelineFilters, synonyms: Synonyms) -> list[Record]:
@@ -1448,10 +1436,14 @@ def timeline(reader: Reader, filters: TimelineFilters, synonyms: Synonyms) -> li
     from factdb.features import claim_features
 
     selection = timeline_selection(reader, filters, synonyms)
-    window = selection
-    if filters.limit is not None:
-        window = _date_window(reader, selection, filters.offset + filters.limit, filters.newest)
-    rows = _timeline_rows(reader, window, filters.newest, filters.offset, filters.limit)
+    if filters.limit is None:
+        rows = _timeline_rows(reader, selection, filters.newest, filters.offset, None)
+    else:
+        # The first window that fills the page gives the page of the whole selection.
+        for window in _date_windows(reader, selection, filters.newest):
+            rows = _timeline_rows(reader, window, filters.newest, filters.offset, filters.limit)
+            if len(rows) == filters.limit:
+                break
     if filters.newest:
         rows.reverse()
     history: list[Any] = rows
