@@ -137,6 +137,12 @@ def observe(callback: Callable[[str, Sequence[Any]], None]) -> Callable[[], None
     return lambda: _OBSERVERS.remove(callback)
 
 
+def stored_date(value: date | str | None) -> date | None:
+    """A date column's value as a `date`: SQLite's driver returns the ISO text it stored,
+    psycopg a `date`."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from factdb.driver import Reader
+from factdb.driver import Reader, stored_date
 from factdb.lexicon import lexicon
 from factdb.nlp.stop_words import stop_words
 from factdb.nlp.types import Qualifier
@@ -287,11 +287,6 @@ class _StoredClaim(NamedTuple):
     sentence_text: str | None
 
 
-def _stored_day(value: date | str | None) -> date | None:
-    """A date column as a `date` (SQLite's driver returns the ISO text it stored)."""
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
 def claim_features(
     reader: Reader, claim_ids: Iterable[int], synonyms: Synonyms
 ) -> dict[int, ClaimFeatures]:
@@ -305,13 +300,14 @@ def claim_features(
     marks = ", ".join("?" * len(ids))
     # Offsets point into the stored body, or into the title for a headline claim.
     source_text = "CASE WHEN claim.is_headline THEN article.title ELSE article.text END"
-    claim_columns = ", ".join(f'claim."{f}"' for f in _StoredClaim._fields[:17])
+    claim_fields = _StoredClaim._fields[: _StoredClaim._fields.index("source_id")]
+    claim_columns = ", ".join(f'claim."{f}"' for f in claim_fields)
     rows = [
         row._replace(
             hedged=bool(row.hedged),
-            event_date_start=_stored_day(row.event_date_start),
-            event_date_end=_stored_day(row.event_date_end),
-            published=_stored_day(row.published),
+            event_date_start=stored_date(row.event_date_start),
+            event_date_end=stored_date(row.event_date_end),
+            published=stored_date(row.published),
         )
         for row in map(
             _StoredClaim._make,

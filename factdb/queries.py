@@ -20,6 +20,8 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
+from factdb.driver import stored_date
+
 if TYPE_CHECKING:
     from factdb.driver import Reader
     from factdb.features import ClaimFeatures, QuantityFeatures
@@ -106,11 +108,6 @@ def _instant(value: datetime | str | None) -> str | None:
         return None
     found = value if isinstance(value, datetime) else datetime.fromisoformat(value)
     return (found if found.tzinfo else found.replace(tzinfo=UTC)).isoformat()
-
-
-def _day(value: date | str | None) -> date | None:
-    """A stored date as a `date`."""
-    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _like(text: str) -> str:
@@ -201,23 +198,13 @@ _SUPERSEDED_CLAIMS = Sql(
 )
 
 
-def _entity_claims(name: str) -> Sql:
-    """Ids of the claims naming an entity whose name contains `name` (the small entity table
-    is scanned; claims are found through ix_claim_entity_entity_id)."""
+def _naming(name: str, column: str) -> Sql:
+    """`column` (``claim_id`` or ``article_id``) of the mentions of an entity whose name
+    contains `name`: the small entity table is scanned, the mentions found through
+    ix_claim_entity_entity_id, or ix_claim_entity_entity_article alone for the articles."""
     condition = _contains("entity.name", name)
     return Sql(
-        "SELECT claim_entity.claim_id FROM claim_entity WHERE claim_entity.entity_id IN "
-        f"(SELECT entity.id FROM entity WHERE {condition.text})",
-        condition.params,
-    )
-
-
-def _entity_articles(name: str) -> Sql:
-    """Ids of the articles with a claim naming an entity whose name contains `name` (one
-    range of ix_claim_entity_entity_article per entity, no claim row read)."""
-    condition = _contains("entity.name", name)
-    return Sql(
-        "SELECT claim_entity.article_id FROM claim_entity WHERE claim_entity.entity_id IN "
+        f"SELECT claim_entity.{column} FROM claim_entity WHERE claim_entity.entity_id IN "
         f"(SELECT entity.id FROM entity WHERE {condition.text})",
         condition.params,
     )
@@ -233,7 +220,7 @@ def _claim_conditions(reader: Reader, claim: str, filters: Filters) -> list[Sql]
     if filters.search:
         conditions.append(text_search(reader, "claim", claim, filters.search))
     if filters.entity:
-        conditions.append(_in_select(f"{claim}.id", _entity_claims(filters.entity)))
+        conditions.append(_in_select(f"{claim}.id", _naming(filters.entity, "claim_id")))
     return conditions
 
 
@@ -399,27 +386,27 @@ def claim_records(reader: Reader, claim_ids: Sequence[int]) -> list[Record]:
     if not claim_ids:
         return []
     ids = list(dict.fromkeys(claim_ids))
-    wanted = _in("claim_id", ids)
+    by_claim = {t: _in(f"{t}.claim_id", ids) for t in ("quantity", "claim_time", "claim_entity")}
     quantities: dict[int, list[Record]] = defaultdict(list)
     for claim_id, *row in reader.execute(
         f"SELECT quantity.claim_id, {_columns('quantity', _QUANTITY_FIELDS)} FROM quantity "
-        f"WHERE quantity.{wanted.text} ORDER BY quantity.start",
-        wanted.params,
+        f"WHERE {by_claim['quantity'].text} ORDER BY quantity.start",
+        by_claim["quantity"].params,
     ):
         quantities[claim_id].append(_fields(_QUANTITY_FIELDS, row))
     times: dict[int, list[Record]] = defaultdict(list)
     for claim_id, *row in reader.execute(
         f"SELECT claim_time.claim_id, {_columns('claim_time', _TIME_FIELDS)} FROM claim_time "
-        f"WHERE claim_time.{wanted.text} ORDER BY claim_time.start, claim_time.id",
-        wanted.params,
+        f"WHERE {by_claim['claim_time'].text} ORDER BY claim_time.start, claim_time.id",
+        by_claim["claim_time"].params,
     ):
         times[claim_id].append(_fields(_TIME_FIELDS, row))
     entities: dict[int, list[Record]] = defaultdict(list)
     for claim_id, name, label in reader.execute(
         "SELECT claim_entity.claim_id, entity.name, entity.label FROM claim_entity "
-        f"JOIN entity ON entity.id = claim_entity.entity_id WHERE claim_entity.{wanted.text} "
+        f"JOIN entity ON entity.id = claim_entity.entity_id WHERE {by_claim['claim_entity'].text} "
         "ORDER BY entity.name",
-        wanted.params,
+        by_claim["claim_entity"].params,
     ):
         entities[claim_id].append({"text": name, "label": label})
     by_id: dict[int, Record] = {}
@@ -690,7 +677,7 @@ def articles_selection(reader: Reader, filters: Filters) -> Selection:
     if filters.search:
         selection = selection.where(text_search(reader, "article", "article", filters.search))
     if filters.entity:
-        selection = selection.where(_in_select("article.id", _entity_articles(filters.entity)))
+        selection = selection.where(_in_select("article.id", _naming(filters.entity, "article_id")))
     return selection
 
 
@@ -1344,7 +1331,7 @@ def timeline_selection(reader: Reader, filters: TimelineFilters, synonyms: Synon
     if filters.entity:
         # A claim naming the entity is in an article naming it: the article decides.
         selection = selection.where(
-            _in_select("claim.article_id", _entity_articles(filters.entity))
+            _in_select("claim.article_id", _naming(filters.entity, "article_id"))
         )
     return selection
 
@@ -1379,11 +1366,11 @@ def _date_windows(reader: Reader, selection: Selection, newest: bool) -> Iterato
     """
     end_of = "max" if newest else "min"
     ends = [
-        _day(reader.scalar(f"SELECT {end_of}(article.{column}) FROM article"))
+        stored_date(reader.scalar(f"SELECT {end_of}(article.{column}) FROM article"))
         for column in ("published", "published_inferred")
     ]
     dates = [d for d in ends if d is not None]
-    far = _day(
+    far = stored_date(
         reader.scalar(f"SELECT {'min' if newest else 'max'}(article.published) FROM article")
     )
     if not dates or far is None:
@@ -1414,7 +1401,7 @@ def _date_windows(reader: Reader, selection: Selection, newest: bool) -> Iterato
     # other years: widen from the newest (oldest) report the filters keep, not from the end
     # of the archive.
     kept_query = selection.select(f"{end_of}({_WHEN})")
-    kept = _day(reader.scalar(kept_query.text, kept_query.params))
+    kept = stored_date(reader.scalar(kept_query.text, kept_query.params))
     days = 30
     while kept is not None and (
         (kept - timedelta(days=days) > far) if newest else (kept + timedelta(days=days) < far)
