@@ -373,7 +373,14 @@ def _list(
             fail(f"--after: no row with id {exc.args[0]} in this listing", code=2)
         if not filters.newest or shown < (filters.limit or 0):
             return
-        total = f" of {queries.count(reader, selection(reader)):,}" if selection else ""
+        total = ""
+        if selection:
+            found = queries.count(reader, selection(reader))
+            total = (
+                f" of {found:,}"
+                if found <= queries.COUNTED_AT_MOST
+                else f" of more than {queries.COUNTED_AT_MOST:,}"
+            )
         _stderr_line(
             "Note:", "cyan", f"showing the newest {shown:,}{total}; --limit/--offset or --all"
         )

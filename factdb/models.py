@@ -436,3 +436,13 @@ class FetchedUrl(TableModel, table=True):
     last_modified: str | None = None
     status_code: int
     fetched_at: datetime
+
+
+class Tally(TableModel, table=True):
+    """A count of stored rows kept by the database itself (migration 0013's triggers, on
+    every change of the counted tables): ``claims``, ``conflicts:number:open``,
+    ``facts_with_several_articles``…; `factdb.queries.stats` reads them instead of counting
+    millions of rows. A tally that never counted anything has no row."""
+
+    name: str = Field(sa_column=Column(Text, primary_key=True))
+    value: int = Field(sa_column=Column(BigInteger, nullable=False))

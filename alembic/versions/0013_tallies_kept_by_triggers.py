@@ -1,0 +1,232 @@
+"""Counts of everything stored, kept by the database as rows change: the ``tally`` table.
+
+What changed and why: ``factdb stats`` counted every table whole on each call: ten million
+claims, nine million facts, the fact memberships grouped by fact. That is several seconds on
+PostgreSQL at ten million claims, however fast each count is. The counts are now kept in
+``tally`` (name, value) by triggers on the counted tables, so ``stats`` reads a dozen rows.
+Triggers, not ingest code, keep them: every writer (ingest, revisions, re-matching, conflict
+review, a user's own SQL) changes them in the transaction that changes the rows, so they are
+as exact as a count and roll back with it.
+
+The tallies (`TALLIES`): a row count per table, the undated articles, the conflicts of each
+kind and status (``conflicts:number:open``), and the facts whose claims come from more than
+one article (``facts_with_several_articles``, a property of each fact's members: computed
+from the facts a change touches, before and after).
+
+- SQLite: row triggers; each adds its row's deltas with one upsert.
+- PostgreSQL: statement triggers with transition tables, so a statement inserting a million
+  rows updates each tally once, not a million times (repeated updates of one row within a
+  transaction leave a chain of versions that every later update walks).
+
+The existing rows are counted by the migration. A later migration that rebuilds one of the
+counted tables in SQLite batch mode (copy and rename) drops its triggers and must create
+them again (`create_triggers`).
+
+Revision ID: 0013
+Revises: 0012
+Create Date: 2026-12-01
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0013"
+down_revision: str | None = "0012"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# table → the tallies a row of it counts in: SQL expressions of the row (``{row}``) naming
+# a tally, or NULL for none.
+TALLIES: dict[str, tuple[str, ...]] = {
+    "source": ("'sources'",),
+    "article": (
+        "'articles'",
+        "CASE WHEN {row}.published IS NULL THEN 'articles_without_date' END",
+    ),
+    "claim": ("'claims'",),
+    "quantity": ("'quantities'",),
+    "entity": ("'entities'",),
+    "conflict": ("'conflicts'", "'conflicts:' || {row}.kind || ':' || {row}.status"),
+    "fact": ("'facts'",),
+    "article_copy": ("'copies'",),
+    "ingest_run": ("'ingest_runs'",),
+}
+# The columns an update of which can move a row from one tally to another.
+MOVING = {"article": ("published",), "conflict": ("kind", "status")}
+SPREAD = "facts_with_several_articles"
+EVENTS = ("insert", "delete", "update")
+
+
+def _upsert(deltas: str) -> str:
+    """Add the (name, delta) rows of `deltas` to the tallies."""
+    return (
+        "INSERT INTO tally (name, value) SELECT name, sum(delta) "
+        f"FROM ({deltas}) AS deltas WHERE name IS NOT NULL GROUP BY name "
+        "HAVING sum(delta) != 0 "
+        "ON CONFLICT (name) DO UPDATE SET value = tally.value + excluded.value"
+    )
+
+
+def _row_deltas(table: str, event: str, rows: dict[str, str]) -> str:
+    """(name, delta) of the counted rows: +1 for each new row, -1 for each old one. `rows`
+    maps "new" and "old" to (alias, FROM clause or "") as the dialect spells them."""
+    parts = []
+    for side, sign in (("new", 1), ("old", -1)):
+        if (side == "new" and event == "delete") or (side == "old" and event == "insert"):
+            continue
+        alias, source = rows[side]
+        parts += [
+            f"SELECT {name.format(row=alias)} AS name, {sign} AS delta{source}"
+            for name in TALLIES[table]
+        ]
+    return " UNION ALL ".join(parts)
+
+
+def _spread(touched: str, removed: str, added: str) -> str:
+    """(name, delta) of the facts with members of several articles, over the facts in
+    `touched` (a query of fact ids): how many are now, less how many were before the change
+    (the members less the `removed` ones, a condition on member ``m``, plus the `added`
+    rows, a query of (fact_id, article_id))."""
+
+    def several(members: str) -> str:
+        return (
+            f"(SELECT count(*) FROM (SELECT fact_id FROM ({members}) AS members "
+            "GROUP BY fact_id HAVING count(DISTINCT article_id) > 1) AS spread)"
+        )
+
+    now = f"SELECT m.fact_id, m.article_id FROM fact_claim AS m WHERE m.fact_id IN ({touched})"
+    before = f"{now} AND NOT ({removed})" + (f" UNION ALL {added}" if added else "")
+    return f"SELECT '{SPREAD}' AS name, {several(now)} - {several(before)} AS delta"
+
+
+def _sqlite_triggers(table: str) -> list[str]:
+    statements = []
+    rows = {"new": ("new", ""), "old": ("old", "")}
+    for event in EVENTS:
+        if event == "update" and table not in MOVING:
+            continue
+        of = f" OF {', '.join(MOVING[table])}" if event == "update" else ""
+        statements.append(
+            f"CREATE TRIGGER tally_{table}_{event} AFTER {event.upper()}{of} ON {table} "
+            f"BEGIN {_upsert(_row_deltas(table, event, rows))}; END"
+        )
+    return statements
+
+
+def _sqlite_spread_triggers() -> list[str]:
+    # fact_claim's key is claim_id: the new row is the member with the new claim id.
+    touched = {
+        "insert": "SELECT new.fact_id",
+        "delete": "SELECT old.fact_id",
+        "update": "SELECT new.fact_id UNION SELECT old.fact_id",
+    }
+    statements = []
+    for event in EVENTS:
+        removed = "0" if event == "delete" else "m.claim_id = new.claim_id"
+        added = "" if event == "insert" else "SELECT old.fact_id, old.article_id"
+        of = " OF fact_id, article_id, claim_id" if event == "update" else ""
+        statements.append(
+            f"CREATE TRIGGER tally_fact_claim_{event} AFTER {event.upper()}{of} ON fact_claim "
+            f"BEGIN {_upsert(_spread(touched[event], removed, added))}; END"
+        )
+    return statements
+
+
+def _postgres_trigger(name: str, table: str, event: str, body: str) -> list[str]:
+    transitions = {
+        "insert": "NEW TABLE AS new_rows",
+        "delete": "OLD TABLE AS old_rows",
+        "update": "NEW TABLE AS new_rows OLD TABLE AS old_rows",
+    }[event]
+    return [
+        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN {body}; RETURN NULL; END $$",
+        f"CREATE TRIGGER {name} AFTER {event.upper()} ON {table} "
+        f"REFERENCING {transitions} FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
+    ]
+
+
+def _postgres_triggers(table: str) -> list[str]:
+    rows = {"new": ("r", " FROM new_rows AS r"), "old": ("r", " FROM old_rows AS r")}
+    statements = []
+    for event in EVENTS:
+        if event == "update" and table not in MOVING:
+            continue
+        statements += _postgres_trigger(
+            f"tally_{table}_{event}", table, event, _upsert(_row_deltas(table, event, rows))
+        )
+    return statements
+
+
+def _postgres_spread_triggers() -> list[str]:
+    touched = {
+        "insert": "SELECT fact_id FROM new_rows",
+        "delete": "SELECT fact_id FROM old_rows",
+        "update": "SELECT fact_id FROM new_rows UNION SELECT fact_id FROM old_rows",
+    }
+    statements = []
+    for event in EVENTS:
+        removed = (
+            "false"
+            if event == "delete"
+            else "EXISTS (SELECT 1 FROM new_rows AS n WHERE n.claim_id = m.claim_id)"
+        )
+        added = "" if event == "insert" else "SELECT fact_id, article_id FROM old_rows"
+        statements += _postgres_trigger(
+            f"tally_fact_claim_{event}",
+            "fact_claim",
+            event,
+            _upsert(_spread(touched[event], removed, added)),
+        )
+    return statements
+
+
+def create_triggers(dialect: str) -> list[str]:
+    """The statements creating every tally trigger on `dialect`."""
+    if dialect == "postgresql":
+        return [s for t in TALLIES for s in _postgres_triggers(t)] + _postgres_spread_triggers()
+    return [s for t in TALLIES for s in _sqlite_triggers(t)] + _sqlite_spread_triggers()
+
+
+def _trigger_names() -> list[tuple[str, str]]:
+    """(trigger, table) of every tally trigger."""
+    names = [
+        (f"tally_{table}_{event}", table)
+        for table in TALLIES
+        for event in EVENTS
+        if event != "update" or table in MOVING
+    ]
+    return names + [(f"tally_fact_claim_{event}", "fact_claim") for event in EVENTS]
+
+
+def upgrade() -> None:
+    op.create_table(
+        "tally",
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("value", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name="pk_tally"),
+    )
+    dialect = op.get_bind().dialect.name
+    # Counted before the triggers exist, in the migration's transaction: nothing else
+    # writes meanwhile (the other writers wait for the schema).
+    counts = [
+        f"SELECT {name.format(row=table)} AS name, 1 AS delta FROM {table}"
+        for table, names in TALLIES.items()
+        for name in names
+    ]
+    op.execute(_upsert(" UNION ALL ".join(counts)))
+    # Every fact touched, none of its members there before: the facts spread now.
+    op.execute(_upsert(_spread("SELECT fact_claim.fact_id FROM fact_claim", "true", "")))
+    for statement in create_triggers(dialect):
+        op.execute(statement)
+
+
+def downgrade() -> None:
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    for trigger, table in _trigger_names():
+        op.execute(f"DROP TRIGGER {trigger}" + (f" ON {table}" if postgresql else ""))
+        if postgresql:
+            op.execute(f"DROP FUNCTION {trigger}()")
+    op.drop_table("tally")
