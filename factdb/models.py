@@ -129,6 +129,7 @@ class Article(TableModel, table=True):
     __table_args__ = (
         Index("ix_article_url", "url"),
         Index("ix_article_story_published", "story_id", "published", "id"),
+        Index("ix_article_source_published", "source_id", "published"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -357,7 +357,8 @@ def test_a_timeline_page_at_either_end_is_that_end_of_the_whole_timeline(
 
 
 def _recount(url: str) -> dict[str, Any]:
-    """What `factdb stats` says, counted row by row in Python."""
+    """What `factdb stats` says, and the articles and claims of each source that `factdb
+    sources` lists, counted row by row in Python."""
     from sqlmodel import Session, select
 
     from factdb import models
@@ -374,6 +375,16 @@ def _recount(url: str) -> dict[str, Any]:
             facts: dict[int, set[int]] = {}
             for member in every(models.FactClaim):
                 facts.setdefault(member.fact_id, set()).add(claims[member.claim_id].article_id)
+            per_source = {
+                source.name: {
+                    "articles": sum(1 for a in articles if a.source_id == source.id),
+                    "claims": sum(
+                        1 for c in claims.values() if by_id[c.article_id].source_id == source.id
+                    ),
+                }
+                for source in every(models.Source)
+                if (by_id := {a.id: a for a in articles})
+            }
             by_kind: dict[str, dict[str, int]] = {}
             for conflict in every(models.Conflict):
                 kind = by_kind.setdefault(conflict.kind, {})
@@ -391,6 +402,7 @@ def _recount(url: str) -> dict[str, Any]:
                 "facts_with_several_articles": sum(1 for a in facts.values() if len(a) > 1),
                 "copies": len(every(models.ArticleCopy)),
                 "ingest_runs": len(every(models.IngestRun)),
+                "per_source": per_source,
             }
     finally:
         engine.dispose()
@@ -399,13 +411,17 @@ def _recount(url: str) -> dict[str, Any]:
 def test_stats_tallies_stay_exact_through_every_kind_of_change(
     archive: str, runner: CliRunner
 ) -> None:
-    """`stats` reads the tallies the database keeps (migration 0013's triggers) instead of
-    counting: after ingest, review, a source merge, a deletion, a re-match and a downgrade
-    and upgrade, they still say what counting the rows says."""
+    """`stats` and `sources` read the tallies the database keeps (migration 0013's triggers)
+    instead of counting: after ingest, review, a source merge, a deletion, a re-match and a
+    downgrade and upgrade, they still say what counting the rows says."""
 
     def check() -> dict[str, Any]:
         stats = json.loads(invoke(runner, archive, "stats", "--format", "json").stdout)
         del stats["last_run"]
+        stats["per_source"] = {
+            s["name"]: {"articles": s["articles"], "claims": s["claims"]}
+            for s in rows(runner, archive, "sources")
+        }
         assert stats == _recount(archive)
         return stats
 

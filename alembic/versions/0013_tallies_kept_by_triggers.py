@@ -9,7 +9,8 @@ review, a user's own SQL) changes them in the transaction that changes the rows,
 as exact as a count and roll back with it.
 
 The tallies (`TALLIES`): a row count per table, the undated articles, the conflicts of each
-kind and status (``conflicts:number:open``), and the facts whose claims come from more than
+kind and status (``conflicts:number:open``), the articles and claims of each source
+(``source_claims:7``, for ``factdb sources``), and the facts whose claims come from more than
 one article (``facts_with_several_articles``, a property of each fact's members: computed
 from the facts a change touches, before and after).
 
@@ -37,24 +38,42 @@ down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# table → the tallies a row of it counts in: SQL expressions of the row (``{row}``) naming
-# a tally, or NULL for none.
-TALLIES: dict[str, tuple[str, ...]] = {
-    "source": ("'sources'",),
+# table → the tallies a row of it counts in: (the tally's name, how much the row counts), SQL
+# expressions of the row (``{row}``); a NULL name counts nowhere.
+TALLIES: dict[str, tuple[tuple[str, str], ...]] = {
+    "source": (("'sources'", "1"),),
     "article": (
-        "'articles'",
-        "CASE WHEN {row}.published IS NULL THEN 'articles_without_date' END",
+        ("'articles'", "1"),
+        ("CASE WHEN {row}.published IS NULL THEN 'articles_without_date' END", "1"),
+        ("'source_articles:' || {row}.source_id", "1"),
     ),
-    "claim": ("'claims'",),
-    "quantity": ("'quantities'",),
-    "entity": ("'entities'",),
-    "conflict": ("'conflicts'", "'conflicts:' || {row}.kind || ':' || {row}.status"),
-    "fact": ("'facts'",),
-    "article_copy": ("'copies'",),
-    "ingest_run": ("'ingest_runs'",),
+    "claim": (
+        ("'claims'", "1"),
+        (
+            "(SELECT 'source_claims:' || article.source_id FROM article "
+            "WHERE article.id = {row}.article_id)",
+            "1",
+        ),
+    ),
+    "quantity": (("'quantities'", "1"),),
+    "entity": (("'entities'", "1"),),
+    "conflict": (("'conflicts'", "1"), ("'conflicts:' || {row}.kind || ':' || {row}.status", "1")),
+    "fact": (("'facts'", "1"),),
+    "article_copy": (("'copies'", "1"),),
+    "ingest_run": (("'ingest_runs'", "1"),),
 }
 # The columns an update of which can move a row from one tally to another.
-MOVING = {"article": ("published",), "conflict": ("kind", "status")}
+MOVING = {"article": ("published", "source_id"), "conflict": ("kind", "status")}
+# What else an updated row moves: an article moved to another source (`sources merge`)
+# takes its claims along. (Inserted, an article has no claims yet; deleted, none left.)
+MOVED_ALONG = {
+    "article": (
+        (
+            "'source_claims:' || {row}.source_id",
+            "(SELECT count(*) FROM claim WHERE claim.article_id = {row}.id)",
+        ),
+    )
+}
 SPREAD = "facts_with_several_articles"
 EVENTS = ("insert", "delete", "update")
 
@@ -69,17 +88,20 @@ def _upsert(deltas: str) -> str:
     )
 
 
-def _row_deltas(table: str, event: str, rows: dict[str, str]) -> str:
-    """(name, delta) of the counted rows: +1 for each new row, -1 for each old one. `rows`
-    maps "new" and "old" to (alias, FROM clause or "") as the dialect spells them."""
+def _row_deltas(table: str, event: str, rows: dict[str, tuple[str, str]]) -> str:
+    """(name, delta) of the counted rows: what each new row counts, less what each old one
+    did. `rows` maps "new" and "old" to (alias, FROM clause or "") as the dialect spells
+    them."""
     parts = []
     for side, sign in (("new", 1), ("old", -1)):
         if (side == "new" and event == "delete") or (side == "old" and event == "insert"):
             continue
         alias, source = rows[side]
         parts += [
-            f"SELECT {name.format(row=alias)} AS name, {sign} AS delta{source}"
-            for name in TALLIES[table]
+            f"SELECT {name.format(row=alias)} AS name, "
+            f"{'' if sign > 0 else '-'}{weight.format(row=alias)} AS delta{source}"
+            for name, weight in TALLIES[table]
+            + (MOVED_ALONG.get(table, ()) if event == "update" else ())
         ]
     return " UNION ALL ".join(parts)
 
@@ -202,6 +224,8 @@ def _trigger_names() -> list[tuple[str, str]]:
 
 
 def upgrade() -> None:
+    # A source's first and last publication dates, read from the ends of one index range.
+    op.create_index("ix_article_source_published", "article", ["source_id", "published"])
     op.create_table(
         "tally",
         sa.Column("name", sa.Text(), nullable=False),
@@ -212,9 +236,9 @@ def upgrade() -> None:
     # Counted before the triggers exist, in the migration's transaction: nothing else
     # writes meanwhile (the other writers wait for the schema).
     counts = [
-        f"SELECT {name.format(row=table)} AS name, 1 AS delta FROM {table}"
+        f"SELECT {name.format(row=table)} AS name, {weight.format(row=table)} AS delta FROM {table}"
         for table, names in TALLIES.items()
-        for name in names
+        for name, weight in names
     ]
     op.execute(_upsert(" UNION ALL ".join(counts)))
     # Every fact touched, none of its members there before: the facts spread now.
@@ -230,3 +254,4 @@ def downgrade() -> None:
         if postgresql:
             op.execute(f"DROP FUNCTION {trigger}()")
     op.drop_table("tally")
+    op.drop_index("ix_article_source_published", table_name="article")
