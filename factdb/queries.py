@@ -258,13 +258,32 @@ def _walk(
     records: Iterable[Record]
     if kept_by_build:
         records = _scan(
-            reader, selection, keys, start, filters.offset, filters.limit, filters.newest, build
+            reader,
+            selection,
+            keys,
+            start,
+            filters.offset,
+            filters.limit,
+            filters.newest,
+            build,
+            windowed=filters.limit is not None,
         )
     else:
         # Read no more than the page at a time: building a record is what costs here.
         chunk = CHUNK if filters.limit is None else min(CHUNK, filters.offset + filters.limit)
         records = islice(
-            _scan(reader, selection, keys, start, 0, None, filters.newest, build, chunk),
+            _scan(
+                reader,
+                selection,
+                keys,
+                start,
+                0,
+                None,
+                filters.newest,
+                build,
+                chunk,
+                windowed=filters.limit is not None,
+            ),
             filters.offset,
             None if filters.limit is None else filters.offset + filters.limit,
         )
@@ -284,30 +303,73 @@ def _scan(
     descending: bool,
     build: Callable[[list[int]], list[Record]],
     chunk: int = CHUNK,
+    *,
+    windowed: bool = False,
 ) -> Iterator[Record]:
     """Walk `selection` in key order (or backwards), chunk by chunk, each chunk starting
-    after the last key of the one before: the thousandth chunk costs what the first does."""
+    after the last key of the one before: the thousandth chunk costs what the first does.
+
+    `windowed` (a page of a listing keyed by id alone) reads the ids nearest the start first
+    (`_id_windows`): a broad filter then fills a page from a few thousand rows instead of
+    the database matching millions only to keep fifty."""
     direction = " DESC" if descending else ""
     order = ", ".join(f"{key}{direction}" for key in keys)
+    windows = (
+        _id_windows(reader, keys[0], start, descending)
+        if windowed and offset == 0 and len(keys) == 1
+        else iter([None])
+    )
+    window = next(windows)
     remaining = limit
     while remaining is None or remaining > 0:
         size = chunk if remaining is None else min(chunk, remaining)
         page = selection
         if start is not None:
             page = page.where(_after(keys, start, descending))
+        if window is not None:
+            page = page.where(window)
         query = page.select(", ".join(keys))
         rows = reader.all(
             f"{query.text} ORDER BY {order} LIMIT ? OFFSET ?", (*query.params, size, offset)
         )
-        if not rows:
-            return
-        yield from build([int(row[-1]) for row in rows])
+        if rows:
+            yield from build([int(row[-1]) for row in rows])
+            offset = 0
+            start = tuple(rows[-1])
+            if remaining is not None:
+                remaining -= len(rows)
         if len(rows) < size:
-            return
-        offset = 0
-        start = tuple(rows[-1])
-        if remaining is not None:
-            remaining -= len(rows)
+            if window is None:
+                return
+            window = next(windows)  # this range of ids is exhausted: the next, wider one
+
+
+# The first ids a page reads (then eight times as many, …): a filter keeping one row in
+# forty fills a page of fifty from them.
+FIRST_WINDOW = 2000
+
+
+def _id_windows(
+    reader: Reader, key: str, start: tuple[Any, ...] | None, descending: bool
+) -> Iterator[Sql | None]:
+    """Conditions on `key` (``table.id``) taking ever wider ranges of ids from the start of a
+    walk (the newest id backwards, the oldest forwards, or `start`), then None: the rest."""
+    table = key.split(".")[0]
+    found = reader.first(f"SELECT min({key}), max({key}) FROM {table}")
+    if found is None or found[0] is None:
+        yield None
+        return
+    low, high = int(found[0]), int(found[1])
+    edge = int(start[0]) if start is not None else (high + 1 if descending else low - 1)
+    width = FIRST_WINDOW
+    while (edge - width > low) if descending else (edge + width < high):
+        yield (
+            Sql(f"{key} >= ?", (edge - width,))
+            if descending
+            else Sql(f"{key} <= ?", (edge + width,))
+        )
+        width *= 8
+    yield None
 
 
 def _after(keys: Sequence[str], start: tuple[Any, ...], descending: bool = False) -> Sql:

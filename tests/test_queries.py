@@ -202,6 +202,39 @@ def test_pages_by_after_and_by_offset_walk_every_row_once(
     assert by_offset == every
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["claims"],
+        ["claims", "--source", "Courier"],
+        ["conflicts", "--status", "all"],
+        ["conflicts", "--entity", "Brennmoor"],
+        ["facts"],
+        ["facts", "--search", "killed"],
+    ],
+    ids=" ".join,
+)
+def test_pages_read_from_id_windows_are_the_same_pages(
+    command: list[str], archive: str, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page is read from the ids nearest its start first, in ever wider windows
+    (`queries.FIRST_WINDOW`, then eight times as many…): with windows of one id, every
+    page (first, after an id, the newest) is what reading everything gives."""
+    from factdb import queries
+
+    every = rows(runner, archive, *command)
+    assert len(every) >= 3
+    monkeypatch.setattr(queries, "FIRST_WINDOW", 1)
+    for size in (1, 3, len(every) + 2):
+        assert rows(runner, archive, *command, "--limit", str(size)) == every[:size]
+        after = ["--after", str(every[0]["id"])]
+        assert rows(runner, archive, *command, "--limit", str(size), *after) == every[1 : 1 + size]
+    table = invoke(runner, archive, *command, "--format", "table")
+    assert table.exit_code == 0, table.output
+    shown = [int(m) for m in re.findall(r"^│ (\d+) ", table.stdout, re.MULTILINE)]
+    assert shown == [r["id"] for r in every[-DEFAULT_PAGE:]]
+
+
 def test_timeline_pages_compare_with_reports_before_the_page(
     archive: str, runner: CliRunner
 ) -> None:
