@@ -376,11 +376,12 @@ def _list(
         total = ""
         if selection:
             found = queries.count(reader, selection(reader))
-            total = (
-                f" of {found:,}"
-                if found <= queries.COUNTED_AT_MOST
-                else f" of more than {queries.COUNTED_AT_MOST:,}"
-            )
+            if found is None:
+                total = f" (not counted: over {queries.COUNTING_SECONDS} s of counting)"
+            elif found > queries.COUNTED_AT_MOST:
+                total = f" of more than {queries.COUNTED_AT_MOST:,}"
+            else:
+                total = f" of {found:,}"
         _stderr_line(
             "Note:", "cyan", f"showing the newest {shown:,}{total}; --limit/--offset or --all"
         )

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -94,6 +95,9 @@ class Reader:
     dialect: str  # "sqlite" or "postgresql"
     where: str  # the database as named in messages (a file's path, or the masked URL)
     close: Callable[[], None]
+    # Answers a command needs twice (the breadth of a filter, asked by its page and by its
+    # count), by statement and parameters: one read transaction sees one snapshot.
+    remembered: dict[tuple[str, tuple[Any, ...]], Any] = field(default_factory=dict)
 
     def execute(self, sql: str, parameters: Sequence[Any] = ()) -> Iterator[Row]:
         """Run one statement and stream its rows."""
@@ -113,6 +117,48 @@ class Reader:
             if type(exc).__module__.split(".")[0] in ("sqlite3", "psycopg"):
                 raise DriverError(_first_line(exc)) from exc
             raise
+        finally:
+            cursor.close()
+
+    def set_local(self, setting: str, value: str) -> None:
+        """Change a PostgreSQL setting for the rest of the read transaction."""
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute("SELECT set_config(%s, %s, true)", (setting, value))
+        finally:
+            cursor.close()
+
+    def scalar_within(self, sql: str, parameters: Sequence[Any], seconds: float) -> Any:
+        """`scalar`, or None when the statement runs longer than `seconds` (then stopped:
+        on SQLite by a progress handler, on PostgreSQL by a statement timeout inside a
+        savepoint, so the read transaction goes on)."""
+        if self.dialect == "sqlite":
+            deadline = time.perf_counter() + seconds
+            self.connection.set_progress_handler(lambda: time.perf_counter() > deadline, 1000)
+            try:
+                return self.scalar(sql, parameters)
+            except DriverError:
+                if time.perf_counter() > deadline:
+                    return None
+                raise
+            finally:
+                self.connection.set_progress_handler(None, 0)
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute("SAVEPOINT bounded")
+            cursor.execute(
+                "SELECT set_config('statement_timeout', %s, true)",
+                (f"{max(1, seconds * 1000):.0f}",),
+            )
+            try:
+                found = self.scalar(sql, parameters)
+            except DriverError as exc:
+                if not isinstance(exc.__cause__, _query_canceled()):
+                    raise
+                cursor.execute("ROLLBACK TO SAVEPOINT bounded")
+                return None
+            cursor.execute("ROLLBACK TO SAVEPOINT bounded")  # the timeout's setting with it
+            return found
         finally:
             cursor.close()
 
@@ -141,6 +187,12 @@ def stored_date(value: date | str | None) -> date | None:
     """A date column's value as a `date`: SQLite's driver returns the ISO text it stored,
     psycopg a `date`."""
     return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _query_canceled() -> type[BaseException]:
+    from psycopg.errors import QueryCanceled
+
+    return QueryCanceled
 
 
 def _first_line(exc: BaseException) -> str:

@@ -94,6 +94,30 @@ def _in_select(column: str, query: Sql, negated: bool = False) -> Sql:
     return Sql(f"{column} {'NOT IN' if negated else 'IN'} ({query.text})", query.params)
 
 
+def _among(reader: Reader, column: str, query: Sql) -> Sql:
+    """``column IN (query)`` for a query selecting a few ids: on PostgreSQL as
+    ``= ANY(ARRAY(query))``, which the planner looks up in the column's index id by id (an
+    IN it may join by reading the whole table, for a thousand ids of a million rows)."""
+    if reader.dialect == "postgresql":
+        return Sql(f"{column} = ANY(ARRAY({query.text}))", query.params)
+    return _in_select(column, query)
+
+
+# Claim filters selecting fewer claims than this are narrow (a month of a long archive, a
+# rare word): what they select is found from those claims. Broader ones are checked row by
+# row from the newest, which fills a page long before their claims could be listed.
+NARROW = 20_000
+
+
+def _fewer(reader: Reader, query: Sql, limit: int) -> bool:
+    """Whether `query` selects fewer than `limit` rows (counting stops at `limit`; asked
+    again in the same command, the answer is remembered)."""
+    key = (f"SELECT count(*) FROM ({query.text} LIMIT ?) AS probed", (*query.params, limit))
+    if key not in reader.remembered:
+        reader.remembered[key] = int(reader.scalar(*key))
+    return bool(reader.remembered[key] < limit)
+
+
 def _iso(value: date | str | None) -> str | None:
     """A stored date as ISO text (SQLite returns the text it stored, PostgreSQL a date)."""
     if value is None or isinstance(value, str):
@@ -173,6 +197,11 @@ def text_search(reader: Reader, kind: str, alias: str, text: str) -> Sql:
     if not words:
         return Sql("1 = 0")
     if reader.dialect == "postgresql":
+        # A common word matches a hundred thousand of ten million claims: in the default
+        # 4 MB the bitmap of their rows goes lossy, and PostgreSQL re-reads and re-parses
+        # 300,000 texts (8.4 s; 0.3 s in 64 MB). Only for searches: more memory also lets
+        # the planner hash a big source's million claims where probing a few is cheaper.
+        reader.set_local("work_mem", "64MB")
         # Spelled as in the index definitions (constants, not parameters), so that the
         # planner recognises the indexed expression.
         config = f"'{SEARCH_CONFIG}'::regconfig"
@@ -222,6 +251,25 @@ def _claim_conditions(reader: Reader, claim: str, filters: Filters) -> list[Sql]
     if filters.entity:
         conditions.append(_in_select(f"{claim}.id", _naming(filters.entity, "claim_id")))
     return conditions
+
+
+def _narrow(reader: Reader, filters: Filters) -> bool:
+    """Whether the claim filters select fewer than NARROW claims, by one of them alone: an AND
+    selects no more than any of its parts. (Two broad filters whose claims seldom meet count
+    as broad: their AND is only known by matching both lists.) Each part is counted where
+    that stops early: the claims of the articles, the full-text matches, an entity's
+    mentions (a claim names an entity once)."""
+    parts: list[Sql] = []
+    articles = _article_ids(filters)
+    if articles is not None:
+        parts.append(Selection("claim", (_in_select("claim.article_id", articles),)).select("1"))
+    if filters.search:
+        parts.append(
+            Selection("claim", (text_search(reader, "claim", "claim", filters.search),)).select("1")
+        )
+    if filters.entity:
+        parts.append(_naming(filters.entity, "claim_id"))
+    return any(_fewer(reader, part, NARROW) for part in parts)
 
 
 # --- pages --------------------------------------------------------------------------------
@@ -320,6 +368,11 @@ def _scan(
         else iter([None])
     )
     window = next(windows)
+    # Past the windows, the filter keeps under fifty of the newest 18,000 rows: it is narrow,
+    # and the database should find its rows through the filter's index and sort them. Read
+    # in key order, it would walk the key backwards testing every row (millions, when the
+    # matches lie years back). A key wrapped in ``+`` is no index's key.
+    narrow = windowed and window is not None
     remaining = limit
     while remaining is None or remaining > 0:
         size = chunk if remaining is None else min(chunk, remaining)
@@ -329,8 +382,9 @@ def _scan(
         if window is not None:
             page = page.where(window)
         query = page.select(", ".join(keys))
+        ordered = f"+{keys[0]}{direction}" if narrow and window is None else order
         rows = reader.all(
-            f"{query.text} ORDER BY {order} LIMIT ? OFFSET ?", (*query.params, size, offset)
+            f"{query.text} ORDER BY {ordered} LIMIT ? OFFSET ?", (*query.params, size, offset)
         )
         if rows:
             yield from build([int(row[-1]) for row in rows])
@@ -344,25 +398,33 @@ def _scan(
             window = next(windows)  # this range of ids is exhausted: the next, wider one
 
 
-# The first ids a page reads (then eight times as many, …): a filter keeping one row in
-# forty fills a page of fifty from them.
+# The first ids a page reads, then eight times as many, then every id: a filter keeping one
+# row in forty fills a page of fifty from the first window. A narrower one reaches the whole
+# selection after two short reads, where the database drives from the filter's own index (a
+# window would have it test every row of a wide range instead).
 FIRST_WINDOW = 2000
+WINDOWS = 2
 
 
 def _id_windows(
     reader: Reader, key: str, start: tuple[Any, ...] | None, descending: bool
 ) -> Iterator[Sql | None]:
-    """Conditions on `key` (``table.id``) taking ever wider ranges of ids from the start of a
+    """Conditions on `key` (``table.id``) taking wider ranges of ids from the start of a
     walk (the newest id backwards, the oldest forwards, or `start`), then None: the rest."""
     table = key.split(".")[0]
-    found = reader.first(f"SELECT min({key}), max({key}) FROM {table}")
+    # Each end on its own: SQLite reads one end of an index only for a lone min() or max().
+    found = reader.first(
+        f"SELECT (SELECT min({key}) FROM {table}), (SELECT max({key}) FROM {table})"
+    )
     if found is None or found[0] is None:
         yield None
         return
     low, high = int(found[0]), int(found[1])
     edge = int(start[0]) if start is not None else (high + 1 if descending else low - 1)
     width = FIRST_WINDOW
-    while (edge - width > low) if descending else (edge + width < high):
+    for _ in range(WINDOWS):
+        if (edge - width <= low) if descending else (edge + width >= high):
+            break
         yield (
             Sql(f"{key} >= ?", (edge - width,))
             if descending
@@ -379,21 +441,24 @@ def _after(keys: Sequence[str], start: tuple[Any, ...], descending: bool = False
     return Sql(f"{left} {'<' if descending else '>'} {right}", start)
 
 
-# Listings count their rows up to here ("showing 50 of more than 10,000"): the count then costs
-# what reading ten thousand rows does, however many millions a broad filter selects.
+# Listings count their rows up to here ("showing 50 of more than 10,000"), and for no longer
+# than this: a page of a broad filter over ten million claims is read in a tenth of a second,
+# and a count of what it selects should not take seconds more.
 COUNTED_AT_MOST = 10_000
+COUNTING_SECONDS = 0.3
 
 
-def count(reader: Reader, selection: Selection) -> int:
+def count(reader: Reader, selection: Selection) -> int | None:
     """How many rows a listing selects (for "showing 50 of 16,640"), counted up to
-    COUNTED_AT_MOST; past it, COUNTED_AT_MOST + 1 ("more than")."""
+    COUNTED_AT_MOST (past it: COUNTED_AT_MOST + 1, "more than"); None when counting takes
+    longer than COUNTING_SECONDS."""
     query = selection.select("1")
-    return int(
-        reader.scalar(
-            f"SELECT count(*) FROM ({query.text} LIMIT ?) AS selected",
-            (*query.params, COUNTED_AT_MOST + 1),
-        )
+    found = reader.scalar_within(
+        f"SELECT count(*) FROM ({query.text} LIMIT ?) AS selected",
+        (*query.params, COUNTED_AT_MOST + 1),
+        COUNTING_SECONDS,
     )
+    return None if found is None else int(found)
 
 
 # --- claims -------------------------------------------------------------------------------
@@ -1001,35 +1066,34 @@ def conflicts_selection(reader: Reader, filters: ConflictFilters) -> Selection:
                 (filters.since_run,),
             )
         )
-    if filters.since or filters.until or filters.search:
-        # A date window or a phrase selects few claims of a long archive (a month of 30
-        # years): their conflicts are found through ix_conflict_claim_a_id / _b_id, instead
-        # of checking every open conflict's claims (0.17 s at a million claims, for none).
-        matched = Selection("claim", tuple(_claim_conditions(reader, "claim", filters))).select(
-            "claim.id"
-        )
+    claim_conditions = _claim_conditions(reader, "claim", filters)
+    if not claim_conditions:
+        return selection
+    matched = Selection("claim", tuple(claim_conditions))
+    if _narrow(reader, filters):
+        # A month of thirty years, a rare word: the few conflicts of the few claims are
+        # found through ix_conflict_claim_a_id / _b_id (checking each conflict's claims
+        # would read every open conflict, for none).
+        ids = matched.select("claim.id")
         sides = Sql(
-            f"SELECT a_side.id FROM conflict AS a_side WHERE a_side.claim_a_id IN ({matched.text}) "
+            f"SELECT a_side.id FROM conflict AS a_side WHERE a_side.claim_a_id IN ({ids.text}) "
             f"UNION SELECT b_side.id FROM conflict AS b_side WHERE b_side.claim_b_id IN "
-            f"({matched.text})",
-            matched.params * 2,
+            f"({ids.text})",
+            ids.params * 2,
         )
-        selection = selection.where(_in_select("conflict.id", sides))
-    elif _claim_conditions(reader, "claim", filters):
-        # Checked claim by claim from the conflicts, which are fewer than the claims a source
-        # or an entity selects (a list of those would be built first), and a page of the
-        # newest stops at its fiftieth.
-        either: list[Sql] = []
-        for side, alias in (("conflict.claim_a_id", "claim_a"), ("conflict.claim_b_id", "claim_b")):
-            own = Selection(
-                f"claim AS {alias}",
-                (Sql(f"{alias}.id = {side}"), *_claim_conditions(reader, alias, filters)),
-            ).select("1")
-            either.append(Sql(f"EXISTS ({own.text})", own.params))
-        selection = selection.where(
-            Sql(" OR ".join(s.text for s in either), tuple(p for s in either for p in s.params))
-        )
-    return selection
+        return selection.where(_among(reader, "conflict.id", sides))
+    # A big source, a common name: the conflicts are checked claim by claim, newest first,
+    # and a page stops at its fiftieth (a list of the claims would be built first).
+    either: list[Sql] = []
+    for side, alias in (("conflict.claim_a_id", "claim_a"), ("conflict.claim_b_id", "claim_b")):
+        own = Selection(
+            f"claim AS {alias}",
+            (Sql(f"{alias}.id = {side}"), *_claim_conditions(reader, alias, filters)),
+        ).select("1")
+        either.append(Sql(f"EXISTS ({own.text})", own.params))
+    return selection.where(
+        Sql(" OR ".join(s.text for s in either), tuple(p for s in either for p in s.params))
+    )
 
 
 def iter_conflicts(reader: Reader, filters: ConflictFilters) -> Iterator[Record]:

@@ -173,6 +173,39 @@ def test_a_count_stops_at_its_limit(
     assert f"showing the newest {DEFAULT_PAGE} of {len(every):,};" in result.stderr
 
 
+def test_a_count_that_takes_too_long_is_left_out(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The note gives up counting after COUNTING_SECONDS (here none) and says so."""
+    from factdb import queries
+
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    assert invoke(runner, url, "ingest", str(SEEDS), *KESSLER, "--quiet").exit_code == 0
+    monkeypatch.setattr(queries, "COUNTING_SECONDS", 0.0)
+    result = invoke(runner, url, "claims", "--format", "table")
+    assert result.exit_code == 0, result.output
+    assert f"showing the newest {DEFAULT_PAGE} (not counted: over 0.0 s of counting)" in (
+        result.stderr
+    )
+
+
+def test_a_bounded_statement_stops_and_the_read_goes_on(db_url: str, runner: CliRunner) -> None:
+    """`Reader.scalar_within` stops a statement at its time limit (None), and the command's
+    read transaction goes on; within the limit it answers."""
+    assert invoke(runner, db_url, "db", "upgrade").exit_code == 0
+    reader = driver.open_reader(db_url)
+    try:
+        endless = (
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000000) "
+            "SELECT count(*) FROM n"
+        )
+        assert reader.scalar_within(endless, (), 0.05) is None
+        assert reader.scalar_within("SELECT count(*) FROM claim", (), 5.0) == 0
+        assert reader.scalar("SELECT 1") == 1
+    finally:
+        reader.close()
+
+
 def test_scripts_get_every_row_without_paging_options(archive: str, runner: CliRunner) -> None:
     lines = invoke(runner, archive, "claims", "--format", "jsonl").stdout.splitlines()
     assert [json.loads(line) for line in lines] == rows(runner, archive, "claims")
@@ -233,6 +266,34 @@ def test_pages_read_from_id_windows_are_the_same_pages(
     assert table.exit_code == 0, table.output
     shown = [int(m) for m in re.findall(r"^│ (\d+) ", table.stdout, re.MULTILINE)]
     assert shown == [r["id"] for r in every[-DEFAULT_PAGE:]]
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        ["--source", "Courier"],
+        ["--since", "2024-05-15", "--until", "2024-05-31"],
+        ["--entity", "Brennmoor"],
+        ["--search", "killed"],
+        ["--source", "Courier", "--entity", "Brennmoor"],
+    ],
+    ids=" ".join,
+)
+def test_conflicts_of_narrow_and_broad_filters_are_found_either_way(
+    option: list[str], archive: str, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A narrow claim filter finds its conflicts from its claims, a broad one checks the
+    conflicts' claims from the newest (`queries.NARROW` decides): both find the same."""
+    from factdb import queries
+
+    found = {}
+    for narrow in (0, 10**9):
+        monkeypatch.setattr(queries, "NARROW", narrow)
+        found[narrow] = rows(runner, archive, "conflicts", "--status", "all", *option)
+        page = rows(runner, archive, "conflicts", "--status", "all", *option, "--limit", "2")
+        assert page == found[narrow][:2]
+    assert found[0] == found[10**9]
+    assert found[0]
 
 
 def test_timeline_pages_compare_with_reports_before_the_page(
