@@ -1488,10 +1488,13 @@ def _timeline_rows(
     )
 
 
-def _date_windows(reader: Reader, selection: Selection, newest: bool) -> Iterator[Selection]:
+def _date_windows(
+    reader: Reader, selection: Selection, articles: Selection, newest: bool
+) -> Iterator[Selection]:
     """`selection` narrowed to the reports of the articles at one end of the archive, ever
-    wider, then `selection` itself: published (or inferred) within 30 days of the end, then
-    within 30, 120, 480, … days of the newest (oldest) report the filters keep. The newest
+    wider, then `selection` itself: published (or inferred) within 30, 120, 480, … days of
+    the newest (oldest) of `articles`, the articles the filters can keep (of a source,
+    naming an entity; all of them else). The newest
     end also keeps the undated reports, which come last in a timeline. A window that holds a
     page's rows holds exactly the rows the whole selection has at that end.
 
@@ -1501,11 +1504,17 @@ def _date_windows(reader: Reader, selection: Selection, newest: bool) -> Iterato
     none, so "published or inferred within the window" is exactly its timeline date.)
     """
     end_of = "max" if newest else "min"
-    ends = [
-        stored_date(reader.scalar(f"SELECT {end_of}(article.{column}) FROM article"))
-        for column in ("published", "published_inferred")
-    ]
-    dates = [d for d in ends if d is not None]
+    if articles.conditions:  # one pass over the articles the filters select
+        query = articles.select(
+            f"{end_of}(article.published), {end_of}(article.published_inferred)"
+        )
+    else:  # one end of each index (SQLite reads an index's end only for a lone min or max)
+        query = Sql(
+            f"SELECT (SELECT {end_of}(article.published) FROM article), "
+            f"(SELECT {end_of}(article.published_inferred) FROM article)"
+        )
+    ends = reader.first(query.text, query.params) or ()
+    dates = [d for d in map(stored_date, ends) if d is not None]
     far = stored_date(
         reader.scalar(f"SELECT {'min' if newest else 'max'}(article.published) FROM article")
     )
@@ -1532,17 +1541,14 @@ def _date_windows(reader: Reader, selection: Selection, newest: bool) -> Iterato
             )
         return selection.where(_in_select("claim.article_id", parts))
 
-    yield within(max(dates) if newest else min(dates), 30)
-    # The archive's last (first) month does not hold the page, a filter keeps reports of
-    # other years: widen from the newest (oldest) report the filters keep, not from the end
-    # of the archive.
-    kept_query = selection.select(f"{end_of}({_WHEN})")
-    kept = stored_date(reader.scalar(kept_query.text, kept_query.params))
+    end = max(dates) if newest else min(dates)
+    # The month may not hold the page (a filter keeps reports of other years): each window
+    # is four times the last, so a report decades back is reached in a few reads. (Asking
+    # first for the newest report the filters keep would mean matching every report they
+    # keep: seconds for a common name in ten million claims.)
     days = 30
-    while kept is not None and (
-        (kept - timedelta(days=days) > far) if newest else (kept + timedelta(days=days) < far)
-    ):
-        yield within(kept, days)
+    while (end - timedelta(days=days) > far) if newest else (end + timedelta(days=days) < far):
+        yield within(end, days)
         days *= 4
     yield selection
 
@@ -1563,7 +1569,13 @@ def timeline(reader: Reader, filters: TimelineFilters, synonyms: Synonyms) -> li
         rows = _timeline_rows(reader, selection, filters.newest, filters.offset, None)
     else:
         # The first window that fills the page gives the page of the whole selection.
-        for window in _date_windows(reader, selection, filters.newest):
+        # The articles the filters can keep, as far as their indexes tell cheaply.
+        articles = Selection("article", tuple(_published_conditions(filters)))
+        if filters.entity:
+            articles = articles.where(
+                _in_select("article.id", _naming(filters.entity, "article_id"))
+            )
+        for window in _date_windows(reader, selection, articles, filters.newest):
             rows = _timeline_rows(reader, window, filters.newest, filters.offset, filters.limit)
             if len(rows) == filters.limit:
                 break

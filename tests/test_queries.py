@@ -425,9 +425,9 @@ def test_a_timeline_page_at_either_end_is_that_end_of_the_whole_timeline(
     archive: str, filters: dict[str, str]
 ) -> None:
     """The newest page and a first page read the articles at one end of the archive only (a
-    window of weeks from the end, or from the newest / oldest report the filters keep,
-    widened until it holds the page), yet show exactly the last / first rows of the full
-    timeline."""
+    window of weeks from the newest / oldest article the source, date and entity filters
+    keep, widened until it holds the page), yet show exactly the last / first rows of the
+    full timeline."""
     from factdb import queries
     from factdb.synonyms import load_synonyms
 
