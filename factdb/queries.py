@@ -358,13 +358,14 @@ def _scan(
     after the last key of the one before: the thousandth chunk costs what the first does.
 
     `windowed` (a page of a listing keyed by id alone) reads the ids nearest the start first
-    (`_id_windows`): a broad filter then fills a page from a few thousand rows instead of
-    the database matching millions only to keep fifty."""
+    (`_id_windows`) on PostgreSQL: a broad filter then fills a page from a few thousand rows
+    instead of the planner matching millions only to keep fifty. SQLite already walks the
+    key and stops at the page; there a window would only repeat the filter's own lists."""
     direction = " DESC" if descending else ""
     order = ", ".join(f"{key}{direction}" for key in keys)
     windows = (
         _id_windows(reader, keys[0], start, descending)
-        if windowed and offset == 0 and len(keys) == 1
+        if windowed and offset == 0 and len(keys) == 1 and reader.dialect == "postgresql"
         else iter([None])
     )
     window = next(windows)

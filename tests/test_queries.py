@@ -250,9 +250,9 @@ def test_pages_by_after_and_by_offset_walk_every_row_once(
 def test_pages_read_from_id_windows_are_the_same_pages(
     command: list[str], archive: str, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A page is read from the ids nearest its start first, in ever wider windows
-    (`queries.FIRST_WINDOW`, then eight times as many…): with windows of one id, every
-    page (first, after an id, the newest) is what reading everything gives."""
+    """On PostgreSQL a page is read from the ids nearest its start first, in wider and wider
+    windows (`queries.FIRST_WINDOW`, then eight times as many, then all): with windows of
+    one id, every page (first, after an id, the newest) is what reading everything gives."""
     from factdb import queries
 
     every = rows(runner, archive, *command)
