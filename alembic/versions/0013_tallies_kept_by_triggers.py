@@ -123,45 +123,28 @@ def _spread(touched: str, removed: str, added: str) -> str:
     return f"SELECT '{SPREAD}' AS name, {several(now)} - {several(before)} AS delta"
 
 
-def _sqlite_triggers(table: str) -> list[str]:
-    statements = []
-    rows = {"new": ("new", ""), "old": ("old", "")}
-    for event in EVENTS:
-        if event == "update" and table not in MOVING:
-            continue
-        of = f" OF {', '.join(MOVING[table])}" if event == "update" else ""
-        statements.append(
-            f"CREATE TRIGGER tally_{table}_{event} AFTER {event.upper()}{of} ON {table} "
-            f"BEGIN {_upsert(_row_deltas(table, event, rows))}; END"
-        )
-    return statements
+def _rows(dialect: str, side: str, columns: str) -> str:
+    """A query of `columns` of the changed rows, "new" or "old": on SQLite the one row of a
+    row trigger, on PostgreSQL the transition table of a statement trigger."""
+    if dialect == "sqlite":
+        return "SELECT " + ", ".join(f"{side}.{c.strip()}" for c in columns.split(","))
+    return f"SELECT {columns} FROM {side}_rows"
 
 
-def _sqlite_spread_triggers() -> list[str]:
-    # fact_claim's key is claim_id: the new row is the member with the new claim id.
-    touched = {
-        "insert": "SELECT new.fact_id",
-        "delete": "SELECT old.fact_id",
-        "update": "SELECT new.fact_id UNION SELECT old.fact_id",
-    }
-    statements = []
-    for event in EVENTS:
-        removed = "0" if event == "delete" else "m.claim_id = new.claim_id"
-        added = "" if event == "insert" else "SELECT old.fact_id, old.article_id"
-        of = " OF fact_id, article_id, claim_id" if event == "update" else ""
-        statements.append(
-            f"CREATE TRIGGER tally_fact_claim_{event} AFTER {event.upper()}{of} ON fact_claim "
-            f"BEGIN {_upsert(_spread(touched[event], removed, added))}; END"
-        )
-    return statements
+def _sides(event: str) -> tuple[str, ...]:
+    return {"insert": ("new",), "delete": ("old",), "update": ("new", "old")}[event]
 
 
-def _postgres_trigger(name: str, table: str, event: str, body: str) -> list[str]:
-    transitions = {
-        "insert": "NEW TABLE AS new_rows",
-        "delete": "OLD TABLE AS old_rows",
-        "update": "NEW TABLE AS new_rows OLD TABLE AS old_rows",
-    }[event]
+def _create(dialect: str, name: str, table: str, event: str, body: str, of: str) -> list[str]:
+    """The statements creating trigger `name` running `body` after `event` on `table`. On
+    SQLite an update trigger fires only for the columns `of`; PostgreSQL allows no column
+    list beside transition tables, and its body's deltas cancel out for other updates."""
+    if dialect == "sqlite":
+        columns = f" OF {of}" if event == "update" else ""
+        return [
+            f"CREATE TRIGGER {name} AFTER {event.upper()}{columns} ON {table} BEGIN {body}; END"
+        ]
+    transitions = " ".join(f"{side.upper()} TABLE AS {side}_rows" for side in _sides(event))
     return [
         f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
         f"BEGIN {body}; RETURN NULL; END $$",
@@ -170,46 +153,31 @@ def _postgres_trigger(name: str, table: str, event: str, body: str) -> list[str]
     ]
 
 
-def _postgres_triggers(table: str) -> list[str]:
-    rows = {"new": ("r", " FROM new_rows AS r"), "old": ("r", " FROM old_rows AS r")}
-    statements = []
-    for event in EVENTS:
-        if event == "update" and table not in MOVING:
-            continue
-        statements += _postgres_trigger(
-            f"tally_{table}_{event}", table, event, _upsert(_row_deltas(table, event, rows))
-        )
-    return statements
-
-
-def _postgres_spread_triggers() -> list[str]:
-    touched = {
-        "insert": "SELECT fact_id FROM new_rows",
-        "delete": "SELECT fact_id FROM old_rows",
-        "update": "SELECT fact_id FROM new_rows UNION SELECT fact_id FROM old_rows",
-    }
-    statements = []
-    for event in EVENTS:
-        removed = (
-            "false"
-            if event == "delete"
-            else "EXISTS (SELECT 1 FROM new_rows AS n WHERE n.claim_id = m.claim_id)"
-        )
-        added = "" if event == "insert" else "SELECT fact_id, article_id FROM old_rows"
-        statements += _postgres_trigger(
-            f"tally_fact_claim_{event}",
-            "fact_claim",
-            event,
-            _upsert(_spread(touched[event], removed, added)),
-        )
-    return statements
-
-
 def create_triggers(dialect: str) -> list[str]:
     """The statements creating every tally trigger on `dialect`."""
-    if dialect == "postgresql":
-        return [s for t in TALLIES for s in _postgres_triggers(t)] + _postgres_spread_triggers()
-    return [s for t in TALLIES for s in _sqlite_triggers(t)] + _sqlite_spread_triggers()
+    if dialect == "sqlite":
+        rows = {"new": ("new", ""), "old": ("old", "")}
+    else:
+        rows = {side: ("r", f" FROM {side}_rows AS r") for side in ("new", "old")}
+    statements = []
+    for table in TALLIES:
+        for event in EVENTS:
+            if event == "update" and table not in MOVING:
+                continue
+            body = _upsert(_row_deltas(table, event, rows))
+            of = ", ".join(MOVING.get(table, ()))
+            statements += _create(dialect, f"tally_{table}_{event}", table, event, body, of)
+    for event in EVENTS:
+        # fact_claim's key is claim_id: the new rows are the members with new claim ids.
+        touched = " UNION ".join(_rows(dialect, side, "fact_id") for side in _sides(event))
+        removed = (
+            "false" if event == "delete" else f"m.claim_id IN ({_rows(dialect, 'new', 'claim_id')})"
+        )
+        added = "" if event == "insert" else _rows(dialect, "old", "fact_id, article_id")
+        body = _upsert(_spread(touched, removed, added))
+        of = "fact_id, article_id, claim_id"
+        statements += _create(dialect, f"tally_fact_claim_{event}", "fact_claim", event, body, of)
+    return statements
 
 
 def _trigger_names() -> list[tuple[str, str]]:
