@@ -1295,16 +1295,24 @@ VERSION_COLUMNS = [
 
 
 def _article_table(article: dict[str, Any]) -> None:
-    """An article as a person reads it: its fields, its claims as the claims listing shows
-    them (not one cell of JSON), then its versions when it has several."""
+    """An article as a person reads it: its fields, its first claims as the claims listing
+    shows them (not one cell of JSON), then its versions when it has several. A long
+    article's claims are a page, as in a listing: the note says how to list them all."""
     versions = article.get("versions") or []
     claims = article.get("claim_list") or []
     summary = {k: v for k, v in article.items() if k not in ("versions", "claim_list")}
     render_object(summary, OutputFormat.TABLE)
     if claims:
-        print_table(claims, CLAIM_COLUMNS, sys.stdout, title="Claims")
+        print_table(claims[:DEFAULT_PAGE], CLAIM_COLUMNS, sys.stdout, title="Claims")
     if len(versions) > 1:
         print_table(versions, VERSION_COLUMNS, sys.stdout, title="Versions")
+    if len(claims) > DEFAULT_PAGE:
+        _stderr_line(
+            "Note:",
+            "cyan",
+            f"showing the first {DEFAULT_PAGE} of {len(claims):,} claims; all of them: "
+            f"factdb claims --article {article['id']} --all",
+        )
 
 
 @show_app.command("claim")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -339,6 +340,29 @@ def test_show_claim_cuts_evidence_from_the_stored_text(seeded: str, runner: CliR
         assert shown == claim
         for quantity in claim["quantities"]:
             assert text[quantity["start"] : quantity["end"]] == quantity["raw"]
+
+
+def test_show_article_table_pages_a_long_articles_claims_and_says_how_to_list_them_all(
+    seeded: str, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import factdb.cli
+
+    article = query(runner, seeded, "show", "article", "1")
+    claims = article["claim_list"]
+    assert len(claims) > 3
+    monkeypatch.setattr(factdb.cli, "DEFAULT_PAGE", 3)
+    result = invoke(runner, "show", "article", "1", db=seeded)
+    assert result.exit_code == 0, result.output
+    rows = {int(i) for i in re.findall(r"^│ (\d+) +│", result.stdout, re.MULTILINE)}
+    assert [c["id"] for c in claims if c["id"] in rows] == [c["id"] for c in claims[:3]]
+    assert (
+        f"showing the first 3 of {len(claims)} claims; all of them: "
+        "factdb claims --article 1 --all" in result.stderr
+    )
+    # The command it names lists every claim of the article; JSON had them all anyway.
+    listed = invoke(runner, "claims", "--article", "1", "--all", db=seeded).stdout
+    rows = {int(i) for i in re.findall(r"^│ (\d+) +│", listed, re.MULTILINE)}
+    assert rows == {c["id"] for c in claims}
 
 
 def test_headlines_give_claims_marked_as_headline(seeded: str, runner: CliRunner) -> None:
