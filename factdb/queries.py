@@ -112,10 +112,16 @@ NARROW = 20_000
 def _fewer(reader: Reader, query: Sql, limit: int) -> bool:
     """Whether `query` selects fewer than `limit` rows (counting stops at `limit`; asked
     again in the same command, the answer is remembered)."""
-    key = (f"SELECT count(*) FROM ({query.text} LIMIT ?) AS probed", (*query.params, limit))
+    probe = Sql(f"SELECT count(*) FROM ({query.text} LIMIT ?) AS probed", (*query.params, limit))
+    key = _key(probe)
     if key not in reader.remembered:
-        reader.remembered[key] = int(reader.scalar(*key))
+        reader.remembered[key] = int(reader.scalar(probe.text, probe.params))
     return bool(reader.remembered[key] < limit)
+
+
+def _key(query: Sql) -> tuple[str, tuple[Any, ...]]:
+    """A statement as a key of `Reader.remembered` (an array parameter as a tuple)."""
+    return query.text, tuple(tuple(p) if isinstance(p, list) else p for p in query.params)
 
 
 def _iso(value: date | str | None) -> str | None:
@@ -150,17 +156,37 @@ def _source_ids(name: str) -> Sql:
     return Sql(f"SELECT source.id FROM source WHERE {condition.text}", condition.params)
 
 
+def _named(reader: Reader, column: str, names: Sql) -> Sql:
+    """SQL condition: `column` is one of the ids `names` selects from a small table of names
+    (sources, entities).
+
+    On PostgreSQL the ids are looked up first and given as an array: the planner then
+    weighs how many rows those ids have (for a subquery it guesses, and a guess of a few
+    rows for a source holding a tenth of the archive makes it probe every claim)."""
+    if reader.dialect != "postgresql":
+        return _in_select(column, names)
+    key = _key(names)
+    if key not in reader.remembered:
+        reader.remembered[key] = [int(row[0]) for row in reader.all(names.text, names.params)]
+    return Sql(f"{column} = ANY(?)", (reader.remembered[key],))
+
+
+def _of_sources(reader: Reader, column: str, name: str) -> Sql:
+    """SQL condition: `column` is the id of a source whose name contains `name`."""
+    return _named(reader, column, _source_ids(name))
+
+
 _SUPERSEDED_ARTICLES = Sql(
     # Read from ix_article_revision_of_id: the articles some later version revises.
     "SELECT article.revision_of_id FROM article WHERE article.revision_of_id IS NOT NULL"
 )
 
 
-def _published_conditions(filters: Filters, article: str = "article") -> list[Sql]:
+def _published_conditions(reader: Reader, filters: Filters, article: str = "article") -> list[Sql]:
     """Source and publication-date conditions on an ``article`` table (or alias)."""
     conditions = []
     if filters.source:
-        conditions.append(_in_select(f"{article}.source_id", _source_ids(filters.source)))
+        conditions.append(_of_sources(reader, f"{article}.source_id", filters.source))
     if filters.since:
         conditions.append(Sql(f"{article}.published >= ?", (filters.since,)))
     if filters.until:
@@ -168,10 +194,10 @@ def _published_conditions(filters: Filters, article: str = "article") -> list[Sq
     return conditions
 
 
-def _article_ids(filters: Filters) -> Sql | None:
+def _article_ids(reader: Reader, filters: Filters) -> Sql | None:
     """Ids of the articles passing the source and date filters (through ix_article_source_id
     and ix_article_published), or None when there are no such filters."""
-    conditions = _published_conditions(filters)
+    conditions = _published_conditions(reader, filters)
     if not conditions:
         return None
     return Selection("article", tuple(conditions)).select("article.id")
@@ -227,15 +253,15 @@ _SUPERSEDED_CLAIMS = Sql(
 )
 
 
-def _naming(name: str, column: str) -> Sql:
+def _naming(reader: Reader, name: str, column: str) -> Sql:
     """`column` (``claim_id`` or ``article_id``) of the mentions of an entity whose name
     contains `name`: the small entity table is scanned, the mentions found through
     ix_claim_entity_entity_id, or ix_claim_entity_entity_article alone for the articles."""
     condition = _contains("entity.name", name)
+    entities = Sql(f"SELECT entity.id FROM entity WHERE {condition.text}", condition.params)
+    mentions = _named(reader, "claim_entity.entity_id", entities)
     return Sql(
-        f"SELECT claim_entity.{column} FROM claim_entity WHERE claim_entity.entity_id IN "
-        f"(SELECT entity.id FROM entity WHERE {condition.text})",
-        condition.params,
+        f"SELECT claim_entity.{column} FROM claim_entity WHERE {mentions.text}", mentions.params
     )
 
 
@@ -243,13 +269,13 @@ def _claim_conditions(reader: Reader, claim: str, filters: Filters) -> list[Sql]
     """Conditions on a claim table (or alias) for the source, date, search and entity
     filters, each answered by an index."""
     conditions: list[Sql] = []
-    articles = _article_ids(filters)
+    articles = _article_ids(reader, filters)
     if articles is not None:
         conditions.append(_in_select(f"{claim}.article_id", articles))
     if filters.search:
         conditions.append(text_search(reader, "claim", claim, filters.search))
     if filters.entity:
-        conditions.append(_in_select(f"{claim}.id", _naming(filters.entity, "claim_id")))
+        conditions.append(_in_select(f"{claim}.id", _naming(reader, filters.entity, "claim_id")))
     return conditions
 
 
@@ -260,7 +286,7 @@ def _narrow(reader: Reader, filters: Filters) -> bool:
     that stops early: the claims of the articles, the full-text matches, an entity's
     mentions (a claim names an entity once)."""
     parts: list[Sql] = []
-    articles = _article_ids(filters)
+    articles = _article_ids(reader, filters)
     if articles is not None:
         parts.append(Selection("claim", (_in_select("claim.article_id", articles),)).select("1"))
     if filters.search:
@@ -268,7 +294,7 @@ def _narrow(reader: Reader, filters: Filters) -> bool:
             Selection("claim", (text_search(reader, "claim", "claim", filters.search),)).select("1")
         )
     if filters.entity:
-        parts.append(_naming(filters.entity, "claim_id"))
+        parts.append(_naming(reader, filters.entity, "claim_id"))
     return any(_fewer(reader, part, NARROW) for part in parts)
 
 
@@ -810,13 +836,15 @@ def _article_records(reader: Reader, ids: Sequence[int]) -> list[Record]:
 
 def articles_selection(reader: Reader, filters: Filters) -> Selection:
     """The articles matching the filters."""
-    selection = Selection("article", tuple(_published_conditions(filters)))
+    selection = Selection("article", tuple(_published_conditions(reader, filters)))
     if not filters.all_versions:
         selection = selection.where(_in_select("article.id", _SUPERSEDED_ARTICLES, negated=True))
     if filters.search:
         selection = selection.where(text_search(reader, "article", "article", filters.search))
     if filters.entity:
-        selection = selection.where(_in_select("article.id", _naming(filters.entity, "article_id")))
+        selection = selection.where(
+            _in_select("article.id", _naming(reader, filters.entity, "article_id"))
+        )
     return selection
 
 
@@ -952,7 +980,7 @@ def list_sources(reader: Reader, filters: Filters) -> list[Record]:
     def end(of: str) -> str:
         return f"(SELECT {of}(article.published) FROM article WHERE article.source_id = source.id)"
 
-    conditions = [_in_select("source.id", _source_ids(filters.source))] if filters.source else []
+    conditions = [_of_sources(reader, "source.id", filters.source)] if filters.source else []
     query = Selection("source", tuple(conditions)).select(
         f"source.id, source.name, {tally('source_articles')}, {tally('source_claims')}, "
         f"{end('min')}, {end('max')}"
@@ -1468,7 +1496,7 @@ def timeline_selection(reader: Reader, filters: TimelineFilters, synonyms: Synon
     if filters.entity:
         # A claim naming the entity is in an article naming it: the article decides.
         selection = selection.where(
-            _in_select("claim.article_id", _naming(filters.entity, "article_id"))
+            _in_select("claim.article_id", _naming(reader, filters.entity, "article_id"))
         )
     return selection
 
@@ -1524,23 +1552,28 @@ def _date_windows(
         return
 
     def within(end: date, days: int) -> Selection:
-        # One index range each (an OR of them makes SQLite read the article table whole).
+        # One index range each (an OR of them makes SQLite read the article table whole),
+        # each kept to the articles the filters can keep.
         if newest:
             start = end - timedelta(days=days)
-            parts = Sql(
-                "SELECT article.id FROM article WHERE article.published >= ? UNION "
-                "SELECT article.id FROM article WHERE article.published_inferred >= ? UNION "
-                "SELECT article.id FROM article WHERE article.published IS NULL",
-                (start, start),
-            )
+            ranges = [
+                Sql("article.published >= ?", (start,)),
+                Sql("article.published_inferred >= ?", (start,)),
+                Sql("article.published IS NULL"),
+            ]
         else:
             stop = end + timedelta(days=days)
-            parts = Sql(
-                "SELECT article.id FROM article WHERE article.published <= ? UNION "
-                "SELECT article.id FROM article WHERE article.published_inferred <= ?",
-                (stop, stop),
-            )
-        return selection.where(_in_select("claim.article_id", parts))
+            ranges = [
+                Sql("article.published <= ?", (stop,)),
+                Sql("article.published_inferred <= ?", (stop,)),
+            ]
+        parts = [articles.where(r).select("article.id") for r in ranges]
+        union = Sql(
+            " UNION ".join(p.text for p in parts), tuple(v for p in parts for v in p.params)
+        )
+        # A list of ids the planner looks up claim by claim (or intersects with a search's
+        # index), never a join it might drive from the other side through every claim.
+        return selection.where(_among(reader, "claim.article_id", union))
 
     end = max(dates) if newest else min(dates)
     # The month may not hold the page (a filter keeps reports of other years): each window
@@ -1571,10 +1604,10 @@ def timeline(reader: Reader, filters: TimelineFilters, synonyms: Synonyms) -> li
     else:
         # The first window that fills the page gives the page of the whole selection.
         # The articles the filters can keep, as far as their indexes tell cheaply.
-        articles = Selection("article", tuple(_published_conditions(filters)))
+        articles = Selection("article", tuple(_published_conditions(reader, filters)))
         if filters.entity:
             articles = articles.where(
-                _in_select("article.id", _naming(filters.entity, "article_id"))
+                _in_select("article.id", _naming(reader, filters.entity, "article_id"))
             )
         for window in _date_windows(reader, selection, articles, filters.newest):
             rows = _timeline_rows(reader, window, filters.newest, filters.offset, filters.limit)

@@ -418,8 +418,15 @@ def test_the_entry_point_builds_only_the_command_it_runs(archive: str, runner: C
 
 @pytest.mark.parametrize(
     "filters",
-    [{}, {"entity": "Brennmoor"}, {"counted": "killed"}, {"source": "Courier"}],
-    ids=["all", "entity", "counted", "source"],
+    [
+        {},
+        {"entity": "Brennmoor"},
+        {"counted": "killed"},
+        {"source": "Courier"},
+        {"search": "killed"},
+        {"source": "Courier", "entity": "Brennmoor"},
+    ],
+    ids=["all", "entity", "counted", "source", "search", "source-entity"],
 )
 def test_a_timeline_page_at_either_end_is_that_end_of_the_whole_timeline(
     archive: str, filters: dict[str, str]
