@@ -1532,16 +1532,17 @@ def _date_windows(
     ix_article_published_inferred. (An article has an inferred date only when it states
     none, so "published or inferred within the window" is exactly its timeline date.)
     """
-    end_of = "max" if newest else "min"
-    if articles.conditions:  # one pass over the articles the filters select
-        query = articles.select(
-            f"{end_of}(article.published), {end_of}(article.published_inferred)"
-        )
-    else:  # one end of each index (SQLite reads an index's end only for a lone min or max)
-        query = Sql(
-            f"SELECT (SELECT {end_of}(article.published) FROM article), "
-            f"(SELECT {end_of}(article.published_inferred) FROM article)"
-        )
+
+    def end_of(column: str) -> Sql:
+        # The first row of the column's index from that end that the filters keep: a walk
+        # that stops there, however many articles the filters keep (a max() over the
+        # articles naming a common name would read every one of them).
+        kept = articles.where(Sql(f"{column} IS NOT NULL")).select(column)
+        order = f"{column} DESC" if newest else column
+        return Sql(f"({kept.text} ORDER BY {order} LIMIT 1)", kept.params)
+
+    published, inferred = end_of("article.published"), end_of("article.published_inferred")
+    query = Sql(f"SELECT {published.text}, {inferred.text}", published.params + inferred.params)
     ends = reader.first(query.text, query.params) or ()
     dates = [d for d in map(stored_date, ends) if d is not None]
     far = stored_date(
