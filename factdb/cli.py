@@ -342,6 +342,17 @@ def _open_failure(url: str | None, exc: Exception) -> str:
     raise exc
 
 
+def _total(found: int | None) -> str:
+    """How many rows a listing has, as its note says it."""
+    from factdb import queries
+
+    if found is None:
+        return f" (not counted: over {queries.COUNTING_SECONDS} s of counting)"
+    if found > queries.COUNTED_AT_MOST:
+        return f" of more than {queries.COUNTED_AT_MOST:,}"
+    return f" of {found:,}"
+
+
 def _list(
     database: str | None,
     fmt: OutputFormat,
@@ -360,28 +371,28 @@ def _list(
     from factdb import queries
 
     def run(reader: Reader) -> None:
+        # Counted beside the page (another connection), for the note below.
+        counting = (
+            queries.Counting(reader, selection(reader)) if filters.newest and selection else None
+        )
         try:
-            shown = render(
-                records(reader),
-                fmt,
-                columns,
-                title=title,
-                csv_columns=csv_columns,
-                csv_rows=csv_rows,
-            )
-        except LookupError as exc:
-            fail(f"--after: no row with id {exc.args[0]} in this listing", code=2)
-        if not filters.newest or shown < (filters.limit or 0):
-            return
-        total = ""
-        if selection:
-            found = queries.count(reader, selection(reader))
-            if found is None:
-                total = f" (not counted: over {queries.COUNTING_SECONDS} s of counting)"
-            elif found > queries.COUNTED_AT_MOST:
-                total = f" of more than {queries.COUNTED_AT_MOST:,}"
-            else:
-                total = f" of {found:,}"
+            try:
+                shown = render(
+                    records(reader),
+                    fmt,
+                    columns,
+                    title=title,
+                    csv_columns=csv_columns,
+                    csv_rows=csv_rows,
+                )
+            except LookupError as exc:
+                fail(f"--after: no row with id {exc.args[0]} in this listing", code=2)
+            if not filters.newest or shown < (filters.limit or 0):
+                return
+            total = "" if counting is None else _total(counting.result())
+        finally:
+            if counting is not None:
+                counting.stop()
         _stderr_line(
             "Note:", "cyan", f"showing the newest {shown:,}{total}; --limit/--offset or --all"
         )

@@ -98,6 +98,11 @@ class Reader:
     # Answers a command needs twice (the breadth of a filter, asked by its page and by its
     # count), by statement and parameters: one read transaction sees one snapshot.
     remembered: dict[tuple[str, tuple[Any, ...]], Any] = field(default_factory=dict)
+    # Opens a second reader on the same database, for work beside this one's (`sibling`);
+    # None when this reader came through SQLAlchemy (an engine's single connection).
+    reopen: Callable[[], Reader | None] | None = None
+    # What `set_local` changed in this transaction: a sibling starts with the same.
+    settings: dict[str, str] = field(default_factory=dict)
 
     def execute(self, sql: str, parameters: Sequence[Any] = ()) -> Iterator[Row]:
         """Run one statement and stream its rows."""
@@ -127,6 +132,39 @@ class Reader:
             cursor.execute("SELECT set_config(%s, %s, true)", (setting, value))
         finally:
             cursor.close()
+        self.settings[setting] = value
+
+    def sibling(self) -> Reader | None:
+        """A second reader on the same database, with this one's settings, for a statement
+        run in another thread (its own connection). On PostgreSQL it reads this reader's
+        snapshot; on SQLite it takes its own when it first reads, so it may also see what a
+        writer committed since. None when this reader cannot have one, or it cannot open."""
+        other = self.reopen() if self.reopen is not None else None
+        if other is None:
+            return None
+        if self.dialect == "postgresql":
+            from psycopg import sql
+
+            snapshot = self.scalar("SELECT pg_export_snapshot()")
+            # A snapshot is set first thing in a transaction: the one that opened the reader
+            # (and read its schema version) ends, and the next begins with it.
+            other.connection.rollback()
+            cursor = other.connection.cursor()
+            try:
+                cursor.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
+            finally:
+                cursor.close()
+            for setting, value in self.settings.items():
+                other.set_local(setting, value)
+        return other
+
+    def interrupt(self) -> None:
+        """Stop the statement this reader is running in another thread (it then raises
+        DriverError there); safe to call from any thread."""
+        if self.dialect == "sqlite":
+            self.connection.interrupt()
+        else:
+            self.connection.cancel_safe()
 
     def scalar_within(self, sql: str, parameters: Sequence[Any], seconds: float) -> Any:
         """`scalar`, or None when the statement runs longer than `seconds` (then stopped:
@@ -209,8 +247,9 @@ def open_reader(url: str | None) -> Reader:
     return fast or _through_engine(url)
 
 
-def _sqlite(resolved: str) -> Reader | None:
-    """A plain SQLite file this process can write (so WAL works), else None."""
+def _sqlite(resolved: str, *, any_thread: bool = False) -> Reader | None:
+    """A plain SQLite file this process can write (so WAL works), else None. `any_thread`:
+    the connection may be used by another thread than the one opening it."""
     import sqlite3
 
     raw = resolved.removeprefix("sqlite:///")
@@ -220,10 +259,11 @@ def _sqlite(resolved: str) -> Reader | None:
     if not path.is_file() or not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
         return None
     try:
-        connection = sqlite3.connect(path, isolation_level=None)
+        connection = sqlite3.connect(path, isolation_level=None, check_same_thread=not any_thread)
     except sqlite3.Error:
         return None
     reader = Reader(connection, "sqlite", str(path), connection.close)
+    reader.reopen = lambda: _sqlite(resolved, any_thread=True)
     try:
         connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         connection.execute("BEGIN")
@@ -259,7 +299,11 @@ def _postgresql(resolved: str) -> Reader | None:
         )
     except (psycopg.Error, ValueError):
         return None
+    # One snapshot for every statement of the command, which a sibling can share.
+    connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+    connection.read_only = True
     reader = Reader(connection, "postgresql", mask_secrets(resolved), connection.close)
+    reader.reopen = lambda: _postgresql(resolved)
     try:
         if reader.scalar("SELECT version_num FROM alembic_version") == head_revision():
             return reader

@@ -13,6 +13,7 @@ index (tests EXPLAIN them), so a page costs what it selects, not the size of the
 from __future__ import annotations
 
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -20,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from factdb.driver import stored_date
+from factdb.driver import DriverError, stored_date
 
 if TYPE_CHECKING:
     from factdb.driver import Reader
@@ -486,6 +487,50 @@ def count(reader: Reader, selection: Selection) -> int | None:
         COUNTING_SECONDS,
     )
     return None if found is None else int(found)
+
+
+class Counting:
+    """`count` of a listing's rows, run in a thread on a second connection while the page is
+    read and printed: the note then costs the time the count takes beyond the page, not the
+    two one after the other. (A reader without a sibling counts when asked, as `count`.)"""
+
+    def __init__(self, reader: Reader, selection: Selection) -> None:
+        self._reader = reader
+        self._selection = selection
+        self._found: int | None = None
+        self._sibling = reader.sibling()
+        self._thread: threading.Thread | None = None
+        if self._sibling is not None:
+            self._thread = threading.Thread(target=self._count, daemon=True)
+            self._thread.start()
+
+    def _count(self) -> None:
+        assert self._sibling is not None
+        try:
+            self._found = count(self._sibling, self._selection)
+        except DriverError:  # stopped (`stop`): there is nothing to say
+            self._found = None
+
+    def result(self) -> int | None:
+        """The count (as `count` gives it), once it is done."""
+        if self._sibling is None:
+            return count(self._reader, self._selection)
+        self._finish()
+        return self._found
+
+    def stop(self) -> None:
+        """Stop counting (the page did not fill: no note needs the count). Safe to call
+        again, or after `result`."""
+        if self._sibling is not None and self._thread is not None:
+            self._sibling.interrupt()
+        self._finish()
+
+    def _finish(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+            assert self._sibling is not None
+            self._sibling.close()
 
 
 # --- claims -------------------------------------------------------------------------------

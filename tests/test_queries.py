@@ -206,6 +206,75 @@ def test_a_bounded_statement_stops_and_the_read_goes_on(db_url: str, runner: Cli
         reader.close()
 
 
+def test_a_sibling_reader_reads_the_same_database_beside_the_first(
+    db_url: str, runner: CliRunner
+) -> None:
+    """`Reader.sibling` opens a second connection for a count run in another thread: on
+    PostgreSQL it shares the first reader's snapshot and settings (a source added since is
+    not seen), on SQLite it takes its own snapshot when it first reads."""
+    from sqlalchemy import text
+
+    assert invoke(runner, db_url, "db", "upgrade").exit_code == 0
+    reader = driver.open_reader(db_url)
+    try:
+        assert reader.scalar("SELECT count(*) FROM source") == 0
+        if reader.dialect == "postgresql":
+            reader.set_local("work_mem", "64MB")
+        engine = db.open_engine(db_url)
+        try:
+            with engine.begin() as connection:
+                connection.execute(text("INSERT INTO source (name) VALUES ('Later Wire')"))
+        finally:
+            engine.dispose()
+        sibling = reader.sibling()
+        assert sibling is not None
+        try:
+            sources = sibling.scalar("SELECT count(*) FROM source")
+            if reader.dialect == "postgresql":
+                assert sources == 0
+                assert sibling.scalar("SELECT current_setting('work_mem')") == "64MB"
+            else:
+                assert sources == 1
+        finally:
+            sibling.close()
+        assert reader.scalar("SELECT count(*) FROM source") == 0
+    finally:
+        reader.close()
+
+
+def test_a_count_beside_the_page_gives_the_count_and_stops_when_told(
+    db_url: str, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`queries.Counting` counts a selection on a sibling connection in a thread; `stop`
+    interrupts a long count at once (a page that did not fill needs no count)."""
+    import time
+
+    from factdb import queries
+
+    assert invoke(runner, db_url, "db", "upgrade").exit_code == 0
+    monkeypatch.setattr(queries, "COUNTING_SECONDS", 60.0)
+    reader = driver.open_reader(db_url)
+    try:
+        numbers = queries.Selection(
+            "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 7) "
+            "SELECT i FROM n) AS numbers"
+        )
+        assert queries.Counting(reader, numbers).result() == 7
+        endless = queries.Selection(
+            "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+            "WHERE i < 1000000000) SELECT count(*) AS c FROM n) AS endless"
+        )
+        counting = queries.Counting(reader, endless)
+        time.sleep(0.2)  # under way
+        started = time.perf_counter()
+        counting.stop()
+        assert time.perf_counter() - started < 5
+        assert counting.result() is None
+        assert reader.scalar("SELECT 1") == 1  # the first reader goes on
+    finally:
+        reader.close()
+
+
 def test_scripts_get_every_row_without_paging_options(archive: str, runner: CliRunner) -> None:
     lines = invoke(runner, archive, "claims", "--format", "jsonl").stdout.splitlines()
     assert [json.loads(line) for line in lines] == rows(runner, archive, "claims")
