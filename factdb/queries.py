@@ -205,6 +205,7 @@ def _article_ids(reader: Reader, filters: Filters) -> Sql | None:
 
 
 SEARCH_CONFIG = "english"
+SEARCH_WORK_MEM = "64MB"
 
 
 def _search_words(text: str) -> list[str]:
@@ -228,7 +229,8 @@ def text_search(reader: Reader, kind: str, alias: str, text: str) -> Sql:
         # 4 MB the bitmap of their rows goes lossy, and PostgreSQL re-reads and re-parses
         # 300,000 texts (8.4 s; 0.3 s in 64 MB). Only for searches: more memory also lets
         # the planner hash a big source's million claims where probing a few is cheaper.
-        reader.set_local("work_mem", "64MB")
+        if reader.settings.get("work_mem") != SEARCH_WORK_MEM:  # once per command
+            reader.set_local("work_mem", SEARCH_WORK_MEM)
         # Spelled as in the index definitions (constants, not parameters), so that the
         # planner recognises the indexed expression.
         config = f"'{SEARCH_CONFIG}'::regconfig"
