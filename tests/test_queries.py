@@ -365,6 +365,39 @@ def test_conflicts_of_narrow_and_broad_filters_are_found_either_way(
     assert found[0]
 
 
+def test_a_search_the_planner_expects_to_be_common_is_broad_without_counting_it(
+    archive: str, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL a search whose estimated matches (from the full-text index's word
+    statistics) are over twice NARROW is broad without its matches being counted (a heap
+    page read per match); on SQLite, or under that estimate, they are counted."""
+    from sqlalchemy import text
+
+    from factdb import queries
+
+    engine = db.open_engine(archive)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
+    finally:
+        engine.dispose()
+    every = rows(runner, archive, "conflicts", "--status", "all", "--search", "killed")
+    assert every
+    sent: list[str] = []
+    for narrow in (1, 10**9):
+        monkeypatch.setattr(queries, "NARROW", narrow)
+        sent.clear()
+        stop = driver.observe(lambda sql, _: sent.append(sql))
+        try:
+            found = rows(runner, archive, "conflicts", "--status", "all", "--search", "killed")
+        finally:
+            stop()
+        assert found == every
+        searched = ("claim_fts", "to_tsvector")
+        counted = any("AS probed" in sql and any(s in sql for s in searched) for sql in sent)
+        assert counted == (narrow > 1 or archive.startswith("sqlite"))
+
+
 def test_timeline_pages_compare_with_reports_before_the_page(
     archive: str, runner: CliRunner
 ) -> None:
