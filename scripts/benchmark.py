@@ -39,6 +39,7 @@ server). Built databases are kept in ``--data`` and reused by the next run.
 from __future__ import annotations
 
 import argparse
+import math
 import multiprocessing as mp
 import random
 import resource
@@ -659,7 +660,7 @@ def time_queries(
     url: str, factdb: list[str], runs: int, skip: frozenset[str] = frozenset()
 ) -> dict[str, tuple[float, ...]]:
     """Each command `runs` times as a whole process: (min, median, max wall seconds, peak MB,
-    median CPU seconds); the commands labelled in `skip` are left out."""
+    median CPU seconds, p95 wall seconds); the commands labelled in `skip` are left out."""
     import statistics
 
     # Migrations (the full-text index of a million claims takes a while) are not timed.
@@ -686,6 +687,7 @@ def time_queries(
             max(times),
             max(peaks),
             statistics.median(cpu),
+            _percentile(times, 95),
         )
         print(
             f"  {label}: {statistics.median(times):.2f} s (CPU {statistics.median(cpu):.2f} s)",
@@ -693,6 +695,13 @@ def time_queries(
             flush=True,
         )
     return results
+
+
+def _percentile(values: list[float], percent: int) -> float:
+    """The nearest-rank percentile: the smallest value at least `percent`% of the values are
+    not above (with fewer than 20 values, p95 is the largest)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)]
 
 
 def empty_database_start(factdb: list[str], runs: int) -> tuple[float, ...]:
@@ -709,13 +718,13 @@ def empty_database_start(factdb: list[str], runs: int) -> tuple[float, ...]:
 
 
 def print_query_table(columns: dict[str, dict[str, tuple[float, ...]]]) -> None:
-    """Markdown table: one row per command and backend: wall min / median / max seconds,
-    median CPU seconds, peak memory; beside a baseline's column, the ratio of the median
-    wall times (under 1: faster than the baseline)."""
+    """Markdown table: one row per command and backend: wall min / median / p95 / max
+    seconds, median CPU seconds, peak memory; beside a baseline's column, the ratio of the
+    median wall times (under 1: faster than the baseline)."""
     names = list(columns)
     headers = []
     for name in names:
-        headers.append(f"{name}: wall min / median / max, CPU (peak MB)")
+        headers.append(f"{name}: wall min / median / p95 / max, CPU (peak MB)")
         if name.endswith(", baseline"):
             headers.append("ratio")
     print("| command | " + " | ".join(headers) + " |")
@@ -728,7 +737,7 @@ def print_query_table(columns: dict[str, dict[str, tuple[float, ...]]]) -> None:
             cells.append(
                 ""
                 if found is None
-                else f"{found[0]:.2f} / {found[1]:.2f} / {found[2]:.2f}, "
+                else f"{found[0]:.2f} / {found[1]:.2f} / {found[5]:.2f} / {found[2]:.2f}, "
                 f"{found[4]:.2f} ({found[3]:.0f})"
             )
             if name.endswith(", baseline"):

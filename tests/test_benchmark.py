@@ -67,7 +67,7 @@ def test_queries_benchmark_builds_a_database_and_times_every_query_command(
     )
     header = re.search(r"^\| command \| SQLite \(([\d,]+) claims\)", result.stdout, re.MULTILINE)
     assert header and int(header.group(1).replace(",", "")) > 250, result.stdout
-    timed = r" \d+\.\d\d / \d+\.\d\d / \d+\.\d\d, \d+\.\d\d \(\d+\) \|"
+    timed = r" \d+\.\d\d / \d+\.\d\d / \d+\.\d\d / \d+\.\d\d, \d+\.\d\d \(\d+\) \|"
     for command in ("conflicts", "claims --search", "timeline --entity", "show fact", "stats"):
         row = rf"^\| `{re.escape(command)}` \|{timed}{timed} \d+\.\d\d \|$"
         assert re.search(row, result.stdout, re.MULTILINE), result.stdout
