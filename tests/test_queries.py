@@ -56,6 +56,18 @@ def rows(runner: CliRunner, url: str, *args: str) -> list[dict[str, Any]]:
     return found
 
 
+def execute(url: str, statement: str) -> None:
+    """Run one statement in a transaction of its own, on another connection than a reader's."""
+    from sqlalchemy import text
+
+    engine = db.open_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture
 def archive(db_url: str, runner: CliRunner) -> str:
     """The seeds and the Kessler story (four outlets, conflicting tolls): over 50 claims."""
@@ -212,20 +224,13 @@ def test_a_sibling_reader_reads_the_same_database_beside_the_first(
     """`Reader.sibling` opens a second connection for a count run in another thread: on
     PostgreSQL it shares the first reader's snapshot and settings (a source added since is
     not seen), on SQLite it takes its own snapshot when it first reads."""
-    from sqlalchemy import text
-
     assert invoke(runner, db_url, "db", "upgrade").exit_code == 0
     reader = driver.open_reader(db_url)
     try:
         assert reader.scalar("SELECT count(*) FROM source") == 0
         if reader.dialect == "postgresql":
             reader.set_local("work_mem", "64MB")
-        engine = db.open_engine(db_url)
-        try:
-            with engine.begin() as connection:
-                connection.execute(text("INSERT INTO source (name) VALUES ('Later Wire')"))
-        finally:
-            engine.dispose()
+        execute(db_url, "INSERT INTO source (name) VALUES ('Later Wire')")
         sibling = reader.sibling()
         assert sibling is not None
         try:
@@ -371,16 +376,9 @@ def test_a_search_the_planner_expects_to_be_common_is_broad_without_counting_it(
     """On PostgreSQL a search whose estimated matches (from the full-text index's word
     statistics) are over twice NARROW is broad without its matches being counted (a heap
     page read per match); on SQLite, or under that estimate, they are counted."""
-    from sqlalchemy import text
-
     from factdb import queries
 
-    engine = db.open_engine(archive)
-    try:
-        with engine.begin() as connection:
-            connection.execute(text("ANALYZE"))
-    finally:
-        engine.dispose()
+    execute(archive, "ANALYZE")
     every = rows(runner, archive, "conflicts", "--status", "all", "--search", "killed")
     assert every
     sent: list[str] = []
