@@ -114,15 +114,16 @@ def _fewer(reader: Reader, query: Sql, limit: int) -> bool:
     """Whether `query` selects fewer than `limit` rows (counting stops at `limit`; asked
     again in the same command, the answer is remembered)."""
     probe = Sql(f"SELECT count(*) FROM ({query.text} LIMIT ?) AS probed", (*query.params, limit))
-    key = _key(probe)
+    return bool(_once(reader, probe, lambda: int(reader.scalar(probe.text, probe.params))) < limit)
+
+
+def _once(reader: Reader, query: Sql, read: Callable[[], Any]) -> Any:
+    """What `read` gives for `query`, read once per command (`Reader.remembered`, keyed by
+    the statement and its parameters, an array parameter as a tuple)."""
+    key = query.text, tuple(tuple(p) if isinstance(p, list) else p for p in query.params)
     if key not in reader.remembered:
-        reader.remembered[key] = int(reader.scalar(probe.text, probe.params))
-    return bool(reader.remembered[key] < limit)
-
-
-def _key(query: Sql) -> tuple[str, tuple[Any, ...]]:
-    """A statement as a key of `Reader.remembered` (an array parameter as a tuple)."""
-    return query.text, tuple(tuple(p) if isinstance(p, list) else p for p in query.params)
+        reader.remembered[key] = read()
+    return reader.remembered[key]
 
 
 def _iso(value: date | str | None) -> str | None:
@@ -166,10 +167,8 @@ def _named(reader: Reader, column: str, names: Sql) -> Sql:
     rows for a source holding a tenth of the archive makes it probe every claim)."""
     if reader.dialect != "postgresql":
         return _in_select(column, names)
-    key = _key(names)
-    if key not in reader.remembered:
-        reader.remembered[key] = [int(row[0]) for row in reader.all(names.text, names.params)]
-    return Sql(f"{column} = ANY(?)", (reader.remembered[key],))
+    ids = _once(reader, names, lambda: [int(r[0]) for r in reader.all(names.text, names.params)])
+    return Sql(f"{column} = ANY(?)", (ids,))
 
 
 def _of_sources(reader: Reader, column: str, name: str) -> Sql:
@@ -293,9 +292,11 @@ def _narrow(reader: Reader, filters: Filters) -> bool:
     if articles is not None:
         parts.append(Selection("claim", (_in_select("claim.article_id", articles),)).select("1"))
     if filters.search:
-        matches = Selection("claim", (text_search(reader, "claim", "claim", filters.search),))
-        if not _surely_many(reader, matches.select("1")):
-            parts.append(matches.select("1"))
+        matches = Selection(
+            "claim", (text_search(reader, "claim", "claim", filters.search),)
+        ).select("1")
+        if not _surely_many(reader, matches):
+            parts.append(matches)
     if filters.entity:
         parts.append(_naming(reader, filters.entity, "claim_id"))
     return any(_fewer(reader, part, NARROW) for part in parts)
@@ -310,11 +311,11 @@ def _surely_many(reader: Reader, matches: Sql) -> bool:
     if reader.dialect != "postgresql":
         return False
     explain = Sql(f"EXPLAIN (FORMAT JSON) {matches.text}", matches.params)
-    key = _key(explain)
-    if key not in reader.remembered:  # asked by the page and by its count
-        plan = reader.scalar(explain.text, explain.params)
-        reader.remembered[key] = float(plan[0]["Plan"]["Plan Rows"])
-    return bool(reader.remembered[key] >= 2 * NARROW)
+
+    def estimate() -> float:
+        return float(reader.scalar(explain.text, explain.params)[0]["Plan"]["Plan Rows"])
+
+    return bool(_once(reader, explain, estimate) >= 2 * NARROW)  # asked by page and count
 
 
 # --- pages --------------------------------------------------------------------------------
