@@ -1,6 +1,6 @@
 """Alembic environment: the schema is factdb's SQLModel metadata, the URL factdb's setting.
 
-`factdb.db` runs migrations programmatically and hands over an open connection (already
+`factdb.store.db` runs migrations programmatically and hands over an open connection (already
 inside a transaction that holds the migration lock) in ``config.attributes["connection"]``.
 Run from the command line in a checkout, the URL comes from ``FACTDB_DATABASE_URL`` or the
 default SQLite file, exactly as for the factdb CLI.
@@ -12,8 +12,8 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection
 
-from factdb import models
-from factdb.config import database_url
+from factdb.store import models
+from factdb.store.config import database_url
 
 config = context.config
 target_metadata = models.metadata

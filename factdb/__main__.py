@@ -1,5 +1,5 @@
 """``python -m factdb``: the same as the ``factdb`` command."""
 
-from factdb.cli import main
+from factdb.cli.app import main
 
 main()

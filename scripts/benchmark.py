@@ -100,7 +100,8 @@ def measure(target: Callable[..., dict[str, int]], *args: Any) -> Measurement:
 
 
 def _load_texts(paths: list[str]) -> list[Any]:
-    from factdb.readers import ArticleInput, iter_articles
+    from factdb.inputs.readers import iter_articles
+    from factdb.inputs.records import ArticleInput
 
     return [a for a in iter_articles(paths) if isinstance(a, ArticleInput)]
 
@@ -118,9 +119,9 @@ def spacy_alone(paths: list[str], batch_size: int) -> dict[str, int]:
 
 def factdb_ingest(paths: list[str], url: str, workers: int) -> dict[str, int]:
     """factdb ingest into a fresh database: read, parse, extract, store, match."""
-    from factdb.db import open_engine
-    from factdb.ingest import ingest
+    from factdb.ingest.pipeline import ingest
     from factdb.nlp.pipeline import load_nlp
+    from factdb.store.db import open_engine
 
     load_nlp()
     engine = open_engine(url)
@@ -292,8 +293,8 @@ def _variant(article: Any, claims: list[Any], variant: int, per_day: int) -> tup
     Each group of ten is an event of its own: its names (`_cipher`) are no other group's."""
     import re
 
+    from factdb.inputs.records import content_hash
     from factdb.nlp.types import Entity
-    from factdb.readers import content_hash
 
     group = variant // 10
     published = FIRST_DAY + timedelta(days=variant // per_day)
@@ -347,9 +348,9 @@ def _variants(
 
 def scaling(corpus: str, sizes: list[int], sample: int, per_day: int, url: str) -> dict[str, int]:
     """Fill to each size, then time storing+matching `sample` new articles; ms per article."""
-    from factdb.db import open_engine
-    from factdb.ingest import store_extracted
-    from factdb.synonyms import load_synonyms
+    from factdb.ingest.pipeline import store_extracted
+    from factdb.nlp.synonyms import load_synonyms
+    from factdb.store.db import open_engine
 
     synonyms = load_synonyms()
     base = _extracted_corpus(Path(corpus))

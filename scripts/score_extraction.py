@@ -8,7 +8,7 @@ Prints precision, recall and F1 per gold file and in total for quantities (spans
 counted noun + predicate) and dates (spans, resolutions, claims' event dates), then every
 miss, false positive and wrong value with the article words around it. Figures are printed,
 never asserted: `tests/test_evaluation.py` holds the floors. The gold format and the matching
-rules are documented in `factdb.evaluation`.
+rules are documented in `factdb.evaluation.extraction`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from factdb.evaluation import GoldError, evaluate, format_report
+from factdb.evaluation.extraction import GoldError, evaluate, format_report
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD_DIR = REPO / "tests" / "gold"

@@ -7,7 +7,7 @@
 Prints, per TIMEX3 type (DATE, TIME, DURATION, SET) and overall: gold and found counts, span
 recall (relaxed and strict), span precision, value accuracy and type accuracy; then every
 miss, wrong value and extra expression. Figures are printed, never asserted:
-`tests/test_timex.py` holds the floors. The matching rules are in `factdb.timex_evaluation`.
+`tests/test_timex.py` holds the floors. The matching rules are in `factdb.evaluation.timex`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from factdb.timex_evaluation import TimexGoldError, format_timex_report, score_timex
+from factdb.evaluation.timex import TimexGoldError, format_timex_report, score_timex
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD_DIR = REPO / "tests" / "gold" / "timex"

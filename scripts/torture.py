@@ -19,7 +19,7 @@ Sections and what each counts as a problem:
 - **overlap**: several ``factdb ingest --concurrent`` workers started at once on overlapping
   shares of the inputs (each input read by most of them, in different orders), several rounds:
   a process that failed, stepped aside or printed an error, duplicate rows, counts different
-  from a clean ingest, and derived content different from it (`factdb.canonical`: the story
+  from a clean ingest, and derived content different from it (`factdb.match.canonical`: the story
   partition, copy links, fact partition and conflicts, compared by content).
 - **disk full**: ingest onto a tmpfs too small for the database: a traceback or a non-1 exit,
   no ``Error:`` line, an inconsistent database, a query that fails on it, and counts after
@@ -175,7 +175,7 @@ def connect(url: str) -> Iterator[object]:
 def _tables() -> list[object]:
     from sqlmodel import SQLModel
 
-    import factdb.models  # noqa: F401  (registers the tables)
+    import factdb.store.models  # noqa: F401  (registers the tables)
 
     return [t for t in SQLModel.metadata.sorted_tables if t.name != "ingest_run"]
 
@@ -309,10 +309,10 @@ class Reference:
 
 
 def derived(url: str) -> dict[str, object]:
-    """What ingest derived in the database at `url`, by content (`factdb.canonical`)."""
+    """What ingest derived in the database at `url`, by content (`factdb.match.canonical`)."""
     from sqlalchemy import create_engine
 
-    from factdb.canonical import derived_content
+    from factdb.match.canonical import derived_content
 
     engine = create_engine(url)
     try:
@@ -378,7 +378,7 @@ def kill_trials(
 def overlap_rounds(
     backend: Backend, inputs: list[str], processes: int, rounds: int, ref: Reference, out: Path
 ) -> int:
-    from factdb.canonical import differences as content_differences
+    from factdb.match.canonical import differences as content_differences
 
     tally = Tally(f"{processes} overlapping ingests ({backend.name})")
     names = ("failed processes", "stepped aside", "error lines", "duplicates", "count mismatches")
@@ -426,7 +426,7 @@ def overlap_rounds(
 def input_files(inputs: list[str]) -> list[str]:
     """The article files of `inputs` (directories recursively, as ``factdb ingest`` reads them:
     no hidden files, article suffixes only), sorted."""
-    from factdb.readers import ARTICLE_SUFFIXES
+    from factdb.inputs.readers import ARTICLE_SUFFIXES
 
     found: list[str] = []
     for name in inputs:
@@ -823,7 +823,7 @@ def hostile_filters(urls: dict[str, str], refs: dict[str, Reference], values: in
 
     from typer.testing import CliRunner
 
-    from factdb.cli import app
+    from factdb.cli.app import app
 
     tally = Tally("hostile query options")
     for name in ("tracebacks", "bad exit codes", "slow (> 30 s)", "wildcards matched"):

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
-from factdb.cli import app
+from factdb.cli.app import app
 
 # A Friday story; the sentences are written for this test.
 ARTICLE = """source: Harbor Courier

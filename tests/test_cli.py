@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from factdb.cli import app
-from factdb.ingest import choose_workers
+from factdb.cli.app import app
+from factdb.ingest.pipeline import choose_workers
 
 from .conftest import SEED_000, SEED_001, SEEDS
 
@@ -345,12 +345,12 @@ def test_show_claim_cuts_evidence_from_the_stored_text(seeded: str, runner: CliR
 def test_show_article_table_pages_a_long_articles_claims_and_says_how_to_list_them_all(
     seeded: str, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import factdb.cli
+    import factdb.cli.app
 
     article = query(runner, seeded, "show", "article", "1")
     claims = article["claim_list"]
     assert len(claims) > 3
-    monkeypatch.setattr(factdb.cli, "DEFAULT_PAGE", 3)
+    monkeypatch.setattr(factdb.cli.app, "DEFAULT_PAGE", 3)
     result = invoke(runner, "show", "article", "1", db=seeded)
     assert result.exit_code == 0, result.output
     rows = {int(i) for i in re.findall(r"^│ (\d+) +│", result.stdout, re.MULTILINE)}
@@ -497,9 +497,9 @@ def test_workers_are_chosen_by_input_count_and_cpus(inputs: int, cpus: int, work
 
 def test_progress_counts_every_input_once(bad_inputs: dict[str, Path], tmp_path: Path) -> None:
     """The progress callback ends at the number of inputs, whatever happened to each."""
-    from factdb.db import open_engine
-    from factdb.ingest import ingest
-    from factdb.readers import count_inputs
+    from factdb.ingest.pipeline import ingest
+    from factdb.inputs.readers import count_inputs
+    from factdb.store.db import open_engine
 
     engine = open_engine(f"sqlite:///{tmp_path / 'f.db'}")
     paths = [str(SEEDS), str(SEED_000), str(bad_inputs["dir"])]  # a duplicate, 4 bad files
@@ -537,7 +537,7 @@ def test_query_commands_run_without_loading_spacy(
         ["stats"],
     ]
     code = (
-        "import sys; from typer.testing import CliRunner; from factdb.cli import app\n"
+        "import sys; from typer.testing import CliRunner; from factdb.cli.app import app\n"
         f"for command in {commands!r}:\n"
         f"    r = CliRunner().invoke(app, [*command, '--db', {url!r}, '--format', 'json'])\n"
         "    assert r.exit_code == 0 and len(r.stdout) > 20, (command, r.output)\n"

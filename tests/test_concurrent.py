@@ -2,8 +2,8 @@
 
 Workers on several machines share one PostgreSQL database: each parses its own inputs in
 parallel, and each article's copies, story, facts and conflicts are derived under a
-transaction-scoped advisory lock (`factdb.lock.derive_lock`). The comparison is by content
-(`factdb.canonical`), never by ids, which count arrivals.
+transaction-scoped advisory lock (`factdb.store.lock.derive_lock`). The comparison is by content
+(`factdb.match.canonical`), never by ids, which count arrivals.
 """
 
 from __future__ import annotations
@@ -20,16 +20,17 @@ from spacy.language import Language
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from factdb import db, models, store
-from factdb.canonical import derived_content, differences
-from factdb.conflicts import record_conflicts
-from factdb.copies import detect_copies
-from factdb.ingest import store_extracted
-from factdb.lock import derive_lock, ingest_lock
-from factdb.matching import match_article
+from factdb.ingest.pipeline import store_extracted
+from factdb.inputs.readers import iter_articles
+from factdb.inputs.records import ArticleInput
+from factdb.match.canonical import derived_content, differences
+from factdb.match.conflicts import record_conflicts
+from factdb.match.copies import detect_copies
+from factdb.match.matching import match_article
 from factdb.nlp.extract import ArticleText, ExtractionFailed, extract_batch
-from factdb.readers import ArticleInput, iter_articles
-from factdb.synonyms import load_synonyms
+from factdb.nlp.synonyms import load_synonyms
+from factdb.store import db, models, writes
+from factdb.store.lock import derive_lock, ingest_lock
 
 from .conftest import REPO, SEEDS
 
@@ -131,12 +132,12 @@ def test_an_article_waits_to_derive_until_the_one_being_derived_is_committed(
     # first, only the derive lock can make it wait.
     with Session(engine) as session, session.begin():
         for article in (first, second):
-            store.source_id(session, article.source or "unknown")
-        store._entity_ids(session, [c for d in drafts for c in d])
+            writes.source_id(session, article.source or "unknown")
+        writes._entity_ids(session, [c for d in drafts for c in d])
     done: list[object] = []
     with Session(engine) as session, session.begin():
         derive_lock(session)
-        stored = store.store_article(session, first, drafts[0], synonyms)
+        stored = writes.store_article(session, first, drafts[0], synonyms)
         detect_copies(session, stored.article_id)
         record_conflicts(session, match_article(session, stored.article_id, synonyms))
         worker = threading.Thread(

@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from factdb.cli import app
-from factdb.conflicts import RULES, findings
-from factdb.features import ClaimFeatures, QuantityFeatures
-from factdb.matching import Link
+from factdb.cli.app import app
+from factdb.match.conflicts import RULES, findings
+from factdb.match.features import ClaimFeatures, QuantityFeatures
+from factdb.match.matching import Link
+from factdb.match.slots import Slot
 from factdb.nlp.types import Qualifier
 from factdb.nlp.types import Quantity as Interval
-from factdb.slots import Slot
 
 ARTICLES = Path(__file__).parent / "articles"
 COURIER = ARTICLES / "kessler-brennmoor-courier-2024-05-14.txt"

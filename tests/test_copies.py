@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from factdb.cli import app
-from factdb.copies import COPY_THRESHOLD, content_words, sampled_hashes, word_pairs
+from factdb.cli.app import app
+from factdb.match.copies import COPY_THRESHOLD, content_words, sampled_hashes, word_pairs
 
 from .conftest import SEED_000, SEED_001
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from factdb.cli import app
+from factdb.cli.app import app
 
 from .conftest import CORPUS
 

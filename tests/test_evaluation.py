@@ -1,10 +1,11 @@
 """The extraction scorer: matching and figures on hand-built cases, then quality floors.
 
-The first half builds gold and extracted items by hand, so each rule of `factdb.evaluation`
-(pairing by span, interval equality, counted noun + predicate with and without synonyms, date
-resolution) is checked without spaCy. The second half runs the real extraction on every gold
-file under ``tests/gold/`` and fails when a figure drops below the level measured when the
-gold was written (minus a small margin): a quality regression fails CI like any other bug.
+The first half builds gold and extracted items by hand, so each rule of
+`factdb.evaluation.extraction` (pairing by span, interval equality, counted noun + predicate with
+and without synonyms, date resolution) is checked without spaCy. The second half runs the real
+extraction on every gold file under ``tests/gold/`` and fails when a figure drops below the level
+measured when the gold was written (minus a small margin): a quality regression fails CI like any
+other bug.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from factdb.evaluation import (
+from factdb.evaluation.extraction import (
     CATEGORIES,
     COUNTED,
     COUNTED_SYNONYMS,
@@ -40,8 +41,8 @@ from factdb.evaluation import (
     score_event_dates,
     score_quantities,
 )
+from factdb.nlp.synonyms import load_synonyms
 from factdb.nlp.types import DateMention, Qualifier, Quantity
-from factdb.synonyms import load_synonyms
 from scripts.score_extraction import main as score_main
 
 GOLD_DIR = Path(__file__).parent / "gold"

@@ -10,9 +10,7 @@ import pytest
 from spacy.language import Language
 from typer.testing import CliRunner
 
-from factdb.nlp.extract import extract_claims
-from factdb.nlp.stop_words import stop_words
-from factdb.slots import (
+from factdb.match.slots import (
     MeasureInput,
     age_holder,
     difference,
@@ -22,6 +20,8 @@ from factdb.slots import (
     other_event,
     unreported,
 )
+from factdb.nlp.extract import extract_claims
+from factdb.nlp.stop_words import stop_words
 
 from .test_stories import ingest, query, write
 

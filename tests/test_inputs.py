@@ -17,10 +17,10 @@ import pytest
 from typer.testing import CliRunner
 
 from factdb import __version__
-from factdb.cli import app, progress_wanted
-from factdb.formats import detect_format
+from factdb.cli.app import app, progress_wanted
+from factdb.inputs.formats import detect_format
+from factdb.inputs.records import canonical_url
 from factdb.nlp.dates import parse_publication_date
-from factdb.readers import canonical_url
 
 from .conftest import SEEDS
 from .newsserver import ATOM_STORY, FURNITURE_MARKERS, KESSLER, article_page, atom_feed

@@ -14,10 +14,10 @@ from sqlalchemy import Column, Date, MetaData, Table, create_engine, event, sele
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
-from factdb import db, driver
-from factdb.cli import app
-from factdb.ingest import ingest
-from factdb.store import MAX_DAYS_APART, within_window
+from factdb.cli.app import app
+from factdb.ingest.pipeline import ingest
+from factdb.store import db, driver
+from factdb.store.writes import MAX_DAYS_APART, within_window
 
 from .conftest import SEED_000, SEED_001
 

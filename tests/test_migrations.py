@@ -14,8 +14,8 @@ from spacy.language import Language
 from sqlalchemy import inspect, text
 from typer.testing import CliRunner
 
-from factdb import db, driver, models
-from factdb.cli import app
+from factdb.cli.app import app
+from factdb.store import connect, db, models
 
 from .conftest import REPO
 
@@ -74,7 +74,7 @@ def test_full_text_indexes_follow_inserts_updates_and_deletes(db_url: str) -> No
     """The search index of 0008 sees rows written after the migration, and forgets them."""
     from sqlmodel import Session
 
-    from factdb import queries
+    from factdb.query import sql as sql_query
 
     engine = db.open_engine(db_url)
     try:
@@ -87,9 +87,9 @@ def test_full_text_indexes_follow_inserts_updates_and_deletes(db_url: str) -> No
             )
 
         def found(words: str) -> int:
-            reader = driver.open_reader(db_url)
+            reader = connect.open_reader(db_url)
             try:
-                where = queries.text_search(reader, "article", "article", words)
+                where = sql_query.text_search(reader, "article", "article", words)
                 return len(
                     reader.all(f"SELECT article.id FROM article WHERE {where.text}", where.params)
                 )
@@ -198,7 +198,7 @@ def test_first_ingest_on_a_fresh_database_creates_the_schema(
 def test_default_database_lives_in_the_user_data_directory(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "FACTDB_DATABASE_URL"}
     env["XDG_DATA_HOME"] = str(tmp_path / "data")
-    code = "from factdb.config import database_url; print(database_url())"
+    code = "from factdb.store.config import database_url; print(database_url())"
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     ).stdout.strip()
@@ -237,7 +237,7 @@ def test_a_non_editable_install_migrates_from_any_directory(tmp_path: Path) -> N
     elsewhere.mkdir()
     env = {**os.environ, "PYTHONPATH": str(target)}
     code = (
-        "import factdb, factdb.db as d; "
+        "import factdb, factdb.store.db as d; "
         f"assert factdb.__file__.startswith({str(target)!r}), factdb.__file__; "
         "e = d.open_engine('sqlite:///fresh.db'); print(d.current_revision(e))"
     )

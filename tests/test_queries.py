@@ -21,8 +21,10 @@ import pytest
 from sqlalchemy.engine import Engine, make_url
 from typer.testing import CliRunner
 
-from factdb import db, driver
-from factdb.cli import DEFAULT_PAGE, app
+from factdb.cli.app import DEFAULT_PAGE, app
+from factdb.query import pages as pages_query
+from factdb.query import sql as sql_query
+from factdb.store import connect, db, driver
 
 from .conftest import SEEDS
 
@@ -100,7 +102,7 @@ FILTERED_COMMANDS = [
 @contextmanager
 def _statements(seen: list[tuple[str, Any]]) -> Iterator[None]:
     """Record every SELECT sent while the block runs (query commands read through
-    `factdb.driver`, not SQLAlchemy)."""
+    `factdb.store.driver`, not SQLAlchemy)."""
 
     def record(statement: str, parameters: Any) -> None:
         if statement.lstrip().upper().startswith("SELECT"):
@@ -174,13 +176,12 @@ def test_a_count_stops_at_its_limit(
     archive: str, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Past COUNTED_AT_MOST rows a listing says "more than" instead of counting millions."""
-    from factdb import queries
 
     every = rows(runner, archive, "claims")
-    monkeypatch.setattr(queries, "COUNTED_AT_MOST", len(every) - 1)
+    monkeypatch.setattr(pages_query, "COUNTED_AT_MOST", len(every) - 1)
     result = invoke(runner, archive, "claims", "--format", "table")
     assert f"of more than {len(every) - 1:,};" in result.stderr
-    monkeypatch.setattr(queries, "COUNTED_AT_MOST", len(every))
+    monkeypatch.setattr(pages_query, "COUNTED_AT_MOST", len(every))
     result = invoke(runner, archive, "claims", "--format", "table")
     assert f"showing the newest {DEFAULT_PAGE} of {len(every):,};" in result.stderr
 
@@ -189,11 +190,10 @@ def test_a_count_that_takes_too_long_is_left_out(
     tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The note gives up counting after COUNTING_SECONDS (here none) and says so."""
-    from factdb import queries
 
     url = f"sqlite:///{tmp_path / 'c.db'}"
     assert invoke(runner, url, "ingest", str(SEEDS), *KESSLER, "--quiet").exit_code == 0
-    monkeypatch.setattr(queries, "COUNTING_SECONDS", 0.0)
+    monkeypatch.setattr(pages_query, "COUNTING_SECONDS", 0.0)
     result = invoke(runner, url, "claims", "--format", "table")
     assert result.exit_code == 0, result.output
     assert f"showing the newest {DEFAULT_PAGE} (not counted: over 0.0 s of counting)" in (
@@ -205,7 +205,7 @@ def test_a_bounded_statement_stops_and_the_read_goes_on(db_url: str, runner: Cli
     """`Reader.scalar_within` stops a statement at its time limit (None), and the command's
     read transaction goes on; within the limit it answers."""
     assert invoke(runner, db_url, "db", "upgrade").exit_code == 0
-    reader = driver.open_reader(db_url)
+    reader = connect.open_reader(db_url)
     try:
         endless = (
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000000) "
@@ -225,7 +225,7 @@ def test_a_sibling_reader_reads_the_same_database_beside_the_first(
     PostgreSQL it shares the first reader's snapshot and settings (a source added since is
     not seen), on SQLite it takes its own snapshot when it first reads."""
     assert invoke(runner, db_url, "db", "upgrade").exit_code == 0
-    reader = driver.open_reader(db_url)
+    reader = connect.open_reader(db_url)
     try:
         assert reader.scalar("SELECT count(*) FROM source") == 0
         if reader.dialect == "postgresql":
@@ -250,26 +250,24 @@ def test_a_sibling_reader_reads_the_same_database_beside_the_first(
 def test_a_count_beside_the_page_gives_the_count_and_stops_when_told(
     db_url: str, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`queries.Counting` counts a selection on a sibling connection in a thread; `stop`
+    """`pages_query.Counting` counts a selection on a sibling connection in a thread; `stop`
     interrupts a long count at once (a page that did not fill needs no count)."""
     import time
 
-    from factdb import queries
-
     assert invoke(runner, db_url, "db", "upgrade").exit_code == 0
-    monkeypatch.setattr(queries, "COUNTING_SECONDS", 60.0)
-    reader = driver.open_reader(db_url)
+    monkeypatch.setattr(pages_query, "COUNTING_SECONDS", 60.0)
+    reader = connect.open_reader(db_url)
     try:
-        numbers = queries.Selection(
+        numbers = sql_query.Selection(
             "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 7) "
             "SELECT i FROM n) AS numbers"
         )
-        assert queries.Counting(reader, numbers).result() == 7
-        endless = queries.Selection(
+        assert pages_query.Counting(reader, numbers).result() == 7
+        endless = sql_query.Selection(
             "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
             "WHERE i < 1000000000) SELECT count(*) AS c FROM n) AS endless"
         )
-        counting = queries.Counting(reader, endless)
+        counting = pages_query.Counting(reader, endless)
         time.sleep(0.2)  # under way
         started = time.perf_counter()
         counting.stop()
@@ -325,13 +323,12 @@ def test_pages_read_from_id_windows_are_the_same_pages(
     command: list[str], archive: str, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """On PostgreSQL a page is read from the ids nearest its start first, in wider and wider
-    windows (`queries.FIRST_WINDOW`, then eight times as many, then all): with windows of
+    windows (`pages_query.FIRST_WINDOW`, then eight times as many, then all): with windows of
     one id, every page (first, after an id, the newest) is what reading everything gives."""
-    from factdb import queries
 
     every = rows(runner, archive, *command)
     assert len(every) >= 3
-    monkeypatch.setattr(queries, "FIRST_WINDOW", 1)
+    monkeypatch.setattr(pages_query, "FIRST_WINDOW", 1)
     for size in (1, 3, len(every) + 2):
         assert rows(runner, archive, *command, "--limit", str(size)) == every[:size]
         after = ["--after", str(every[0]["id"])]
@@ -357,12 +354,11 @@ def test_conflicts_of_narrow_and_broad_filters_are_found_either_way(
     option: list[str], archive: str, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A narrow claim filter finds its conflicts from its claims, a broad one checks the
-    conflicts' claims from the newest (`queries.NARROW` decides): both find the same."""
-    from factdb import queries
+    conflicts' claims from the newest (`sql_query.NARROW` decides): both find the same."""
 
     found = {}
     for narrow in (0, 10**9):
-        monkeypatch.setattr(queries, "NARROW", narrow)
+        monkeypatch.setattr(sql_query, "NARROW", narrow)
         found[narrow] = rows(runner, archive, "conflicts", "--status", "all", *option)
         page = rows(runner, archive, "conflicts", "--status", "all", *option, "--limit", "2")
         assert page == found[narrow][:2]
@@ -376,14 +372,13 @@ def test_a_search_the_planner_expects_to_be_common_is_broad_without_counting_it(
     """On PostgreSQL a search whose estimated matches (from the full-text index's word
     statistics) are over twice NARROW is broad without its matches being counted (a heap
     page read per match); on SQLite, or under that estimate, they are counted."""
-    from factdb import queries
 
     execute(archive, "ANALYZE")
     every = rows(runner, archive, "conflicts", "--status", "all", "--search", "killed")
     assert every
     sent: list[str] = []
     for narrow in (1, 10**9):
-        monkeypatch.setattr(queries, "NARROW", narrow)
+        monkeypatch.setattr(sql_query, "NARROW", narrow)
         sent.clear()
         stop = driver.observe(lambda sql, _: sent.append(sql))
         try:
@@ -444,7 +439,7 @@ def test_query_commands_import_neither_the_orm_alembic_rich_spacy_nor_dateparser
     archive: str, tmp_path: Path
 ) -> None:
     """The heavy imports belong to the commands that need them: SQLAlchemy, SQLModel and
-    pydantic to writing and migrating (a query reads through the driver, `factdb.driver`;
+    pydantic to writing and migrating (a query reads through the driver, `factdb.store.driver`;
     Typer before 0.29 parses options without pydantic), Alembic to
     migrating, rich to tables, spaCy to ingest, dateparser to dates that are not ISO dates;
     `--help` needs no database layer at all, nor the readers of ingest."""
@@ -463,7 +458,7 @@ def test_query_commands_import_neither_the_orm_alembic_rich_spacy_nor_dateparser
         ["stats"],
     ]
     code = (
-        "import sys; from typer.testing import CliRunner; from factdb.cli import app\n"
+        "import sys; from typer.testing import CliRunner; from factdb.cli.app import app\n"
         f"for command in {commands!r}:\n"
         f"    r = CliRunner().invoke(app, [*command, '--db', {archive!r}, '--format', 'json'])\n"
         "    assert r.exit_code == 0 and len(r.stdout) > 20, (command, r.output)\n"
@@ -475,11 +470,11 @@ def test_query_commands_import_neither_the_orm_alembic_rich_spacy_nor_dateparser
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
     code = (
-        "import sys; from factdb.cli import app\n"
+        "import sys; from factdb.cli.app import app\n"
         "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & "
         "{'sqlalchemy', 'sqlmodel', 'alembic', 'rich', 'spacy'} | "
-        "({'factdb.readers'} & set(sys.modules))))"
+        "({'factdb.inputs.readers'} & set(sys.modules))))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
@@ -501,17 +496,17 @@ def test_a_query_on_an_older_schema_upgrades_it_first_then_reads_the_same(
 def test_the_entry_point_builds_only_the_command_it_runs(archive: str, runner: CliRunner) -> None:
     """`factdb stats` builds the Click command of `stats` alone (start-up time); the answers
     are those of the whole tree, and --help, --version or a misspelt name get the whole tree."""
-    from factdb import cli
+    from factdb.cli import app as cli_app
 
     for name in ("stats", "conflicts", "show"):
-        lean = cli._only_command(name)
+        lean = cli_app._only_command(name)
         assert lean is not None
         assert len(lean.registered_commands) + len(lean.registered_groups) == 1
     for name in (None, "--help", "--version", "conflict"):
-        assert cli._only_command(name) is None
+        assert cli_app._only_command(name) is None
     for command in (["stats"], ["conflicts", "--kind", "number"], ["show", "claim", "1"]):
         arguments = [*command, "--db", archive, "--format", "json"]
-        lean = cli._only_command(command[0])
+        lean = cli_app._only_command(command[0])
         assert lean is not None
         assert runner.invoke(lean, arguments).stdout == runner.invoke(app, arguments).stdout
 
@@ -535,21 +530,21 @@ def test_a_timeline_page_at_either_end_is_that_end_of_the_whole_timeline(
     window of weeks from the newest / oldest article the source, date and entity filters
     keep, widened until it holds the page), yet show exactly the last / first rows of the
     full timeline."""
-    from factdb import queries
-    from factdb.synonyms import load_synonyms
+    from factdb.nlp.synonyms import load_synonyms
+    from factdb.query import timeline as timeline_query
 
-    reader = driver.open_reader(archive)
+    reader = connect.open_reader(archive)
     synonyms = load_synonyms()
     try:
-        every = queries.timeline(reader, queries.TimelineFilters(**filters), synonyms)
+        every = timeline_query.timeline(reader, timeline_query.TimelineFilters(**filters), synonyms)
         assert len(every) > 3
         for size in (1, 3, 6, len(every) + 5):
-            newest = queries.TimelineFilters(**filters, limit=size, newest=True)
-            assert queries.timeline(reader, newest, synonyms) == every[-size:]
-            first = queries.TimelineFilters(**filters, limit=size)
-            assert queries.timeline(reader, first, synonyms) == every[:size]
-            second = queries.TimelineFilters(**filters, limit=size, offset=2)
-            assert queries.timeline(reader, second, synonyms) == every[2 : 2 + size]
+            newest = timeline_query.TimelineFilters(**filters, limit=size, newest=True)
+            assert timeline_query.timeline(reader, newest, synonyms) == every[-size:]
+            first = timeline_query.TimelineFilters(**filters, limit=size)
+            assert timeline_query.timeline(reader, first, synonyms) == every[:size]
+            second = timeline_query.TimelineFilters(**filters, limit=size, offset=2)
+            assert timeline_query.timeline(reader, second, synonyms) == every[2 : 2 + size]
     finally:
         reader.close()
 
@@ -562,7 +557,7 @@ def _recount(url: str) -> dict[str, Any]:
     sources` lists, counted row by row in Python."""
     from sqlmodel import Session, select
 
-    from factdb import models
+    from factdb.store import models
 
     engine = db.open_engine(url)
     try:
@@ -708,10 +703,10 @@ def test_postgresql_connections_do_without_the_jit_compiler(postgres_url: str) -
             assert connection.exec_driver_sql("SHOW jit").scalar() == "on"
     finally:
         engine.dispose()
-    # The query commands' own connection (`factdb.driver`) does the same.
+    # The query commands' own connection (`factdb.store.driver`) does the same.
     assert invoke(CliRunner(), db_url, "db", "upgrade").exit_code == 0
     for shown, expected in ((db_url, "off"), (url.render_as_string(hide_password=False), "on")):
-        reader = driver.open_reader(shown)
+        reader = connect.open_reader(shown)
         try:
             assert reader.close == reader.connection.close  # opened without SQLAlchemy
             assert reader.scalar("SHOW jit") == expected

@@ -1,4 +1,4 @@
-"""Tests for factdb.readers: layouts, metadata, page furniture, inputs and every read error.
+"""Tests for factdb.inputs.readers: layouts, metadata, page furniture, inputs and every read error.
 
 Articles are the two seeds and short texts written here; the development corpus is only read
 in place by the `corpus` test, never copied.
@@ -15,15 +15,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from factdb.readers import (
+from factdb.inputs.readers import count_inputs, iter_articles, parse_article
+from factdb.inputs.records import (
     NO_OVERRIDES,
     ArticleInput,
     Overrides,
     ReadError,
     content_hash,
-    count_inputs,
-    iter_articles,
-    parse_article,
     split_source,
 )
 

@@ -1,5 +1,5 @@
 """Revised articles: a new version of a stored article is linked to it, and only what changed
-is new (`factdb.revisions`).
+is new (`factdb.match.revisions`).
 
 The articles are written for these tests: a base report, a corrected copy of it (a correction
 line added, the headline reworded), a copy that changes its toll, and a report of another
@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from factdb import db
-from factdb.canonical import derived_content
-from factdb.cli import app
+from factdb.cli.app import app
+from factdb.match.canonical import derived_content
+from factdb.store import db
 
 from .newsserver import NewsSite, serving
 

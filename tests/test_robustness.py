@@ -22,7 +22,7 @@ from spacy.language import Language
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
-from factdb.cli import app
+from factdb.cli.app import app
 from factdb.nlp import extract
 from factdb.nlp.extract import ArticleText, extract_article, extract_claims, text_chunks
 
@@ -91,7 +91,7 @@ def test_an_extraction_failure_rejects_that_article_only(
 def test_a_storing_failure_rejects_that_article_and_leaves_nothing_of_it(
     inputs: Path, db_url: str, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import factdb.ingest as ingest_module
+    import factdb.ingest.pipeline as ingest_module
 
     real = ingest_module.match_article
 
@@ -117,7 +117,7 @@ def test_a_storing_failure_rejects_that_article_and_leaves_nothing_of_it(
 def test_a_reading_failure_rejects_that_file_only(
     inputs: Path, tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import factdb.readers as readers
+    import factdb.inputs.readers as readers
 
     real = readers.parse_article
 

@@ -11,9 +11,9 @@ import pytest
 from spacy.language import Language
 from typer.testing import CliRunner
 
-from factdb.cli import app
-from factdb.slots import elapsed, scope_words
-from factdb.stories import choose_salient
+from factdb.cli.app import app
+from factdb.match.slots import elapsed, scope_words
+from factdb.match.stories import choose_salient
 
 from .test_matching import KESSLER, _content
 

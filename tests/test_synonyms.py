@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from factdb.cli import app
-from factdb.synonyms import SynonymFileError, load_synonyms
+from factdb.cli.app import app
+from factdb.nlp.synonyms import SynonymFileError, load_synonyms
 
 from .test_cli import QUAKE_HERALD
 

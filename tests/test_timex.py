@@ -1,5 +1,5 @@
 """Tests for the time expressions of factdb.nlp.dates (TIMEX3 values, types, roles) and the
-TimeML scorer (`factdb.timex_evaluation`, `scripts/score_timex.py`).
+TimeML scorer (`factdb.evaluation.timex`, `scripts/score_timex.py`).
 
 The sentences are written for these tests. The last tests run the scorer on the gold set
 under ``tests/gold/timex/`` and fail when a figure drops below the level measured when the
@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from factdb.nlp.dates import day_of, extract_temporal, extract_times, timex_value
-from factdb.nlp.types import TimeMention
-from factdb.timex_evaluation import (
+from factdb.evaluation.timex import (
     TimexGoldError,
     format_timex_report,
     load_timeml,
     score_timex,
 )
+from factdb.nlp.dates import day_of, extract_temporal, extract_times, timex_value
+from factdb.nlp.types import TimeMention
 from scripts.score_timex import main as score_main
 
 GOLD = sorted((Path(__file__).parent / "gold" / "timex").glob("*.tml"))

@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from factdb import __version__
-from factdb.cli import app
+from factdb.cli.app import app
 
 from .conftest import REPO
 from .newsserver import FURNITURE_MARKERS, SLOW_SECONDS, NewsSite, serving
@@ -245,14 +245,14 @@ def test_progress_total_grows_with_each_feeds_entries(
     end exactly at the grown total."""
     from sqlmodel import Session
 
-    from factdb import store
-    from factdb.db import open_engine
-    from factdb.ingest import ingest
+    from factdb.ingest.pipeline import ingest
+    from factdb.store import writes
+    from factdb.store.db import open_engine
 
     engine = open_engine(f"sqlite:///{tmp_path / 'p.db'}")
     with Session(engine) as session, session.begin():
-        store.add_feed(session, site.base + "/rss.xml", None)
-        store.add_feed(session, site.base + "/atom.xml", None)
+        writes.add_feed(session, site.base + "/rss.xml", None)
+        writes.add_feed(session, site.base + "/atom.xml", None)
     done: list[int] = []
     found: list[int] = []
     report = ingest(engine, [], nlp=nlp, feeds=True, on_progress=done.append, on_found=found.append)

@@ -12,7 +12,7 @@ What changed and why:
   the claims of articles that do (``ix_article_entity_window``: key, published, article_id).
 
 Existing rows are filled in: the dates and article ids from ``article`` and ``claim``; the
-article entities from the stored claim entities, normalised by `factdb.matching.Lexicon`.
+article entities from the stored claim entities, normalised by `factdb.match.matching.Lexicon`.
 
 Revision ID: 0003
 Revises: 0002
@@ -81,7 +81,7 @@ def upgrade() -> None:
 
 def _fill_article_entities() -> None:
     """One row per (article, normalised entity) from the claim entities already stored."""
-    from factdb.matching import article_entity_rows  # the rows ingest writes for new articles
+    from factdb.match.matching import article_entity_rows  # the rows ingest writes for new articles
 
     mentions = op.get_bind().execute(
         sa.text(

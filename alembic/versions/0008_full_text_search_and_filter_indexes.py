@@ -37,7 +37,7 @@ depends_on: str | Sequence[str] | None = None
 
 # table → (its FTS5 table, the indexed columns)
 FULL_TEXT = {"claim": ("claim_fts", ("text",)), "article": ("article_fts", ("title", "text"))}
-# The PostgreSQL GIN indexes; factdb.queries.text_search spells the same expressions.
+# The PostgreSQL GIN indexes; factdb.query.sql.text_search spells the same expressions.
 POSTGRES_INDEXES = {
     "ix_claim_text_search": ("claim", "text"),
     "ix_article_text_search": ("article", "coalesce(title, '') || ' ' || text"),

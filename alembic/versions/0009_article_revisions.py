@@ -4,7 +4,7 @@ What changed and why:
 - An updated copy of a stored article (a correction line added, a headline changed) was
   stored as an unrelated article, or skipped when it had the same URL: its claims re-opened
   conflicts a reviewer had dismissed, or its corrections were lost. ``article`` gains
-  ``revision_of_id`` (the version it revises, found at ingest by `factdb.revisions`: the same
+  ``revision_of_id`` (the version it revises, found at ingest by `factdb.match.revisions`: the same
   URL, or a near-copy from the same source) and ``version`` (1 for a first version), with an
   index on ``revision_of_id`` so that "is this article superseded" and "its versions" are
   index lookups.

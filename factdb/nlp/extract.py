@@ -20,9 +20,9 @@ from typing import NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from factdb.deadline import TimeLimitExceeded, time_limit
 from factdb.nlp.claims import ClaimSpan, is_noise, resolve_pronoun_speakers, split_claims
 from factdb.nlp.dates import day_of, extract_temporal
+from factdb.nlp.deadline import TimeLimitExceeded, time_limit
 from factdb.nlp.figures import split_figures
 from factdb.nlp.pipeline import load_nlp, model_name
 from factdb.nlp.quantities import extract_quantities

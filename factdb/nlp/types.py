@@ -4,11 +4,10 @@ These types are the contract between `factdb.nlp.*` (which builds them from spaC
 rest of factdb (which stores and compares them). They hold no spaCy objects, so they can be
 pickled, compared in tests and built by hand.
 
-Offsets: every `start`/`end` pair is a character offset into the stored article text (the
-article body `factdb.readers` produced), so `text[start:end]` reads as the words it came from.
-Token indices (`token_start`/`token_end`, end exclusive) are positions in the spaCy `Doc` of
-that same text; they let the claim splitter give each quantity and date to the claim whose
-tokens contain it.
+Offsets: every `start`/`end` pair is a character offset into the stored article text (the article
+body `factdb.inputs.readers` produced), so `text[start:end]` reads as the words it came from. Token
+indices (`token_start`/`token_end`, end exclusive) are positions in the spaCy `Doc` of that same
+text; they let the claim splitter give each quantity and date to the claim whose tokens contain it.
 """
 
 from __future__ import annotations

@@ -1,0 +1,357 @@
+"""The archive's own records: articles (with their versions and copy links), sources, stories,
+feeds, and the counts `factdb stats` prints (kept by the database, see migration 0013)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from factdb.store.driver import Reader
+from factdb.query.claims import ClaimFilters, columns_of, list_claims
+from factdb.query.pages import walk
+from factdb.query.sql import (
+    SUPERSEDED_ARTICLES,
+    Filters,
+    Record,
+    Selection,
+    Sql,
+    in_select,
+    in_values,
+    iso_date,
+    iso_instant,
+    naming_entity,
+    of_sources,
+    published_conditions,
+    text_search,
+)
+
+_ARTICLE_COLUMNS = (
+    "article.id, source.name, article.title, article.author, article.distributor, "
+    "article.published, article.published_text, article.url, article.origin, "
+    "article.content_hash, article.ingested_at, "
+    "(SELECT count(claim.id) FROM claim WHERE claim.article_id = article.id), "
+    "article.published_inferred, article.story_id, article.version, article.revision_of_id"
+)
+
+
+def _copy_of(reader: Reader, article_ids: Sequence[int]) -> dict[int, tuple[int, float]]:
+    """For each copy among these articles: the article it copies and the link's score.
+
+    An article linked to several originals gets the best-scoring one.
+    """
+    found: dict[int, tuple[int, float]] = {}
+    wanted = in_values("article_copy.copy_id", article_ids)
+    for copy_id, original_id, score in reader.execute(
+        "SELECT article_copy.copy_id, article_copy.original_id, article_copy.score "
+        "FROM article_copy JOIN article AS original ON original.id = article_copy.original_id "
+        f"WHERE {wanted.text} ORDER BY article_copy.score DESC, original.content_hash",
+        wanted.params,
+    ):
+        found.setdefault(int(copy_id), (int(original_id), float(score)))
+    return found
+
+
+def _superseded_among(reader: Reader, article_ids: Iterable[int]) -> set[int]:
+    """Which of these articles are superseded (revised by a later version)."""
+    wanted = in_values("article.revision_of_id", set(article_ids))
+    return {
+        int(i)
+        for (i,) in reader.execute(
+            f"SELECT article.revision_of_id FROM article WHERE {wanted.text}", wanted.params
+        )
+    }
+
+
+def _article_records(reader: Reader, ids: Sequence[int]) -> list[Record]:
+    """Article objects (without their text) for these ids, in the given order."""
+    if not ids:
+        return []
+    wanted = in_values("article.id", ids)
+    copies = _copy_of(reader, ids)
+    superseded = _superseded_among(reader, ids)
+    by_id: dict[int, Record] = {}
+    for (
+        id_,
+        source,
+        title,
+        author,
+        distributor,
+        published,
+        published_text,
+        url,
+        origin,
+        content_hash,
+        ingested_at,
+        claims,
+        inferred,
+        story_id,
+        version,
+        revision_of,
+    ) in reader.execute(
+        f"SELECT {_ARTICLE_COLUMNS} FROM article "
+        f"LEFT OUTER JOIN source ON source.id = article.source_id WHERE {wanted.text}",
+        wanted.params,
+    ):
+        copy_of = copies.get(id_)
+        by_id[id_] = {
+            "id": id_,
+            "source": source,
+            "title": title,
+            "author": author,
+            "distributor": distributor,
+            "published": iso_date(published),
+            "published_text": published_text,
+            "url": url,
+            "origin": origin,
+            "content_hash": content_hash,
+            "ingested_at": iso_instant(ingested_at),
+            "claims": int(claims),
+            "published_inferred": iso_date(inferred),
+            "copy_of": copy_of[0] if copy_of else None,
+            "copy_score": copy_of[1] if copy_of else None,
+            "story_id": story_id,
+            "version": version,
+            "revision_of": revision_of,
+            "current": id_ not in superseded,
+        }
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def articles_selection(reader: Reader, filters: Filters) -> Selection:
+    """The articles matching the filters."""
+    selection = Selection("article", tuple(published_conditions(reader, filters)))
+    if not filters.all_versions:
+        selection = selection.where(in_select("article.id", SUPERSEDED_ARTICLES, negated=True))
+    if filters.search:
+        selection = selection.where(text_search(reader, "article", "article", filters.search))
+    if filters.entity:
+        selection = selection.where(
+            in_select("article.id", naming_entity(reader, filters.entity, "article_id"))
+        )
+    return selection
+
+
+# Undated articles sort after every dated one (a key without NULLs, so pages can be walked).
+_ARTICLE_KEYS = ["coalesce(article.published, '9999-12-31')", "article.id"]
+
+
+def iter_articles(reader: Reader, filters: Filters) -> Iterator[Record]:
+    """Articles matching the filters in publication order (undated last), streamed."""
+    yield from walk(
+        reader,
+        articles_selection(reader, filters),
+        _ARTICLE_KEYS
+        if reader.dialect == "sqlite"
+        else [f"{_ARTICLE_KEYS[0]}::date", "article.id"],
+        filters,
+        lambda ids: _article_records(reader, ids),
+    )
+
+
+def list_articles(reader: Reader, filters: Filters) -> list[Record]:
+    """`iter_articles` as a list."""
+    return list(iter_articles(reader, filters))
+
+
+def _versions(reader: Reader, article_id: int) -> list[Record]:
+    """Every version of the article's chain, first first: id, version, published, title,
+    content hash, whether current (an article that was never revised has one)."""
+    columns = (
+        "article.id, article.version, article.published, article.title, "
+        "article.content_hash, article.ingested_at, article.revision_of_id"
+    )
+    first = article_id
+    while (
+        earlier := reader.scalar(
+            "SELECT article.revision_of_id FROM article WHERE article.id = ?", (first,)
+        )
+    ) is not None:
+        first = int(earlier)
+    chain = [reader.first(f"SELECT {columns} FROM article WHERE article.id = ?", (first,))]
+    while chain[-1] is not None:
+        chain.append(
+            reader.first(
+                f"SELECT {columns} FROM article WHERE article.revision_of_id = ?", (chain[-1][0],)
+            )
+        )
+    found = [row for row in chain if row is not None]
+    return [
+        {
+            "id": id_,
+            "version": version,
+            "published": iso_date(published),
+            "title": title,
+            "content_hash": content_hash,
+            "ingested_at": iso_instant(ingested_at),
+            "current": index == len(found) - 1,
+        }
+        for index, (id_, version, published, title, content_hash, ingested_at, _) in enumerate(
+            found
+        )
+    ]
+
+
+def get_article(reader: Reader, article_id: int) -> Record | None:
+    """One article with its stored text and every claim extracted from it, or None."""
+    found = _article_records(reader, [article_id])
+    if not found:
+        return None
+    record = found[0]
+    record["versions"] = _versions(reader, article_id)
+    record["text"] = reader.scalar(
+        "SELECT article.text FROM article WHERE article.id = ?", (article_id,)
+    )
+    record["claim_list"] = list_claims(reader, ClaimFilters(article_id=article_id))
+    return record
+
+
+def list_stories(reader: Reader, filters: Filters) -> list[Record]:
+    """Stories (the coverage of one event) with their articles, sources and date range,
+    newest first; the filters narrow them to stories with a matching article."""
+    conditions: list[Sql] = []
+    if filters.source or filters.since or filters.until or filters.search or filters.entity:
+        members = articles_selection(reader, filters).select("article.id")
+        conditions.append(
+            Sql(
+                "story.id IN (SELECT member.story_id FROM article AS member "
+                f"WHERE member.id IN ({members.text}))",
+                members.params,
+            )
+        )
+    query = Selection(
+        "story JOIN article ON article.story_id = story.id "
+        "LEFT OUTER JOIN claim ON claim.article_id = article.id "
+        "LEFT OUTER JOIN fact_claim ON fact_claim.claim_id = claim.id",
+        tuple(conditions),
+    ).select(
+        "story.id, story.label, count(DISTINCT article.id), count(DISTINCT article.source_id), "
+        "count(DISTINCT fact_claim.fact_id), story.first_published, story.last_published"
+    )
+    limit = "" if filters.limit is None else f" LIMIT {int(filters.limit)}"
+    rows = reader.execute(
+        f"{query.text} GROUP BY story.id, story.label, story.first_published, "
+        "story.last_published ORDER BY story.last_published IS NULL, story.last_published DESC, "
+        f"story.id{limit}",
+        query.params,
+    )
+    return [
+        {
+            "id": id_,
+            "label": label,
+            "articles": int(articles),
+            "sources": int(sources),
+            "facts": int(facts),
+            "first_published": iso_date(first),
+            "last_published": iso_date(last),
+        }
+        for id_, label, articles, sources, facts, first, last in rows
+    ]
+
+
+def list_sources(reader: Reader, filters: Filters) -> list[Record]:
+    """Sources with how many articles and claims each has, and their date range.
+
+    The counts are the tallies the database keeps (migration 0013), the dates the ends of
+    ix_article_source_published: a few rows a source, whatever the size of the archive."""
+
+    def tally(prefix: str) -> str:
+        return (
+            "coalesce((SELECT tally.value FROM tally "
+            f"WHERE tally.name = '{prefix}:' || source.id), 0)"
+        )
+
+    def end(of: str) -> str:
+        return f"(SELECT {of}(article.published) FROM article WHERE article.source_id = source.id)"
+
+    conditions = [of_sources(reader, "source.id", filters.source)] if filters.source else []
+    query = Selection("source", tuple(conditions)).select(
+        f"source.id, source.name, {tally('source_articles')}, {tally('source_claims')}, "
+        f"{end('min')}, {end('max')}"
+    )
+    limit = "" if filters.limit is None else f" LIMIT {int(filters.limit)}"
+    return [
+        {
+            "id": id_,
+            "name": name,
+            "articles": int(articles),
+            "claims": int(claims),
+            "first_published": iso_date(first),
+            "last_published": iso_date(last),
+        }
+        for id_, name, articles, claims, first, last in reader.execute(
+            f"{query.text} ORDER BY source.name, source.id{limit}", query.params
+        )
+    ]
+
+
+_FEED_FIELDS = "id url source added_at last_fetched_at last_status etag last_modified articles"
+
+
+def list_feeds(reader: Reader) -> list[Record]:
+    """Every feed in the list, in the order they were added (as `factdb feeds list` shows
+    them)."""
+    fields = _FEED_FIELDS.split()
+    records = [
+        dict(zip(fields, row, strict=True))
+        for row in reader.execute(f"SELECT {columns_of('feed', fields)} FROM feed ORDER BY feed.id")
+    ]
+    for record in records:
+        record["added_at"] = iso_instant(record["added_at"])
+        record["last_fetched_at"] = iso_instant(record["last_fetched_at"])
+    return records
+
+
+# The counts of `stats`, in the order it gives them (conflicts by kind come after the 7th).
+_COUNTS = (
+    "sources",
+    "articles",
+    "articles_without_date",
+    "claims",
+    "quantities",
+    "entities",
+    "conflicts",
+    "facts",
+    "facts_with_several_articles",
+    "copies",
+    "ingest_runs",
+)
+
+
+def stats(reader: Reader) -> Record:
+    """Counts of everything stored, conflicts by kind and status, and the last ingest run.
+
+    The counts are the tallies the database keeps as rows change (migration 0013), so this
+    reads a dozen rows whatever the size of the archive."""
+    tallies = {
+        str(name): int(value) for name, value in reader.execute("SELECT name, value FROM tally")
+    }
+    by_kind: dict[str, dict[str, int]] = defaultdict(dict)
+    for name, value in sorted(tallies.items()):
+        if name.startswith("conflicts:") and value:
+            _, kind, status = name.split(":", 2)
+            by_kind[kind][status] = value
+    last_run = reader.first(
+        "SELECT ingest_run.id, ingest_run.started_at, ingest_run.finished_at, "
+        "ingest_run.articles_added, ingest_run.duplicates, ingest_run.errors, "
+        "ingest_run.files_seen, ingest_run.conflicts_added FROM ingest_run "
+        "ORDER BY ingest_run.id DESC LIMIT 1"
+    )
+    return {
+        **{name: tallies.get(name, 0) for name in _COUNTS[:7]},
+        "conflicts_by_kind": dict(by_kind),
+        **{name: tallies.get(name, 0) for name in _COUNTS[7:]},
+        "last_run": None
+        if last_run is None
+        else {
+            "id": last_run[0],
+            "started_at": iso_instant(last_run[1]),
+            "finished_at": iso_instant(last_run[2]),
+            "articles_added": last_run[3],
+            "duplicates": last_run[4],
+            "errors": last_run[5],
+            "inputs": last_run[6],
+            "conflicts_added": last_run[7],
+        },
+    }

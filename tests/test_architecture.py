@@ -1,0 +1,60 @@
+"""The layers are a contract: `import-linter` checks that every import runs downward and that
+no package's modules import each other in a cycle (``[tool.importlinter]`` in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def _lint(workdir: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(workdir)},
+    )
+
+
+def _copy_of_the_package(tmp_path: Path) -> Path:
+    """The package's Python files in a folder of their own, to break on purpose."""
+    shutil.copytree(
+        ROOT / "factdb",
+        tmp_path / "factdb",
+        ignore=shutil.ignore_patterns("migrations", "__pycache__", "*.json", "*.toml"),
+    )
+    return tmp_path
+
+
+def test_the_package_keeps_its_layers_and_has_no_import_cycles(tmp_path: Path) -> None:
+    result = _lint(_copy_of_the_package(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contracts: 2 kept, 0 broken." in result.stdout
+
+
+def test_an_upward_import_breaks_the_contract_and_is_named(tmp_path: Path) -> None:
+    """The store importing matching (as deleting an article once did) is caught, with the
+    offending import in the message."""
+    work = _copy_of_the_package(tmp_path)
+    models = work / "factdb" / "store" / "models.py"
+    models.write_text(models.read_text() + "\nfrom factdb.match import stories  # noqa\n")
+    result = _lint(work)
+    assert result.returncode != 0
+    assert "factdb.store is not allowed to import factdb.match" in result.stdout
+    assert "factdb.store.models -> factdb.match.stories" in result.stdout
+
+
+def test_a_cycle_inside_a_package_breaks_the_contract(tmp_path: Path) -> None:
+    work = _copy_of_the_package(tmp_path)
+    driver = work / "factdb" / "store" / "driver.py"
+    driver.write_text(driver.read_text() + "\nfrom factdb.store import connect  # noqa\n")
+    result = _lint(work)
+    assert result.returncode != 0
+    assert "No cycles are allowed in factdb.store" in result.stdout
