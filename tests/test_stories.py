@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from factdb.cli.app import app
 from factdb.match.slots import elapsed, scope_words
-from factdb.match.stories import choose_salient
+from factdb.match.stories import Profile, apart, choose_salient
 
 from .test_matching import KESSLER, _content
 
@@ -388,3 +388,31 @@ def test_the_same_kind_of_event_in_another_place_is_another_story(
     assert story["varnia"] != story["lorland"]
     assert story["osterby"] == story["varnia"]
     assert query(runner, db, "conflicts", "--status", "all") == []
+
+
+def test_a_place_named_in_passing_by_the_other_report_is_not_another_place() -> None:
+    """A report about a town that names its country, and one about the country that names the
+    town, are not about two places; two reports that never name each other's place are."""
+    town = Profile(
+        1,
+        None,
+        {"marrow bay": 0.7},
+        places=frozenset({"marrow bay"}),
+        mentioned=frozenset({"marrow bay", "kestria"}),
+    )
+    country = Profile(
+        2,
+        None,
+        {"kestria": 0.7},
+        places=frozenset({"kestria"}),
+        mentioned=frozenset({"kestria", "marrow bay", "red cross"}),
+    )
+    elsewhere = Profile(
+        3,
+        None,
+        {"lorland": 0.7},
+        places=frozenset({"lorland"}),
+        mentioned=frozenset({"lorland", "red cross"}),
+    )
+    assert not apart(town, country)
+    assert apart(country, elsewhere) and apart(town, elsewhere)

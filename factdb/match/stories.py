@@ -17,10 +17,11 @@ and their subject overlap enough (`similarity`, `linked`). Names are compared wo
 - the sum must reach `LINK_WEIGHT` for dated articles at most `NEAR_DAYS` apart, and
   `FAR_LINK_WEIGHT` otherwise: time is a soft signal, a follow-up months later needs more in
   common, never a hard cut;
-- two articles about different places (each is about a place, and none is the other's)
-  need that much from the other names alone, each name counted once (`names_shared`): two
-  earthquakes a fortnight apart share the Red Cross and every word of a quake report, and
-  are still two stories.
+- two articles about different places (each is about a place, none is the other's, and
+  neither names the other's places even in passing: `apart`) need that much from the other
+  names alone, each name counted once (`names_shared`): two earthquakes a fortnight apart
+  share the Red Cross and every word of a quake report, and are still two stories, while a
+  report about Terrigal Beach that also names Australia joins one about Australia.
 
 Stories are the connected groups of this relation, so they come out the same whatever order
 the articles arrive in; an article that links two stories merges them into the one with more
@@ -70,6 +71,7 @@ class Profile:
     topic: Mapping[str, float] = field(default_factory=dict)
     places: frozenset[str] = frozenset()  # its salient places and peoples
     names: tuple[tuple[str, ...], ...] = ()  # the words of each of its other salient names
+    mentioned: frozenset[str] = frozenset()  # every name it gives, salient or not
 
 
 def name_weight(label: str | None, place: bool) -> float:
@@ -121,12 +123,22 @@ def linked(a: Profile, b: Profile) -> bool:
         and abs((a.published - b.published).days) <= NEAR_DAYS
     )
     needed = LINK_WEIGHT if near else FAR_LINK_WEIGHT
-    if a.places and b.places and not a.places & b.places:
+    if apart(a, b):
         # About different places: the same organisations ("the Red Cross", "the U.S.
         # Geological Survey") and the words of the same kind of event (a quake's dead and
         # injured) are common to many stories; only names shared in their own right link.
         return names_shared(a, b) >= needed
     return similarity(a, b) >= needed
+
+
+def apart(a: Profile, b: Profile) -> bool:
+    """Whether two articles are about different places: each is about a place, and neither
+    names a place the other is about, even in passing. "A barge caught fire at Terrigal Beach
+    in Australia" is about Australia in one report and about Terrigal in another: both name
+    both, and no gazetteer is needed to see that they are not two places apart."""
+    if not a.places or not b.places or a.places & b.places:
+        return False
+    return not (a.places & b.mentioned or b.places & a.mentioned)
 
 
 @lru_cache(maxsize=4096)
@@ -171,6 +183,11 @@ def _profiles(
     names: dict[int, list[tuple[str, ...]]] = defaultdict(list)
     most: dict[int, int] = {}
     published: dict[int, date | None] = {}
+    mentioned: dict[int, set[str]] = defaultdict(set)
+    for article_id, key in session.execute(
+        select(col(entity.article_id), col(entity.key)).where(col(entity.article_id).in_(ids))
+    ):
+        mentioned[article_id].add(key)
     for article_id, key, label, place, day, mentions in session.execute(
         select(
             col(entity.article_id),
@@ -202,6 +219,7 @@ def _profiles(
             topics.get(i, {}),
             frozenset(places[i]),
             tuple(names[i]),
+            frozenset(mentioned[i]),
         )
         for i in ids
     }
