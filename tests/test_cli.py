@@ -345,12 +345,12 @@ def test_show_claim_cuts_evidence_from_the_stored_text(seeded: str, runner: CliR
 def test_show_article_table_pages_a_long_articles_claims_and_says_how_to_list_them_all(
     seeded: str, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import factdb.cli.app
+    from factdb.cli import listing
 
     article = query(runner, seeded, "show", "article", "1")
     claims = article["claim_list"]
     assert len(claims) > 3
-    monkeypatch.setattr(factdb.cli.app, "DEFAULT_PAGE", 3)
+    monkeypatch.setattr(listing, "DEFAULT_PAGE", 3)
     result = invoke(runner, "show", "article", "1", db=seeded)
     assert result.exit_code == 0, result.output
     rows = {int(i) for i in re.findall(r"^│ (\d+) +│", result.stdout, re.MULTILINE)}

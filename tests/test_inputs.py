@@ -17,7 +17,8 @@ import pytest
 from typer.testing import CliRunner
 
 from factdb import __version__
-from factdb.cli.app import app, progress_wanted
+from factdb.cli.app import app
+from factdb.cli.ingest import progress_wanted
 from factdb.inputs.formats import detect_format
 from factdb.inputs.records import canonical_url
 from factdb.nlp.dates import parse_publication_date

@@ -21,7 +21,8 @@ import pytest
 from sqlalchemy.engine import Engine, make_url
 from typer.testing import CliRunner
 
-from factdb.cli.app import DEFAULT_PAGE, app
+from factdb.cli.app import app
+from factdb.cli.common import DEFAULT_PAGE
 from factdb.query import pages as pages_query
 from factdb.query import sql as sql_query
 from factdb.store import connect, db, driver
@@ -91,6 +92,8 @@ FILTERED_COMMANDS = [
     )
 ] + [
     ["conflicts", "--kind", "number"],
+    ["conflicts", "--min-confidence", "0.5"],
+    ["conflicts", "--status", "all", "--min-confidence", "0.5", "--order", "confidence"],
     ["conflicts", "--status", "all", "--kind", "update"],
     ["claims", "--counted", "killed"],
     ["facts", "--counted", "killed"],
@@ -149,6 +152,39 @@ def test_every_query_filter_is_answered_by_an_index(
         assert _scans(engine, seen) == []
     finally:
         engine.dispose()
+
+
+def test_conflicts_keep_and_order_by_their_confidence(
+    archive: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    """--min-confidence keeps the flags at least that likely to be right; --order confidence
+    lists them least confident first (so a table's default page holds the most confident)."""
+    every = rows(runner, archive, "conflicts", "--status", "all")
+    levels = sorted({c["confidence"] for c in every})
+    assert len(every) >= 2 and all(0.0 <= c["confidence"] <= 1.0 for c in every)
+    middle = levels[len(levels) // 2]
+    kept = rows(runner, archive, "conflicts", "--status", "all", "--min-confidence", str(middle))
+    assert kept == [c for c in every if c["confidence"] >= middle]
+    ordered = rows(runner, archive, "conflicts", "--status", "all", "--order", "confidence")
+    by_confidence = sorted(every, key=lambda c: (c["confidence"], c["id"]))
+    assert [c["id"] for c in ordered] == [c["id"] for c in by_confidence]
+    page = rows(
+        runner,
+        archive,
+        "conflicts",
+        "--status",
+        "all",
+        "--order",
+        "confidence",
+        "--limit",
+        "1",
+        "--after",
+        str(by_confidence[0]["id"]),
+    )
+    assert [c["id"] for c in page] == [by_confidence[1]["id"]]
+    for wrong in (["--order", "sideways"], ["--min-confidence", "1.5"]):
+        result = invoke(runner, archive, "conflicts", *wrong)
+        assert result.exit_code == 2, result.output
 
 
 # --- pages ---------------------------------------------------------------------------------

@@ -28,8 +28,8 @@ still disagrees is recorded against the new version. Reviewed ones stay with the
 version, as the reviewer left them. The result is the same whatever order the versions and
 the other reports arrive in.
 
-Listings show current versions only unless asked for every version (``--all-versions``):
-`superseded_articles` is the index lookup they filter by.
+Listings show current versions only unless asked for every version (``--all-versions``),
+through the index on ``article.revision_of_id`` (`factdb.query.sql.SUPERSEDED_ARTICLES`).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, bindparam, delete, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlmodel import Session, col
 
 from factdb.store import models
@@ -53,13 +53,6 @@ if TYPE_CHECKING:  # the query commands import this module without the matching 
 # added correction line or a changed headline or figure scores 0.9 and more; an outlet's
 # follow-up story that reuses background paragraphs stays well below.
 REVISION_THRESHOLD = 0.8
-
-
-def superseded_articles() -> Select[Any]:
-    """Ids of the superseded articles (those some later version revises), read from
-    ``ix_article_revision_of_id``."""
-    article = models.Article
-    return select(col(article.revision_of_id)).where(col(article.revision_of_id).is_not(None))
 
 
 @dataclass(frozen=True)

@@ -67,8 +67,6 @@ _NUMERIC_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})")
 
 
 DateOrder = Literal["dmy", "mdy"]
-DATE_ORDERS: tuple[DateOrder, ...] = ("dmy", "mdy")
-
 # "today", "yesterday", "2 days ago", "3 hours ago": read only when the caller gives a today.
 _RELATIVE_SETTINGS: dict[str, Any] = {
     "PARSERS": ["relative-time"],

@@ -150,11 +150,6 @@ def iter_articles(reader: Reader, filters: Filters) -> Iterator[Record]:
     )
 
 
-def list_articles(reader: Reader, filters: Filters) -> list[Record]:
-    """`iter_articles` as a list."""
-    return list(iter_articles(reader, filters))
-
-
 def _versions(reader: Reader, article_id: int) -> list[Record]:
     """Every version of the article's chain, first first: id, version, published, title,
     content hash, whether current (an article that was never revised has one)."""

@@ -31,6 +31,10 @@ CONFLICT_STATUSES = ("open", "dismissed", "resolved")
 # The rules of `factdb.match.conflicts`, each recording its own kind.
 CONFLICT_KINDS = ("number", "update", "polarity", "direction", "date")
 
+# Listing orders: as found (by id), or by confidence (then id), least confident first, so
+# that the default page (the end of the listing) shows the most confident.
+CONFLICT_ORDERS = {"found": ("conflict.id",), "confidence": ("conflict.confidence", "conflict.id")}
+
 
 @dataclass(frozen=True)
 class ConflictFilters(Filters):
@@ -40,6 +44,9 @@ class ConflictFilters(Filters):
     status: str = "open"
     # Only conflicts recorded by ingest run `since_run` or a later one (`conflicts --new`).
     since_run: int | None = None
+    # Only conflicts whose confidence (the flag model's probability) is at least this.
+    min_confidence: float | None = None
+    order: str = "found"
 
 
 _CONFLICT_FIELDS = [
@@ -105,6 +112,13 @@ def conflicts_selection(reader: Reader, filters: ConflictFilters) -> Selection:
         selection = selection.where(Sql("conflict.kind = ?", (filters.kind,)))
     if filters.status != "all":
         selection = selection.where(Sql("conflict.status = ?", (filters.status,)))
+    if filters.min_confidence is not None:
+        # ix_conflict_status_confidence: a range of one status, or of each status.
+        if filters.status == "all":
+            selection = selection.where(
+                Sql("conflict.status IN (?, ?, ?)", tuple(CONFLICT_STATUSES))
+            )
+        selection = selection.where(Sql("conflict.confidence >= ?", (filters.min_confidence,)))
     if not filters.all_versions:
         for side in ("conflict.claim_a_id", "conflict.claim_b_id"):
             selection = selection.where(in_select(side, SUPERSEDED_CLAIMS, negated=True))
@@ -150,19 +164,14 @@ def conflicts_selection(reader: Reader, filters: ConflictFilters) -> Selection:
 
 
 def iter_conflicts(reader: Reader, filters: ConflictFilters) -> Iterator[Record]:
-    """Conflicts matching the filters in the order they were found, streamed."""
+    """Conflicts matching the filters in the order the filters ask for, streamed."""
     yield from walk(
         reader,
         conflicts_selection(reader, filters),
-        ["conflict.id"],
+        list(CONFLICT_ORDERS[filters.order]),
         filters,
         lambda ids: conflict_records(reader, ids),
     )
-
-
-def list_conflicts(reader: Reader, filters: ConflictFilters) -> list[Record]:
-    """`iter_conflicts` as a list."""
-    return list(iter_conflicts(reader, filters))
 
 
 def latest_run_id(reader: Reader) -> int | None:

@@ -262,13 +262,6 @@ def iter_facts(
     )
 
 
-def list_facts(
-    reader: Reader, filters: FactFilters, synonyms: Synonyms | None = None
-) -> list[Record]:
-    """`iter_facts` as a list."""
-    return list(iter_facts(reader, filters, synonyms))
-
-
 def get_fact(reader: Reader, fact_id: int) -> Record | None:
     """One fact with all its claims, or None."""
     found = fact_records(reader, [fact_id]) or fact_records(reader, [fact_id], True)

@@ -276,6 +276,8 @@ class Conflict(TableModel, table=True):
         UniqueConstraint("claim_a_id", "claim_b_id", "kind", name="uq_conflict_pair_kind"),
         # Counts by kind and status (`factdb stats`) read this index alone.
         Index("ix_conflict_kind_status", "kind", "status"),
+        # `conflicts --min-confidence` and `--order confidence`: a range of one status.
+        Index("ix_conflict_status_confidence", "status", "confidence", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
