@@ -110,7 +110,7 @@ def number_relation(
     """``agree`` (intervals overlap, or a loose mention reaches the other: `_reach`),
     ``update`` (disjoint, and the later report is later in
     time with a figure the slot allows to move: see the module docstring), ``number``, or
-    ``apart``, never flagged: a cumulative count whose later figure is under half the earlier
+    ``apart``, never flagged: a vague word ("thousands", "dozens"), a cumulative count whose later figure is under half the earlier
     one (it counts something narrower, not a revision), two figures of another `measure`
     (the slot's) that are `far_apart`, or two changes ("shares fell 6 percent") of different
     days, which are two movements, as for a `direction` conflict.
@@ -124,6 +124,10 @@ def number_relation(
         later = loose_time is not None and other_time is not None and loose_time > other_time
         if later and _reach(loose).overlaps(other.compared):
             return "agree"
+    if Qualifier.VAGUE in (qa.interval.qualifier, qb.interval.qualifier):
+        # "thousands killed", "dozens of people": the word's interval is a convention
+        # (DOMAIN.md), not a figure anyone stated, so it is not checked against a figure.
+        return "apart"
     if cumulative is None:
         cumulative = qa.predicate in lexicon().cumulative_predicates
     if ta is not None and tb is not None and ta != tb:
