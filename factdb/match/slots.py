@@ -363,15 +363,20 @@ def current(sentence: str, start: int, end: int) -> bool:
 
 
 # Whose age a figure is: the noun an "N-year-old" qualifies ("the 9-year-old girl", "the
-# 46-year-old South African"), or the name an age is set off after ("Martin Kells, 33,").
+# 46-year-old South African"), or the name an age is set off after ("Martin Kells, 33,"), or
+# the name a description with an age is set beside ("Kells, a 33-year-old carpenter").
 _WORDS_AFTER_AGE = re.compile(r"[A-Za-z][\w'-]*")
 _NAME_BEFORE_AGE = re.compile(r"([A-Za-z][\w'-]*)\.?,\s*$")
+_NAME_BEFORE_DESCRIPTION = re.compile(r"\b([A-Z][\w'-]*),\s+(?:a|an|the)\s+$")
 
 
 def age_holder(sentence: str, start: int, end: int, stop: frozenset[str]) -> str | None:
     """The person (or thing) an age belongs to, by the words around it (see above); None when
     they do not say ("aged 3"). `stop` are the words that end a noun phrase ("is", "who")."""
     if sentence[start:end].lower().endswith("old"):
+        apposed = _NAME_BEFORE_DESCRIPTION.search(sentence[max(0, start - 40) : start])
+        if apposed:
+            return apposed.group(1).lower()
         named: str | None = None
         words: list[str] = _WORDS_AFTER_AGE.findall(sentence[end : end + 60])
         for word in words[:4]:
