@@ -460,3 +460,78 @@ def test_polarity_direction_and_date_rules() -> None:
         event_granularity="month",
     )
     assert _findings(sunday, in_may, happen) == []  # a day and a month are not compared
+
+
+# --- whose number: ages of named people, vague words ---------------------------------------
+
+
+def _article(folder: Path, name: str, source: str, day: str, *paragraphs: str) -> str:
+    path = folder / f"{name}.txt"
+    header = f"source: {source}\ndate: {day}\nurl: unknown\ntitle: Shooting in Harlow Vale\n\n"
+    path.write_text(header + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def test_an_age_belongs_to_the_person_named_and_namesakes_are_told_apart(
+    tmp_path: Path, db_url: str, runner: CliRunner
+) -> None:
+    """ "Kerr, a 44-year-old farmer" is Kerr's age; "his wife, Dana Kerr, 36," is not Kerr's
+    age where the article names two Kerrs; a bare surname is the person elsewhere."""
+    first = _article(
+        tmp_path,
+        "ledger",
+        "Harlow Ledger",
+        "2024-03-02",
+        "Thomas Kerr shot four people in Harlow Vale on Friday, police said.",
+        "Kerr, a 44-year-old farmer, killed himself as officers closed in.",
+        "His wife, Dana Kerr, 36, was not hurt, police said.",
+    )
+    second = _article(
+        tmp_path,
+        "wire",
+        "Vale Wire",
+        "2024-03-02",
+        "A gunman shot four people in Harlow Vale on Friday before killing himself.",
+        "Police named him as Thomas Kerr, 46, a farmer from the valley.",
+    )
+    run(runner, db_url, "ingest", first, second, "--quiet")
+    conflicts = query(runner, db_url, "conflicts", "--status", "all")
+    ages = sorted(
+        tuple(sorted((c["claim_a"]["text"], c["claim_b"]["text"])))
+        for c in conflicts
+        if c["kind"] in ("number", "update")
+    )
+    # 44 against 46 is Kerr's age twice: flagged. 36 is his wife's: never against either.
+    assert len(ages) == 1, ages
+    assert any("44" in text for text in ages[0]) and any("46" in text for text in ages[0])
+    assert not any("36" in text for pair in ages for text in pair)
+
+
+def test_a_vague_word_is_not_flagged_against_a_figure(
+    tmp_path: Path, db_url: str, runner: CliRunner
+) -> None:
+    first = _article(
+        tmp_path,
+        "ledger",
+        "Harlow Ledger",
+        "2024-03-02",
+        "The flood in Harlow Vale killed dozens of people on Friday, officials said.",
+    )
+    second = _article(
+        tmp_path,
+        "wire",
+        "Vale Wire",
+        "2024-03-02",
+        "The flood in Harlow Vale killed 140 people on Friday, officials said.",
+    )
+    third = _article(
+        tmp_path,
+        "radio",
+        "Vale Radio",
+        "2024-03-02",
+        "The flood in Harlow Vale killed 12 people on Friday, officials said.",
+    )
+    run(runner, db_url, "ingest", first, second, third, "--quiet")
+    flagged = [texts(c) for c in query(runner, db_url, "conflicts", "--status", "all")]
+    assert flagged, "140 against 12 on one day is a conflict"
+    assert not any("dozens" in text for pair in flagged for text in pair), flagged

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -90,6 +90,9 @@ class ClaimFeatures:
     quantities: tuple[QuantityFeatures, ...]
     people: frozenset[str] = frozenset()
     story_id: int | None = None
+    # Surnames the article gives to two people or more ("Thomas Kerr" and "Dana Kerr"): there
+    # a full name is needed to tell whose age a figure is.
+    namesakes: frozenset[str] = frozenset()
 
     def order_key(self) -> tuple[date, str, int, int]:
         """Earliest report first: stated date (undated last), content hash, position."""
@@ -130,6 +133,29 @@ class _Mention:
     name: str
     key: str
     label: str
+
+
+def _namesakes(reader: Reader, article_ids: Sequence[int]) -> dict[int, frozenset[str]]:
+    """Each article's surnames shared by two or more full names (see
+    `ClaimFeatures.namesakes`), from the people its claims name."""
+    if not article_ids:
+        return {}
+    names: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for article_id, name in reader.execute(
+        "SELECT claim.article_id, entity.name FROM claim "
+        "JOIN claim_entity ON claim_entity.claim_id = claim.id "
+        "JOIN entity ON entity.id = claim_entity.entity_id "
+        f"WHERE claim.article_id IN ({', '.join('?' * len(article_ids))}) "
+        "AND entity.label = 'PERSON'",
+        list(article_ids),
+    ):
+        words = _WORD.findall(str(name).lower())
+        if len(words) >= 2:
+            names[int(article_id)][words[-1]].add(" ".join(words))
+    return {
+        article: frozenset(surname for surname, full in people.items() if len(full) > 1)
+        for article, people in names.items()
+    }
 
 
 def content_lemmas(normalized: str, predicate: str | None, synonyms: Synonyms) -> frozenset[str]:
@@ -353,6 +379,7 @@ def claim_features(
             mentions[(article_id, sentence_index)].append(
                 _Mention(int(claim_id), name, lex.entity_key(name), label)
             )
+    namesakes = _namesakes(reader, articles)
     features: dict[int, ClaimFeatures] = {}
     named: dict[tuple[int, int, str], tuple[_PlaceName, ...]] = {}
     for row in rows:
@@ -397,6 +424,7 @@ def claim_features(
                 for q in quantities[row.id]
             ),
             story_id=row.story_id,
+            namesakes=namesakes.get(row.article_id, frozenset()),
         )
     return features
 

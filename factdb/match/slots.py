@@ -366,13 +366,15 @@ def current(sentence: str, start: int, end: int) -> bool:
 # 46-year-old South African"), or the name an age is set off after ("Martin Kells, 33,"), or
 # the name a description with an age is set beside ("Kells, a 33-year-old carpenter").
 _WORDS_AFTER_AGE = re.compile(r"[A-Za-z][\w'-]*")
-_NAME_BEFORE_AGE = re.compile(r"([A-Za-z][\w'-]*)\.?,\s*$")
-_NAME_BEFORE_DESCRIPTION = re.compile(r"\b([A-Z][\w'-]*),\s+(?:a|an|the)\s+$")
+_NAME = r"((?:[A-Z][\w'-]*\s+){0,3}[A-Za-z][\w'-]*)"
+_NAME_BEFORE_AGE = re.compile(_NAME + r"\.?,\s*$")
+_NAME_BEFORE_DESCRIPTION = re.compile(r"\b" + _NAME + r",\s+(?:a|an|the)\s+$")
 
 
 def age_holder(sentence: str, start: int, end: int, stop: frozenset[str]) -> str | None:
-    """The person (or thing) an age belongs to, by the words around it (see above); None when
-    they do not say ("aged 3"). `stop` are the words that end a noun phrase ("is", "who")."""
+    """The person (or thing) an age belongs to, by the words around it (see above): a name as
+    written ("dana kerr", "kerr"), or the noun the age qualifies; None when they do not say
+    ("aged 3"). `stop` are the words that end a noun phrase ("is", "who")."""
     if sentence[start:end].lower().endswith("old"):
         apposed = _NAME_BEFORE_DESCRIPTION.search(sentence[max(0, start - 40) : start])
         if apposed:

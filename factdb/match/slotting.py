@@ -183,9 +183,14 @@ def _number_slot(claim: ClaimFeatures, number: QuantityFeatures, home: Home) -> 
         # An age is a measure of one person, compared only with that person's age: the one its
         # words name, else the claim's subject or the person it names. (Never a time elapsed:
         # "a 9-year-old girl from the floodwaters".)
+        # A person is known by surname ("Russell Henderson, 22," and "Henderson, 21," are one),
+        # unless the article gives that surname to two people ("Kerr, 44," and "his wife, Dana
+        # Kerr, 36,"): then only the full name tells, and a bare "Kerr" is neither.
         holder = age_holder(claim.sentence, at, to, stop_words())
         person = holder or head_word(claim.subject, stop_words())
         person = person or next(iter(sorted(claim.people)), None)
+        if person is not None and person.split()[-1] not in claim.namesakes:
+            person = person.split()[-1]
         return Slot("age", (f"of {person}",)) if person else None
     scope = scope_words(claim.sentence, at, to)
     dimension = unit_dimension(number.base_unit or unit, lex.currencies, dict(lex.dimensions))
