@@ -39,22 +39,24 @@ def test_the_package_keeps_its_layers_and_has_no_import_cycles(tmp_path: Path) -
     assert "Contracts: 3 kept, 0 broken." in result.stdout
 
 
+def _lint_with(tmp_path: Path, module: str, import_line: str) -> subprocess.CompletedProcess[str]:
+    """lint-imports on a copy of the package in which `module` gains `import_line`."""
+    work = _copy_of_the_package(tmp_path)
+    path = work / "factdb" / module
+    path.write_text(path.read_text() + f"\n{import_line}  # noqa\n")
+    return _lint(work)
+
+
 def test_an_upward_import_breaks_the_contract_and_is_named(tmp_path: Path) -> None:
     """The store importing matching (as deleting an article once did) is caught, with the
     offending import in the message."""
-    work = _copy_of_the_package(tmp_path)
-    models = work / "factdb" / "store" / "models.py"
-    models.write_text(models.read_text() + "\nfrom factdb.match import stories  # noqa\n")
-    result = _lint(work)
+    result = _lint_with(tmp_path, "store/models.py", "from factdb.match import stories")
     assert result.returncode != 0
     assert "factdb.store is not allowed to import factdb.match" in result.stdout
     assert "factdb.store.models -> factdb.match.stories" in result.stdout
 
 
 def test_a_cycle_inside_a_package_breaks_the_contract(tmp_path: Path) -> None:
-    work = _copy_of_the_package(tmp_path)
-    driver = work / "factdb" / "store" / "driver.py"
-    driver.write_text(driver.read_text() + "\nfrom factdb.store import connect  # noqa\n")
-    result = _lint(work)
+    result = _lint_with(tmp_path, "store/driver.py", "from factdb.store import connect")
     assert result.returncode != 0
     assert "No cycles are allowed in factdb.store" in result.stdout
