@@ -141,7 +141,9 @@ def test_a_count_given_as_a_difference(sentence: str, number: str, expected: boo
 @pytest.mark.parametrize(
     ("sentence", "age", "holder"),
     [
-        ("Police identified the gunman as Martin Kells, 33, of Dalton", "33", "kells"),
+        ("Police identified the gunman as Martin Kells, 33, of Dalton", "33", "martin kells"),
+        ("Kells, 33, killed himself; his wife, Dana Kells, 31, was unhurt", "31", "dana kells"),
+        ("Kells, a 33-year-old farmer, killed himself", "33-year-old", "kells"),
         ("The girl, 10, was rescued", "10", "girl"),
         ("The 34-year-old gunman who killed 8 people", "34-year-old", "gunman"),
         ("The 46-year-old South African is also the CEO", "46-year-old", "african"),

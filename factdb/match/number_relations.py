@@ -125,9 +125,13 @@ def number_relation(
         later = loose_time is not None and other_time is not None and loose_time > other_time
         if later and _reach(loose).overlaps(other.compared):
             return "agree"
-    if Qualifier.VAGUE in (qa.interval.qualifier, qb.interval.qualifier):
+    if Qualifier.VAGUE in (qa.interval.qualifier, qb.interval.qualifier) and not (
+        _state(qa, measure) or _state(qb, measure)
+    ):
         # "thousands killed", "dozens of people": the word's interval is a convention
         # (DOMAIN.md), not a figure anyone stated, so it is not checked against a figure.
+        # People in a state they leave are the exception: "dozens missing" on Sunday and 15
+        # a week later is the news that most were found.
         return "apart"
     if cumulative is None:
         cumulative = qa.predicate in lexicon().cumulative_predicates

@@ -371,6 +371,12 @@ _NAME_BEFORE_AGE = re.compile(_NAME + r"\.?,\s*$")
 _NAME_BEFORE_DESCRIPTION = re.compile(r"\b" + _NAME + r",\s+(?:a|an|the)\s+$")
 
 
+def _name_key(name: str) -> str:
+    """A name as an owner key: lower case, without a leading article ("The girl" → "girl")."""
+    words = name.lower().split()
+    return " ".join(words[1:] if len(words) > 1 and words[0] in ("the", "a", "an") else words)
+
+
 def age_holder(sentence: str, start: int, end: int, stop: frozenset[str]) -> str | None:
     """The person (or thing) an age belongs to, by the words around it (see above): a name as
     written ("dana kerr", "kerr"), or the noun the age qualifies; None when they do not say
@@ -378,7 +384,7 @@ def age_holder(sentence: str, start: int, end: int, stop: frozenset[str]) -> str
     if sentence[start:end].lower().endswith("old"):
         apposed = _NAME_BEFORE_DESCRIPTION.search(sentence[max(0, start - 40) : start])
         if apposed:
-            return apposed.group(1).lower()
+            return _name_key(apposed.group(1))
         named: str | None = None
         words: list[str] = _WORDS_AFTER_AGE.findall(sentence[end : end + 60])
         for word in words[:4]:
@@ -392,7 +398,7 @@ def age_holder(sentence: str, start: int, end: int, stop: frozenset[str]) -> str
         return named.lower() if named else None
     if sentence[end : end + 1] in (",", ")", ";", ".") or end == len(sentence):
         name = _NAME_BEFORE_AGE.search(sentence[max(0, start - 40) : start])
-        return str(name.group(1)).lower() if name else None
+        return _name_key(name.group(1)) if name else None
     return None
 
 
