@@ -535,3 +535,28 @@ def test_a_vague_word_is_not_flagged_against_a_figure(
     flagged = [texts(c) for c in query(runner, db_url, "conflicts", "--status", "all")]
     assert flagged, "140 against 12 on one day is a conflict"
     assert not any("dozens" in text for pair in flagged for text in pair), flagged
+
+
+@pytest.mark.parametrize(
+    ("bound", "low", "high", "qualifier"),
+    [
+        ("more than 5,000", 5000.0, None, Qualifier.MORE_THAN),
+        ("fewer than 5,000", 0.0, 5000.0, Qualifier.LESS_THAN),
+    ],
+)
+def test_a_bound_includes_its_own_round_figure(
+    bound: str, low: float, high: float | None, qualifier: Qualifier
+) -> None:
+    """ "injured 5,000" and "injured more than 5,000" agree: a bound includes its own number
+    when compared (DOMAIN.md, "Round figures and bounds")."""
+    interval = Interval(
+        bound, None, low, high, qualifier, low_inclusive=high is not None, high_inclusive=False
+    )
+    figure = _claim(1, "the blast injured 5,000", _number("5,000", 5000, 5000))
+    bounded = _claim(
+        2,
+        f"the blast injured {bound}",
+        _number(bound, low, high, qualifier, interval=interval),
+        published=date(2024, 5, 16),
+    )
+    assert _findings(figure, bounded) == []

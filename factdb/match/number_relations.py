@@ -72,6 +72,13 @@ def _same_after_conversion(qa: QuantityFeatures, qb: QuantityFeatures) -> bool:
     return abs(x - y) <= _CONVERSION_SLACK * max(abs(x), abs(y))
 
 
+def _closed(interval: Interval) -> Interval:
+    """An interval with its ends included. A bound includes its own number when figures are
+    compared (DOMAIN.md, "Round figures and bounds"): "more than 5,000 injured" restates the
+    round "5,000 injured" as often as it corrects it, so the two agree."""
+    return replace(interval, low_inclusive=True, high_inclusive=True)
+
+
 def _reach(quantity: QuantityFeatures) -> Interval:
     """What a loose mention can be held to: a plural number word written after a larger
     figure was reported names a floor, not a band ("thousands of deaths", a week after 12,000
@@ -118,12 +125,12 @@ def number_relation(
 
     `cumulative` says whether the slot only grows; by default the numbers' predicate says.
     """
-    if qa.compared.overlaps(qb.compared) or _same_after_conversion(qa, qb):
+    if _closed(qa.compared).overlaps(_closed(qb.compared)) or _same_after_conversion(qa, qb):
         return "agree"
     ta, tb = report_time(a, qa), report_time(b, qb)
     for loose, other, loose_time, other_time in ((qa, qb, ta, tb), (qb, qa, tb, ta)):
         later = loose_time is not None and other_time is not None and loose_time > other_time
-        if later and _reach(loose).overlaps(other.compared):
+        if later and _closed(_reach(loose)).overlaps(_closed(other.compared)):
             return "agree"
     if Qualifier.VAGUE in (qa.interval.qualifier, qb.interval.qualifier) and not (
         _state(qa, measure) or _state(qb, measure)
