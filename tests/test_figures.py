@@ -18,6 +18,7 @@ from factdb.match.slots import (
     measured_dimension,
     movement,
     other_event,
+    scope_words,
     unreported,
 )
 from factdb.nlp.extract import extract_claims
@@ -139,6 +140,26 @@ def test_a_count_given_as_a_difference(sentence: str, number: str, expected: boo
 
 
 @pytest.mark.parametrize(
+    ("sentence", "number", "expected"),
+    [
+        ("Divers found the other two bodies on Friday", "two", {"part"}),
+        ("The remaining 40 passengers were rescued", "40", {"part"}),
+        ("five of his victims died at the office", "five", {"part"}),
+        ("The last three victims were named", "three", {"part"}),
+        ("Divers found two bodies on Friday", "two", set()),
+        ("Rescuers found 40 passengers alive", "40", set()),
+    ],
+)
+def test_a_number_picked_out_of_a_larger_set_is_a_part(
+    sentence: str, number: str, expected: set[str]
+) -> None:
+    """ "the other two", "the remaining 40", "five of his victims": a part of a larger count,
+    which never shares a slot with its whole."""
+    start = sentence.index(number)
+    assert scope_words(sentence, start, start + len(number)) == expected
+
+
+@pytest.mark.parametrize(
     ("sentence", "age", "holder"),
     [
         ("Police identified the gunman as Martin Kells, 33, of Dalton", "33", "martin kells"),
@@ -150,6 +171,12 @@ def test_a_count_given_as_a_difference(sentence: str, number: str, expected: boo
         ("a 52-year-old Syrian refugee died", "52-year-old", "refugee"),
         ("The 49-year-old teaches at a college", "49-year-old", None),
         ("the youngest aged 3", "aged 3", None),
+        (
+            "Police named the driver as Lena Ostrova, a 31-year-old nurse",
+            "31-year-old",
+            "lena ostrova",
+        ),
+        ("Kells, the 40-year-old pilot, survived", "40-year-old", "kells"),
     ],
 )
 def test_an_age_belongs_to_the_person_its_words_name(

@@ -72,7 +72,12 @@ _PART_BEFORE = re.compile(
 )
 _PART_AFTER = re.compile(
     r"^\s*(?:(?:[a-z\-]+\s+){0,3}among\b|of (?:whom|them|which)\b"
-    r"|of (?:the|those|these|its|their)\b)"
+    r"|of (?:the|those|these|its|their|his|her|our)\b)"
+)
+# "the other two bodies", "the remaining 40 passengers", "the first five victims": a number
+# picked out of a larger set of the same things by its place in a sequence or as the rest.
+_SUBSET_BEFORE = re.compile(
+    r"\b(?:the|its|their|his|her)\s+(?:other|remaining|first|last|final)\s+$"
 )
 _INCREMENT_BEFORE = re.compile(r"\b(?:another|an additional|a further|an extra)\s+(?:\w+\s+)?$")
 _INCREMENT_AFTER = re.compile(r"^\s*(?:more|additional|further|extra|new)\b")
@@ -171,7 +176,7 @@ def scope_words(sentence: str, start: int, end: int) -> set[str]:
     """
     before, after = _before(sentence, start), _after(sentence, end)
     found: set[str] = set()
-    if _PART_BEFORE.search(before) or _PART_AFTER.search(after):
+    if _PART_BEFORE.search(before) or _PART_AFTER.search(after) or _SUBSET_BEFORE.search(before):
         found.add("part")
     if _INCREMENT_BEFORE.search(before) or _INCREMENT_AFTER.search(after):
         found.add("increment")
