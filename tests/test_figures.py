@@ -142,6 +142,32 @@ def test_a_count_given_as_a_difference(sentence: str, number: str, expected: boo
 @pytest.mark.parametrize(
     ("sentence", "number", "expected"),
     [
+        ("A quarrel last month left seven dead in Dorn", "seven", {"another time"}),
+        ("On that occasion two sailors drowned", "two", {"another time"}),
+        ("Three years ago a fire killed 12 workers at the mill", "12", {"another time"}),
+        ("The fire killed 12 workers at the mill on Monday", "12", set()),
+        ("The toll, initially 10, has risen to 12", "10", {"preliminary"}),
+        ("The toll, initially 10, has risen to 12", "12", set()),
+    ],
+)
+def test_a_number_set_at_another_time_or_superseded_is_scoped(
+    sentence: str, number: str, expected: set[str]
+) -> None:
+    """A figure its clause sets at another time ("last month", "on that occasion") is another
+    event's; one the sentence says came first ("initially 10") is a preliminary figure."""
+    start = sentence.index(number)
+    assert scope_words(sentence, start, start + len(number)) == expected
+
+
+def test_the_other_event_is_not_the_storys() -> None:
+    sentence = "The first blast killed 10, while the other bombing killed at least 224"
+    assert other_event(sentence, "the other bombing")
+    assert not other_event(sentence, "The first blast")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "number", "expected"),
+    [
         ("Divers found the other two bodies on Friday", "two", {"part"}),
         ("The remaining 40 passengers were rescued", "40", {"part"}),
         ("five of his victims died at the office", "five", {"part"}),

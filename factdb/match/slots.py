@@ -104,7 +104,16 @@ _SURPASSED = re.compile(
 )
 _SURPASSED_REACH = 120  # characters before the number
 _PRELIMINARY = re.compile(
-    r"\b(?:preliminary|initial|provisional|first|early|original)\s+(?:(?!with\b)\w+\s+){0,2}$"
+    r"\b(?:preliminary|initial|provisional|first|early|original"
+    r"|initially|originally|previously|at first)\s+(?:(?!with\b)\w+\s+){0,2}$"
+)
+# "a dispute last month that left seven dead", "two years ago", "on that occasion": the
+# number's clause sets it at another time than the story's, so it is another event's figure.
+_OTHER_TIME = re.compile(
+    r"\b(?:last (?:month|year|spring|summer|autumn|fall|winter)"
+    r"|(?:\w+|a) (?:months|years|decades|month|year|decade) (?:ago|earlier|before)"
+    r"|earlier this year|the (?:previous|preceding) (?:month|year)"
+    r"|on (?:that|that previous|an earlier) occasion)\b"
 )
 # "Forecasters warned of up to 20 inches of rain", "the toll could exceed 100": what may
 # happen, not what was counted or measured.
@@ -117,11 +126,11 @@ _ELAPSED = re.compile(r"^\s*(?:\w+\s+)?(?:after|into|out of|from)\b")
 _CLAUSE_END = re.compile(r"[;:]|,\s+(?:but|while|whereas|which|who)\b|\s+(?:and|while|but)\s+")
 
 
-# "A separate accident on a river ferry last month killed 3 people", "another blast": the
-# clause's subject is introduced as an event other than the story's.
+# "A separate accident on a river ferry last month killed 3 people", "another blast", "the
+# other bombing": the clause's subject is introduced as an event other than the story's.
 _OTHER_EVENT = re.compile(
-    r"\b(?:(?:a|an)\s+(?:separate|unrelated|earlier|previous|prior|similar|different)|another)"
-    r"\s+(?=[a-z])"
+    r"\b(?:(?:a|an)\s+(?:separate|unrelated|earlier|previous|prior|similar|different)|another"
+    r"|the\s+other)\s+(?=[a-z])"
 )
 # "it needs seas of no more than eight feet", "the crane requires winds below 20 knots": a
 # bound set as a condition, not a measurement of the event.
@@ -189,6 +198,8 @@ def scope_words(sentence: str, start: int, end: int) -> set[str]:
         found.add("preliminary")
     if _FORECAST.search(_clause_before(sentence, start)):
         found.add("forecast")
+    if _OTHER_TIME.search(_clause_around(sentence, start, end)):
+        found.add("another time")
     return found
 
 
