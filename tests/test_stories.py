@@ -124,7 +124,8 @@ def test_only_one_slot_of_one_story_is_compared(
     archive: tuple[str, Path], runner: CliRunner
 ) -> None:
     """40 against 55 on one day is a conflict; 131 two months later an update of both (not
-    of the headline's "dozens"); the fire's 9 dead, another story, and Lorvik's 12, a part of the flood, are never flagged."""
+    of the headline's "dozens"); the fire's 9 dead, another story, and Lorvik's 12, a part
+    of the flood, are never flagged."""
     db, _ = archive
     pairs = {
         (k["kind"], k["claim_a"]["quantities"][0]["raw"], k["claim_b"]["quantities"][0]["raw"])
