@@ -412,18 +412,16 @@ def test_seed_copies_have_no_numeric_conflict(db_url: str, runner: CliRunner) ->
 
 def _toll_conflicts(runner: CliRunner, db: str, *status: str) -> list[dict[str, Any]]:
     """The conflicts of the two quake articles, the one of their body text ("Twenty-six" and
-    "164" killed) first; the wire's headline "Earthquake kills dozens" ([24, 99] people) is a
-    second report that "164" contradicts."""
+    "164" killed) first. (The wire's headline "Earthquake kills dozens" is a vague word: it
+    is never flagged against a figure.)"""
     conflicts: list[dict[str, Any]] = query(runner, db, "conflicts", *status)
     return sorted(conflicts, key=lambda c: "Twenty-six" not in c["explanation"])
 
 
 def test_disjoint_death_tolls_are_flagged_and_explained(db_url: str, runner: CliRunner) -> None:
     ingest_json(runner, db_url, str(QUAKE_WIRE), str(QUAKE_HERALD))
-    conflicts = _toll_conflicts(runner, db_url)
-    assert len(conflicts) == 2
-    assert "'dozens' [24, 99]" in conflicts[1]["explanation"]
-    conflict = conflicts[0]
+    # The headline's "dozens" is a vague word: in the fact, never flagged against 164.
+    (conflict,) = _toll_conflicts(runner, db_url)
     assert conflict["kind"] == "number"
     assert conflict["status"] == "open"
     sources = {conflict["claim_a"]["source"], conflict["claim_b"]["source"]}
@@ -435,20 +433,19 @@ def test_disjoint_death_tolls_are_flagged_and_explained(db_url: str, runner: Cli
 
 def test_review_status_survives_reingest(db_url: str, runner: CliRunner) -> None:
     ingest_json(runner, db_url, str(QUAKE_WIRE), str(QUAKE_HERALD))
-    conflict, headline = _toll_conflicts(runner, db_url)
+    (conflict,) = _toll_conflicts(runner, db_url)
     result = invoke(
         runner, "conflicts", "dismiss", str(conflict["id"]), "--note", "different towns", db=db_url
     )
     assert result.exit_code == 0, result.output
-    assert [c["id"] for c in query(runner, db_url, "conflicts")] == [headline["id"]]
+    assert query(runner, db_url, "conflicts") == []
     ingest_json(runner, db_url, str(QUAKE_WIRE), str(QUAKE_HERALD), str(SEEDS))
     (dismissed,) = query(runner, db_url, "conflicts", "--status", "dismissed")
     assert dismissed["note"] == "different towns"
     result = invoke(runner, "conflicts", "resolve", str(conflict["id"]), "--note", "164", db=db_url)
     assert result.exit_code == 0
     assert [c["status"] for c in _toll_conflicts(runner, db_url, "--status", "all")] == [
-        "resolved",
-        "open",
+        "resolved"
     ]
     result = invoke(runner, "conflicts", "dismiss", "9999", "--note", "x", db=db_url)
     assert result.exit_code == 2
