@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from factdb.store.driver import Reader
 from factdb.cli.common import (
     DEFAULT_PAGE,
-    MAX_INT,
     AfterOption,
     AllOption,
     AllVersionsOption,
@@ -41,6 +40,7 @@ from factdb.cli.common import (
     SynonymsOption,
     UntilOption,
     fail,
+    fits_database,
     print_listing,
     query_filters,
     run_query,
@@ -344,9 +344,14 @@ def claims(
     all_rows: AllOption = False,
     all_versions: AllVersionsOption = False,
     article: Annotated[
-        int | None, typer.Option(min=1, max=MAX_INT, help="Only claims of this article id.")
+        int | None,
+        typer.Option(
+            metavar="ID", min=1, callback=fits_database, help="Only claims of this article id."
+        ),
     ] = None,
-    speaker: Annotated[str | None, typer.Option(help="Only claims by this speaker.")] = None,
+    speaker: Annotated[
+        str | None, typer.Option(metavar="NAME", help="Only claims by this speaker.")
+    ] = None,
     counted: CountedOption = None,
     numbers: Annotated[
         bool, typer.Option("--numbers", help="Only claims with quantities.")
@@ -396,22 +401,31 @@ def conflicts(
     ctx: typer.Context,
     kind: Annotated[
         str | None,
-        typer.Option(help="Only this kind: number, update, polarity, direction or date."),
+        typer.Option(
+            metavar="KIND", help="Only this kind: number, update, polarity, direction or date."
+        ),
     ] = None,
-    status: Annotated[str, typer.Option(help="open, dismissed, resolved or all.")] = "open",
+    status: Annotated[
+        str, typer.Option(metavar="STATUS", help="open, dismissed, resolved or all.")
+    ] = "open",
     new: Annotated[
         bool, typer.Option("--new", help="Only conflicts found by the latest ingest run.")
     ] = False,
     since_run: Annotated[
         int | None,
         typer.Option(
-            "--since-run", min=1, help="Only conflicts found by ingest run N and later runs."
+            "--since-run",
+            metavar="RUN",
+            min=1,
+            callback=fits_database,
+            help="Only conflicts found by ingest run N and later runs.",
         ),
     ] = None,
     min_confidence: Annotated[
         float | None,
         typer.Option(
             "--min-confidence",
+            metavar="P",
             min=0.0,
             max=1.0,
             help="Only conflicts at least this likely to be right (0-1; see README, Confidence).",
@@ -420,8 +434,9 @@ def conflicts(
     order: Annotated[
         str,
         typer.Option(
+            metavar="ORDER",
             help="found (the order they were found) or confidence (least confident first, so "
-            "the default page shows the most confident)."
+            "the default page shows the most confident).",
         ),
     ] = "found",
     source: SourceOption = None,
@@ -512,12 +527,17 @@ def facts(
     counted: CountedOption = None,
     state: Annotated[
         str | None,
-        typer.Option(help="Only facts in this state: agree, conflict, update or single."),
+        typer.Option(
+            metavar="STATE", help="Only facts in this state: agree, conflict, update or single."
+        ),
     ] = None,
     min_sources: Annotated[
         int,
         typer.Option(
-            min=1, max=MAX_INT, help="Only facts told by at least this many independent sources."
+            metavar="N",
+            min=1,
+            callback=fits_database,
+            help="Only facts told by at least this many independent sources.",
         ),
     ] = 1,
     source: SourceOption = None,
@@ -724,7 +744,10 @@ def _article_table(article: dict[str, Any]) -> None:
 
 def show_claim(
     claim_id: Annotated[
-        int, typer.Argument(min=1, max=MAX_INT, help="Claim id (see `factdb claims`).")
+        int,
+        typer.Argument(
+            metavar="ID", min=1, callback=fits_database, help="Claim id (see `factdb claims`)."
+        ),
     ],
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
@@ -740,7 +763,10 @@ def show_claim(
 
 def show_article(
     article_id: Annotated[
-        int, typer.Argument(min=1, max=MAX_INT, help="Article id (see `factdb articles`).")
+        int,
+        typer.Argument(
+            metavar="ID", min=1, callback=fits_database, help="Article id (see `factdb articles`)."
+        ),
     ],
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
@@ -757,7 +783,10 @@ def show_article(
 
 def show_fact(
     fact_id: Annotated[
-        int, typer.Argument(min=1, max=MAX_INT, help="Fact id (see `factdb facts`).")
+        int,
+        typer.Argument(
+            metavar="ID", min=1, callback=fits_database, help="Fact id (see `factdb facts`)."
+        ),
     ],
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
