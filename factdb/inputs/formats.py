@@ -260,16 +260,27 @@ def _json_article(
 class FeedEntry:
     """One entry of a feed: its link, metadata, and the text it carries itself.
 
-    `full_text` is the entry's content when it carries the whole article (``content:encoded``,
-    Atom ``<content>``), else None; `summary` is its summary or description.
+    `link` is a page factdb can fetch (``http``/``https``), else None: Atom ids such as
+    ``urn:uuid:…`` or ``tag:…``, which feedparser also offers as the link, name the entry but
+    cannot be fetched. `entry_id` is the entry's ``<id>`` or ``<guid>``. `full_text` is the
+    entry's content when it carries the whole article (``content:encoded``, Atom
+    ``<content>``; any length when there is no link to fetch it from), else None; `summary`
+    is its summary or description.
     """
 
     link: str | None
+    entry_id: str | None
     title: str | None
     author: str | None
     published_text: str | None
     full_text: str | None
     summary: str | None
+
+    @property
+    def identity(self) -> str | None:
+        """What identifies the entry's article across polls: its link, or its id when it has
+        no link to fetch. Stored as the article's URL, so a second poll skips it unread."""
+        return canonical_url(self.link) or _clean(self.entry_id)
 
 
 @dataclass(frozen=True)
@@ -299,11 +310,17 @@ def parse_feed(data: bytes) -> ParsedFeed:
         contents = [c.get("value", "") for c in entry.get("content", [])]
         content = _html_to_text(max(contents, key=len)) if contents else None
         summary = _html_to_text(entry.get("summary") or entry.get("description") or "")
-        full = content if content and len(content) >= _FULL_TEXT_MIN_CHARS else None
+        link = entry.get("link")
+        if not (isinstance(link, str) and link.strip().lower().startswith(("http:", "https:"))):
+            link = None
+        # With no page to fetch, whatever content the entry carries is the article.
+        long_enough = content and (len(content) >= _FULL_TEXT_MIN_CHARS or link is None)
+        full = content if long_enough else None
         published = entry.get("published") or entry.get("updated")
         entries.append(
             FeedEntry(
-                link=entry.get("link"),
+                link=link,
+                entry_id=entry.get("id"),
                 title=_clean(entry.get("title")),
                 author=_clean(entry.get("author")),
                 published_text=_clean(published),
@@ -344,7 +361,7 @@ def entry_article(
 ) -> ArticleInput | ReadError:
     """An article from a feed entry's own text (its content, or its summary)."""
     if not text.strip():
-        return ReadError(origin, "feed entry without text or link: nothing to ingest")
+        return ReadError(origin, "feed entry without text or a link to fetch: nothing to ingest")
     src, distributor = split_source(source) if source else (None, None)
     return build_article(
         origin,
@@ -354,7 +371,7 @@ def entry_article(
         distributor=distributor,
         title=entry.title,
         author=entry.author,
-        url=canonical_url(entry.link),
+        url=entry.identity,
         published_text=entry.published_text,
         feed_id=feed_id,
     )
@@ -373,7 +390,7 @@ def parse_feed_entries(
     for index, entry in enumerate(feed.entries, start=1):
         yield entry_article(
             entry,
-            f"{origin}#{index}",
+            entry.identity or f"{origin}#{index}",
             overrides,
             text=entry.full_text or entry.summary or "",
             source=feed.title,
