@@ -108,10 +108,10 @@ def number_relation(
     measure: str | None = None,
 ) -> str:
     """``agree`` (intervals overlap, or a loose mention reaches the other: `_reach`),
-    ``update`` (disjoint, and the later report is later in
-    time with a figure the slot allows to move: see the module docstring), ``number``, or
-    ``apart``, never flagged: a vague word ("thousands", "dozens"), a cumulative count whose later figure is under half the earlier
-    one (it counts something narrower, not a revision), two figures of another `measure`
+    ``update`` (disjoint, and the later report is later in time with a figure the slot
+    allows to move: see the module docstring), ``number``, or ``apart``, never flagged: a
+    vague word ("thousands", "dozens"), a cumulative count whose later figure is under half
+    the earlier one (it counts something narrower, not a revision), two figures of another `measure`
     (the slot's) that are `far_apart`, or two changes ("shares fell 6 percent") of different
     days, which are two movements, as for a `direction` conflict.
 
