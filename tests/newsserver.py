@@ -20,6 +20,8 @@ from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from .pdfmaker import make_pdf
+
 ARTICLES = Path(__file__).parent / "articles"
 KESSLER = {
     "courier": ARTICLES / "kessler-brennmoor-courier-2024-05-14.txt",
@@ -154,6 +156,13 @@ def linkless_rss_feed() -> bytes:
 </channel></rss>""".encode()
 
 
+def press_release_pdf() -> bytes:
+    """The wire's article as a PDF press release, with an info dictionary."""
+    fields, paragraphs = read_test_article(KESSLER["wire"])
+    info = {"Title": fields["title"], "Author": "Kessler AG Press Office"}
+    return make_pdf([paragraphs], info | {"CreationDate": "D:20240514093000Z"})
+
+
 @dataclass
 class NewsSite:
     """The server's state: what it serves now and what it was asked."""
@@ -216,6 +225,8 @@ def make_handler(site: NewsSite) -> type[BaseHTTPRequestHandler]:
                 return 200, body, "application/rss+xml", f'"rss-{site.rss_version}"'
             if path == "/atom.xml":
                 return 200, atom_feed(site.base), "application/atom+xml", '"atom-1"'
+            if path == "/release.pdf":
+                return 200, press_release_pdf(), "application/pdf", None
             if path == "/wire.atom":  # no ETag: every poll reads the entries again
                 return 200, linkless_atom_feed(), "application/atom+xml", None
             if path == "/wire.rss":

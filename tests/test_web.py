@@ -301,3 +301,18 @@ def test_feed_entries_without_links_are_read_from_their_content(
     assert second["articles_added"] == 0
     assert {path for path, _, _ in site.requests} == {"/wire.atom", "/wire.rss"}
     assert as_json(runner, db_url, "stats")["articles"] == 4
+
+
+def test_a_url_serving_a_pdf_is_read_from_its_text_layer(
+    db_url: str, runner: CliRunner, site: NewsSite
+) -> None:
+    result = run(runner, db_url, "ingest", site.base + "/release.pdf", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["articles_added"] == 1
+    (article,) = as_json(runner, db_url, "articles")
+    assert article["title"] == "Death toll in Kessler explosion reaches 41"
+    assert article["author"] == "Kessler AG Press Office"
+    assert article["published"] == "2024-05-14"
+    assert article["url"] == site.base + "/release.pdf"
+    claims = as_json(runner, db_url, "claims", "--counted", "killed")
+    assert [q["raw"] for c in claims for q in c["quantities"]][:1] == ["41"]

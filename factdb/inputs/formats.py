@@ -36,7 +36,7 @@ from factdb.inputs.records import (
     split_source,
 )
 
-Format = Literal["html", "json", "feed", "text"]
+Format = Literal["html", "json", "feed", "pdf", "text"]
 
 _SUFFIX_FORMATS: dict[str, Format] = {
     ".html": "html",
@@ -47,6 +47,7 @@ _SUFFIX_FORMATS: dict[str, Format] = {
     ".rss": "feed",
     ".atom": "feed",
     ".xml": "feed",
+    ".pdf": "pdf",
 }
 _FEED_TYPES = ("rss", "atom", "rdf", "application/xml", "text/xml")
 _FEED_START = re.compile(rb"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.S)
@@ -58,9 +59,12 @@ def detect_format(
 ) -> Format:
     """The format of `data`: by the file name's suffix, then the HTTP content type, then the
     first characters (``<rss``/``<feed`` is a feed, ``<!DOCTYPE html``/``<html`` a page,
-    ``{``/``[`` JSON). Plain text is the rest, so a text article is never misread."""
+    ``{``/``[`` JSON, ``%PDF-`` a PDF whatever its name). Plain text is the rest, so a text
+    article is never misread."""
     head = data[:2048].lstrip(b"\xef\xbb\xbf")
     sniffed = _sniff(head)
+    if sniffed == "pdf":  # a PDF is never text, whatever it is called or served as
+        return "pdf"
     if name is not None:
         suffix = name[name.rfind(".") :].lower() if "." in name else ""
         if suffix in _SUFFIX_FORMATS:
@@ -69,19 +73,26 @@ def detect_format(
             found = _SUFFIX_FORMATS[suffix]
             if found == "json":
                 return "json" if head.lstrip()[:1] in (b"{", b"[") else "text"
+            if found == "pdf":  # named .pdf but not one: its bytes decide what it is
+                return sniffed
             return sniffed if sniffed in ("html", "feed") else "text"
     kind = (content_type or "").split(";")[0].strip().lower()
     if "html" in kind:
         return "html"
     if "json" in kind:
         return "json"
+    if kind == "application/pdf":
+        return "pdf"
     if any(marker in kind for marker in _FEED_TYPES) and sniffed == "feed":
         return "feed"
     return sniffed
 
 
 def _sniff(head: bytes) -> Format:
-    """The format the first characters show: a feed element, an HTML page, JSON, or text."""
+    """The format the first characters show: a PDF, a feed element, an HTML page, JSON, or
+    text."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
     if _FEED_START.match(head):
         return "feed"
     if _HTML_START.match(head):
