@@ -160,6 +160,18 @@ EntityOption = Annotated[
 ]
 
 
+StoryOption = Annotated[
+    int | None,
+    typer.Option(
+        "--story",
+        metavar="ID",
+        min=1,
+        callback=fits_database,
+        help="Only what belongs to this story (an id from `factdb stories`).",
+    ),
+]
+
+
 OffsetOption = Annotated[
     int,
     typer.Option(
@@ -216,6 +228,7 @@ def query_filters(
     after: int | None = None,
     all_rows: bool = False,
     all_versions: bool = False,
+    story: int | None = None,
 ) -> sql_query.Filters:
     """The shared filters and the page: a table with no paging options shows the newest
     DEFAULT_PAGE rows; the other formats, written for scripts, print every row (streamed)."""
@@ -232,6 +245,7 @@ def query_filters(
         until=usage_date("--until", until),
         search=search,
         entity=entity,
+        story=story,
         limit=DEFAULT_PAGE if newest else limit,
         offset=offset,
         after=after,
