@@ -88,7 +88,7 @@ def ingest(
         list[str] | None,
         typer.Argument(
             metavar="PATH...",
-            help="Article files (text, HTML, JSON, JSON Lines, RSS/Atom), directories (read "
+            help="Article files (text, HTML, JSON, JSON Lines, RSS/Atom, PDF), directories (read "
             "recursively), URLs, or - for stdin.",
             show_default=False,
         ),
