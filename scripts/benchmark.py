@@ -41,6 +41,7 @@ from __future__ import annotations
 import argparse
 import math
 import multiprocessing as mp
+import os
 import random
 import resource
 import string
@@ -230,7 +231,9 @@ def write_long_article(corpus: Path, size: int, target: Path) -> str:
 
 
 def long_articles(corpus: Path, sizes: list[int]) -> None:
-    """Per size: spaCy alone on the whole text and factdb ingest of it, time and peak memory."""
+    """Per size: spaCy alone on the whole text and factdb ingest of it, time and peak memory,
+    with the ratios and the machine's load average (on a shared machine, the other work
+    slows both sides of a row, not always alike)."""
     print(f"{'size':>10}  {'spaCy alone':>22}  {'factdb ingest':>22}  time ratio  memory ratio")
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
@@ -242,7 +245,8 @@ def long_articles(corpus: Path, sizes: list[int]) -> None:
             f"{size:>10,}  {spacy_s:8.1f} s {baseline.peak_mb:7,.0f} MB  "
             f"{factdb_s:8.1f} s {factdb.peak_mb:7,.0f} MB  "
             f"{factdb_s / max(spacy_s, 0.001):10.2f}  {factdb.peak_mb / baseline.peak_mb:12.2f}"
-            f"   ({factdb.counts['claims']} claims, {factdb.counts['errors']} rejected)",
+            f"   ({factdb.counts['claims']} claims, {factdb.counts['errors']} rejected; "
+            f"load average {os.getloadavg()[0]:.1f})",
             flush=True,
         )
 

@@ -20,6 +20,8 @@ from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from .pdfmaker import make_pdf
+
 ARTICLES = Path(__file__).parent / "articles"
 KESSLER = {
     "courier": ARTICLES / "kessler-brennmoor-courier-2024-05-14.txt",
@@ -112,6 +114,55 @@ def atom_feed(base: str) -> bytes:
 </feed>""".encode()
 
 
+def _article_html(name: str) -> str:
+    """A test article's body as the HTML a feed entry carries (escaped again by the caller)."""
+    _, paragraphs = read_test_article(KESSLER[name])
+    return "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+
+
+def linkless_atom_feed() -> bytes:
+    """An Atom feed of whole articles without links: ids are a URN and a tag URI (fetchable
+    by nobody), the content is the article; the third entry has a title and nothing else."""
+    gazette, _ = read_test_article(KESSLER["gazette"])
+    wire, _ = read_test_article(KESSLER["wire"])
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Kessler Wire Desk</title>
+<id>urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66</id><updated>2024-05-15T10:00:00Z</updated>
+<entry><title>{escape(gazette["title"])}</title>
+<id>urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a</id>
+<updated>2024-05-14T09:30:00Z</updated><author><name>Mara Lind</name></author>
+<content type="html">{escape(_article_html("gazette"))}</content></entry>
+<entry><title>{escape(wire["title"])}</title><id>tag:wire.example,2024-05-14:kessler-2</id>
+<published>2024-05-14T11:00:00Z</published>
+<content type="html">{escape(_article_html("wire"))}</content></entry>
+<entry><title>Placeholder</title><id>tag:wire.example,2024-05-14:empty</id>
+<updated>2024-05-14T12:00:00Z</updated></entry>
+</feed>""".encode()
+
+
+def linkless_rss_feed() -> bytes:
+    """An RSS feed of whole articles without ``<link>``: one in ``content:encoded`` with a
+    guid that is no permalink, one as a long ``<description>`` without any guid."""
+    courier, _ = read_test_article(KESSLER["courier"])
+    radio, _ = read_test_article(KESSLER["radio"])
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>Kessler Radio Desk</title><link>http://radio.example/</link><description>x</description>
+<item><title>{escape(courier["title"])}</title><guid isPermaLink="false">courier-4711</guid>
+<pubDate>Tue, 14 May 2024 08:00:00 GMT</pubDate>
+<content:encoded><![CDATA[{_article_html("courier")}]]></content:encoded></item>
+<item><title>{escape(radio["title"])}</title><pubDate>Thu, 16 May 2024 08:00:00 GMT</pubDate>
+<description>{escape(_article_html("radio"))}</description></item>
+</channel></rss>""".encode()
+
+
+def press_release_pdf() -> bytes:
+    """The wire's article as a PDF press release, with an info dictionary."""
+    fields, paragraphs = read_test_article(KESSLER["wire"])
+    info = {"Title": fields["title"], "Author": "Kessler AG Press Office"}
+    return make_pdf([paragraphs], info | {"CreationDate": "D:20240514093000Z"})
+
+
 @dataclass
 class NewsSite:
     """The server's state: what it serves now and what it was asked."""
@@ -174,6 +225,12 @@ def make_handler(site: NewsSite) -> type[BaseHTTPRequestHandler]:
                 return 200, body, "application/rss+xml", f'"rss-{site.rss_version}"'
             if path == "/atom.xml":
                 return 200, atom_feed(site.base), "application/atom+xml", '"atom-1"'
+            if path == "/release.pdf":
+                return 200, press_release_pdf(), "application/pdf", None
+            if path == "/wire.atom":  # no ETag: every poll reads the entries again
+                return 200, linkless_atom_feed(), "application/atom+xml", None
+            if path == "/wire.rss":
+                return 200, linkless_rss_feed(), "application/rss+xml", None
             if path.startswith("/articles/") and path.endswith(".html"):
                 name = path.removeprefix("/articles/").removesuffix(".html")
                 if name in KESSLER:

@@ -11,6 +11,28 @@ from pathlib import Path
 from .conftest import REPO
 
 
+def test_long_benchmark_sets_one_article_beside_spacy_on_its_whole_text() -> None:
+    """`long` prints, per size, spaCy alone on the whole text, factdb's ingest of it, the
+    time and memory ratios and the load average they were measured under."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "scripts" / "benchmark.py"),
+            "long",
+            str(REPO / "tests" / "articles"),
+            "--sizes",
+            "3000",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    row = r"3,000 +[\d.]+ s +[\d,]+ MB +[\d.]+ s +[\d,]+ MB +(\d+\.\d\d) +\d+\.\d\d"
+    assert re.search(row, result.stdout), result.stdout
+    assert re.search(r"\d+ claims, 0 rejected; load average \d+\.\d", result.stdout)
+
+
 def test_scaling_benchmark_prints_per_article_time_at_each_size_and_their_ratio() -> None:
     result = subprocess.run(
         [

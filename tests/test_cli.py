@@ -579,3 +579,39 @@ def test_measures_are_stored_with_base_units_and_shown_in_json(
     assert (clock["unit"], clock["value"], clock["base_unit"]) == ("clock_time", 112, "clock_time")
     crew = numbers["12"]
     assert crew["base_unit"] is None and crew["base_value"] is None
+
+
+# --- help ---------------------------------------------------------------------------------
+
+
+def _command_paths() -> list[list[str]]:
+    """Every command and subcommand of the app, as the words that name it."""
+    import typer.main
+
+    paths: list[list[str]] = []
+
+    def walk(command: Any, words: list[str]) -> None:
+        paths.append(words)
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, [*words, name])
+
+    walk(typer.main.get_command(app), [])
+    return paths
+
+
+def test_help_reads_as_words_not_internals(runner: CliRunner) -> None:
+    """Help names what a value is (N, ID, DATE, NAME, URL), never the parser's type names or
+    the database's 64-bit limit; the limit is still a usage error."""
+    paths = _command_paths()
+    assert ["claims"] in paths and ["show", "fact"] in paths
+    for words in paths:
+        result = runner.invoke(app, [*words, "--help"], terminal_width=200)
+        assert result.exit_code == 0, (words, result.output)
+        for internal in ("9223372036854775807", "<str>", "<int range>", "<float range>"):
+            assert internal not in result.output, (words, internal, result.output)
+    claims_help = runner.invoke(app, ["claims", "--help"], terminal_width=200).output
+    assert re.search(r"--limit N\s+At most this many rows\.\s+\[x>=1\]", claims_help)
+    assert "--since DATE" in claims_help and "--db URL" in claims_help
+    huge = runner.invoke(app, ["claims", "--limit", str(2**64)])
+    assert huge.exit_code == 2
+    assert "larger than any id or count factdb stores" in huge.output

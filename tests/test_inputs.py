@@ -25,6 +25,7 @@ from factdb.nlp.dates import parse_publication_date
 
 from .conftest import SEEDS
 from .newsserver import ATOM_STORY, FURNITURE_MARKERS, KESSLER, article_page, atom_feed
+from .pdfmaker import make_pdf
 
 ARTICLES = Path(__file__).parent / "articles"
 
@@ -181,6 +182,67 @@ def test_same_article_as_html_then_as_text_is_one_article(
     assert ingest(runner, db, str(body))["duplicates"] == 1
 
 
+def test_pdf_file_is_read_from_its_text_layer_and_other_binaries_are_named(
+    db: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    """A PDF's text and info dictionary make an article; a scanned PDF (no text layer), a
+    PNG, a Word document and a text file that only starts like a PDF are each one Error line
+    saying what they are, and the rest of the run goes in (exit 1)."""
+    report = tmp_path / "release.pdf"
+    report.write_bytes(
+        make_pdf(
+            [
+                [
+                    "Officials said 41 workers were killed in the explosion at the Kessler",
+                    "plant in Brennmoor on Monday.",
+                    "",
+                    "Rescue teams pulled 15 survivors from the rubble of the Kessler plant.",
+                ],
+                ["Kessler shares fell 4 percent on Tuesday."],
+            ],
+            {
+                "Title": "Death toll in Kessler explosion reaches 41",
+                "Author": "Northland Wire",
+                "CreationDate": "D:20240514083000Z",
+            },
+        )
+    )
+    scanned = tmp_path / "scan.pdf"
+    scanned.write_bytes(make_pdf([[], []]))
+    image = tmp_path / "photo.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    word = tmp_path / "memo.docx"
+    word.write_bytes(b"PK\x03\x04" + b"\x14\x00\x06\x00word/document.xml" + bytes(64))
+    fake = tmp_path / "header-only.txt"
+    fake.write_text("%PDF-1.4\nThe mayor said 12 people were hurt.\n")
+    text = KESSLER["courier"]
+    args = [str(p) for p in (report, scanned, image, word, fake, text)]
+    result = run(runner, db, "ingest", *args, "--json")
+    assert result.exit_code == 1, result.output
+    summary = json.loads(result.stdout)
+    assert summary["articles_added"] == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 4, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line]
+    assert all(line.startswith(("Error:", "Warning:")) for line in lines), result.stderr
+    by_file = {name: next(e for e in errors if name in e) for name in ("scan", "photo", "memo")}
+    assert "a PDF without a text layer (2 page(s)" in by_file["scan"]
+    assert "a PNG image, not an article" in by_file["photo"]
+    assert "a ZIP archive (Word .docx" in by_file["memo"]
+    assert "a PDF factdb cannot read" in next(e for e in errors if "header-only" in e)
+
+    articles = {a["origin"]: a for a in as_json(runner, db, "articles")}
+    pdf = articles[str(report)]
+    assert pdf["title"] == "Death toll in Kessler explosion reaches 41"
+    assert pdf["author"] == "Northland Wire"
+    assert pdf["published"] == "2024-05-14"
+    claims = as_json(runner, db, "claims", "--article", str(pdf["id"]))
+    sentences = [c["evidence"]["sentence"] for c in claims]
+    # Lines broken by the page layout are one sentence again.
+    assert any("killed in the explosion at the Kessler plant in Brennmoor" in s for s in sentences)
+    assert {q["raw"] for c in claims for q in c["quantities"]} >= {"41", "15", "4 percent"}
+
+
 @pytest.mark.parametrize(
     ("data", "name", "content_type", "expected"),
     [
@@ -193,6 +255,10 @@ def test_same_article_as_html_then_as_text_is_one_article(
         (b"plain words", "a.html", None, "text"),
         (b"anything", None, "text/html; charset=utf-8", "html"),
         (b"<!DOCTYPE html><html>", "page.xml", None, "html"),
+        (b"%PDF-1.7\n", "report.txt", None, "pdf"),
+        (b"%PDF-1.7\n", None, "text/plain", "pdf"),
+        (b"garbage", None, "application/pdf", "pdf"),
+        (b"plain words", "notes.pdf", None, "text"),
     ],
 )
 def test_detect_format(

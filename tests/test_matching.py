@@ -10,12 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import Column, Date, MetaData, Table, create_engine, event, select, text
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from factdb.cli.app import app
 from factdb.ingest.pipeline import ingest
+from factdb.match.matching import _Words
 from factdb.store import db, driver
 from factdb.store.writes import MAX_DAYS_APART, within_window
 
@@ -317,3 +320,22 @@ def _scans(engine: Engine, statements: list[tuple[str, Any]]) -> list[str]:
                     found.append(f"{detail}: {statement[:200]}")
         connection.execute(text("SELECT 1"))
     return found
+
+
+@given(
+    st.text(alphabet="ab .-AB\u00e9_1\n", max_size=60),
+    st.text(alphabet="ab .-AB\u00e9_1", min_size=1, max_size=6),
+)
+def test_word_index_finds_names_as_the_regular_expressions_did(text: str, name: str) -> None:
+    """`_Words` (an index of where each word starts, so that a long article's names are not
+    each a scan of its whole text) counts and recognises exactly what the expressions it
+    replaced did."""
+    words = _Words(text)
+    assert words.count(name) == len(re.findall(rf"\b{re.escape(name)}\b", text))
+    lower = name.lower()
+    expected = (
+        " " not in name
+        and lower != name
+        and re.search(rf"(?<!\w){re.escape(lower)}(?!\w)", text) is not None
+    )
+    assert words.common_word(name) == expected

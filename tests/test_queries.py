@@ -99,6 +99,15 @@ FILTERED_COMMANDS = [
     ["facts", "--counted", "killed"],
     ["timeline", "--counted", "killed"],
     ["facts", "--state", "conflict"],
+    # Story 2 is the Kessler blast (the seeds, ingested first, are story 1).
+    ["claims", "--story", "2"],
+    ["facts", "--story", "2"],
+    ["conflicts", "--story", "2"],
+    ["timeline", "--story", "2"],
+    ["timeline", "--story", "2", "--counted", "killed"],
+    ["stories", "--source", "Courier"],
+    ["stories", "--limit", "1", "--after", "1"],
+    ["show", "story", "2"],
 ]
 
 
@@ -748,3 +757,64 @@ def test_postgresql_connections_do_without_the_jit_compiler(postgres_url: str) -
             assert reader.scalar("SHOW jit") == expected
         finally:
             reader.close()
+
+
+# --- stories as a filter ---------------------------------------------------------------------
+
+
+def test_story_filter_and_show_story_in_every_format(archive: str, runner: CliRunner) -> None:
+    """`--story ID` keeps exactly one story's claims, facts, conflicts and timeline reports;
+    `show story ID` holds its articles by date and source, its facts with their state and
+    its open conflicts, in every format; `stories` pages like every other listing."""
+    stories = rows(runner, archive, "stories")
+    kessler = next(s for s in stories if "Kessler" in s["label"])
+    seeds = next(s for s in stories if s["id"] != kessler["id"])
+    story = str(kessler["id"])
+    articles = {a["id"]: a for a in rows(runner, archive, "articles")}
+    in_story = {i for i, a in articles.items() if a["story_id"] == kessler["id"]}
+    assert len(in_story) == 4
+
+    claims = rows(runner, archive, "claims", "--story", story)
+    every = rows(runner, archive, "claims")
+    assert claims == [c for c in every if c["article_id"] in in_story]
+    facts = rows(runner, archive, "facts", "--story", story)
+    assert facts and len(facts) == kessler["facts"]
+    assert all(c["article_id"] in in_story for f in facts for c in f["claims"])
+    conflicts = rows(runner, archive, "conflicts", "--story", story)
+    assert conflicts == rows(runner, archive, "conflicts")  # the seeds have no conflict
+    assert rows(runner, archive, "conflicts", "--story", str(seeds["id"])) == []
+    timeline = rows(runner, archive, "timeline", "--story", story, "--counted", "killed")
+    assert timeline and all(r["article_id"] in in_story for r in timeline)
+    assert len(rows(runner, archive, "timeline", "--story", str(seeds["id"]))) > 0
+
+    shown = json.loads(invoke(runner, archive, "show", "story", story, "--format", "json").stdout)
+    assert {k: shown[k] for k in kessler} == kessler
+    dates = [(a["published"], a["source"]) for a in shown["article_list"]]
+    assert dates == sorted(dates) and {a["id"] for a in shown["article_list"]} == in_story
+    assert [f["id"] for f in shown["fact_list"]] == [f["id"] for f in facts]
+    assert [f["state"] for f in shown["fact_list"]] == [f["state"] for f in facts]
+    assert "claims" not in shown["fact_list"][0]
+    assert [k["id"] for k in shown["conflict_list"]] == [k["id"] for k in conflicts]
+    assert all(k["status"] == "open" for k in shown["conflict_list"])
+
+    table = invoke(runner, archive, "show", "story", story)
+    assert table.exit_code == 0, table.output
+    for heading in ("Articles", "Facts", "Open conflicts", "Ostmark Radio", "conflict"):
+        assert heading in table.stdout
+    line = invoke(runner, archive, "show", "story", story, "--format", "jsonl")
+    assert json.loads(line.stdout)["conflict_list"] == shown["conflict_list"]
+    sheet = invoke(runner, archive, "show", "story", story, "--format", "csv")
+    assert sheet.stdout.splitlines()[0] == "field,value" and "article_list" in sheet.stdout
+    missing = invoke(runner, archive, "show", "story", "999")
+    assert missing.exit_code == 2
+    assert "no story with id 999; list them with `factdb stories`" in missing.stderr
+    assert invoke(runner, archive, "claims", "--story", "0").exit_code == 2
+
+    # Pages: by the last article's date; --limit/--offset/--after walk them, --all is every one.
+    assert [s["id"] for s in stories] == [seeds["id"], kessler["id"]]
+    assert rows(runner, archive, "stories", "--limit", "1") == [seeds]
+    assert rows(runner, archive, "stories", "--limit", "1", "--offset", "1") == [kessler]
+    assert rows(runner, archive, "stories", "--after", str(seeds["id"])) == [kessler]
+    assert len(rows(runner, archive, "stories", "--all")) == 2
+    both = invoke(runner, archive, "stories", "--all", "--limit", "1")
+    assert both.exit_code == 2

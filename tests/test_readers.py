@@ -419,9 +419,16 @@ def test_missing_path(tmp_path: Path) -> None:
 
 
 def test_binary_file_with_nul(tmp_path: Path) -> None:
+    path = tmp_path / "data.txt"
+    path.write_bytes(b"record\x00\x00\x00\rIHDR" + bytes(range(256)))
+    assert error(path).message.startswith("binary file (contains NUL bytes)")
+
+
+def test_a_known_binary_format_is_named(tmp_path: Path) -> None:
+    """An image (or archive, office document …) saved as .txt is named by its first bytes."""
     path = tmp_path / "image.txt"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
-    assert error(path).message.startswith("binary file (contains NUL bytes)")
+    assert error(path).message.startswith("a PNG image, not an article; factdb reads text")
 
 
 def test_binary_file_without_nul(tmp_path: Path) -> None:

@@ -259,3 +259,60 @@ def test_progress_total_grows_with_each_feeds_entries(
     assert report.articles_added == 3
     assert sum(done) == 2 + sum(found) == report.files_seen == 4
     engine.dispose()
+
+
+def test_feed_entries_without_links_are_read_from_their_content(
+    db_url: str, runner: CliRunner, site: NewsSite
+) -> None:
+    """Atom entries with a URN or tag id and RSS items without <link> carry the whole
+    article: it is ingested from that content, its id is its identity (a second poll stores
+    nothing and fetches nothing but the feeds), and only an entry with neither content nor a
+    link to fetch is rejected, naming its id."""
+    for path in ("/wire.atom", "/wire.rss"):
+        assert run(runner, db_url, "feeds", "add", site.base + path).exit_code == 0
+    code, first, stderr = ingest_feeds(runner, db_url)
+    assert code == 1, stderr
+    assert first["articles_added"] == 4
+    assert len(first["errors"]) == 1
+    assert "tag:wire.example,2024-05-14:empty" in first["errors"][0]
+    assert "not a URL" not in stderr
+    error_lines = [line for line in stderr.splitlines() if line.startswith("Error:")]
+    assert error_lines == [f"Error: {first['errors'][0]}"]
+
+    articles = {a["title"]: a for a in as_json(runner, db_url, "articles")}
+    gazette = articles["Dozens dead after Kessler plant blast"]
+    assert gazette["url"] == "urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a"
+    assert gazette["source"] == "Kessler Wire Desk"  # the feed's title
+    assert gazette["author"] == "Mara Lind"
+    assert gazette["published"] == "2024-05-14"
+    assert gazette["claims"] >= 3
+    wire = articles["Death toll in Kessler explosion reaches 41"]
+    assert wire["url"] == "tag:wire.example,2024-05-14:kessler-2"
+    courier = articles["Blast at Kessler chemical plant kills 26"]
+    assert (courier["url"], courier["source"]) == ("courier-4711", "Kessler Radio Desk")
+    radio = articles["Kessler death toll rises to 58"]  # a long description, no guid
+    assert radio["published"] == "2024-05-16"
+    killed = as_json(runner, db_url, "claims", "--counted", "killed")
+    assert {c["article_id"] for c in killed} >= {gazette["id"], wire["id"], courier["id"]}
+
+    site.requests.clear()
+    code, second, _ = ingest_feeds(runner, db_url)
+    assert code == 1  # the empty entry is still rejected
+    assert second["articles_added"] == 0
+    assert {path for path, _, _ in site.requests} == {"/wire.atom", "/wire.rss"}
+    assert as_json(runner, db_url, "stats")["articles"] == 4
+
+
+def test_a_url_serving_a_pdf_is_read_from_its_text_layer(
+    db_url: str, runner: CliRunner, site: NewsSite
+) -> None:
+    result = run(runner, db_url, "ingest", site.base + "/release.pdf", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["articles_added"] == 1
+    (article,) = as_json(runner, db_url, "articles")
+    assert article["title"] == "Death toll in Kessler explosion reaches 41"
+    assert article["author"] == "Kessler AG Press Office"
+    assert article["published"] == "2024-05-14"
+    assert article["url"] == site.base + "/release.pdf"
+    claims = as_json(runner, db_url, "claims", "--counted", "killed")
+    assert [q["raw"] for c in claims for q in c["quantities"]][:1] == ["41"]

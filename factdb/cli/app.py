@@ -29,7 +29,9 @@ app = typer.Typer(
     # Plain help and usage errors: Typer's rich rendering would import rich on every --help.
     rich_markup_mode=None,
 )
-show_app = typer.Typer(help="Show one claim or article with full provenance.", no_args_is_help=True)
+show_app = typer.Typer(
+    help="Show one claim, article, fact or story with full provenance.", no_args_is_help=True
+)
 db_app = typer.Typer(help="Manage the database schema (Alembic migrations).", no_args_is_help=True)
 conflicts_app = typer.Typer(
     help="List conflicting claims, or review them (dismiss / resolve).",
@@ -83,6 +85,7 @@ app.command()(listing.stats)
 show_app.command("claim")(listing.show_claim)
 show_app.command("article")(listing.show_article)
 show_app.command("fact")(listing.show_fact)
+show_app.command("story")(listing.show_story)
 db_app.command("upgrade")(database.db_upgrade)
 db_app.command("downgrade")(database.db_downgrade)
 db_app.command("current")(database.db_current)

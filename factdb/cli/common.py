@@ -80,10 +80,19 @@ MAX_INT = 2**63 - 1
 MAX_TIMEOUT_S = 7 * 24 * 3600.0
 
 
+def fits_database(value: int | None) -> int | None:
+    """Refuse an id or count beyond `MAX_INT` as a usage error. A callback rather than the
+    option's ``max``, so that help shows only the lower bound (``[x>=1]``), not 2**63-1."""
+    if value is not None and value > MAX_INT:
+        raise typer.BadParameter(f"{value} is larger than any id or count factdb stores")
+    return value
+
+
 DbOption = Annotated[
     str | None,
     typer.Option(
         "--db",
+        metavar="URL",
         envvar="FACTDB_DATABASE_URL",
         help="Database URL (sqlite:///path.db, postgresql+psycopg://…) or SQLite file path. "
         "Default: a SQLite file in your data directory (see `factdb db info`).",
@@ -98,31 +107,39 @@ FormatOption = Annotated[
 
 
 LimitOption = Annotated[
-    int | None, typer.Option("--limit", "-n", min=1, max=MAX_INT, help="At most this many rows.")
+    int | None,
+    typer.Option(
+        "--limit", "-n", metavar="N", min=1, callback=fits_database, help="At most this many rows."
+    ),
 ]
 
 
 SourceOption = Annotated[
-    str | None, typer.Option("--source", help="Only sources whose name contains this text.")
+    str | None,
+    typer.Option("--source", metavar="NAME", help="Only sources whose name contains this text."),
 ]
 
 
 SinceOption = Annotated[
-    str | None, typer.Option("--since", help="Published on or after this date.")
+    str | None, typer.Option("--since", metavar="DATE", help="Published on or after this date.")
 ]
 
 
 UntilOption = Annotated[
-    str | None, typer.Option("--until", help="Published on or before this date.")
+    str | None, typer.Option("--until", metavar="DATE", help="Published on or before this date.")
 ]
 
 
-SearchOption = Annotated[str | None, typer.Option("--search", "-s", help="Text to look for.")]
+SearchOption = Annotated[
+    str | None, typer.Option("--search", "-s", metavar="WORDS", help="Words to look for.")
+]
 
 
 CountedOption = Annotated[
     str | None,
-    typer.Option(help="Only numbers counting this (noun or predicate, e.g. killed)."),
+    typer.Option(
+        metavar="WORD", help="Only numbers counting this (noun or predicate, e.g. killed)."
+    ),
 ]
 
 
@@ -130,6 +147,7 @@ SynonymsOption = Annotated[
     str | None,
     typer.Option(
         "--synonyms",
+        metavar="FILE",
         help="Extra synonym file (JSON) merged with the shipped one.",
         envvar="FACTDB_SYNONYMS",
     ),
@@ -137,12 +155,28 @@ SynonymsOption = Annotated[
 
 
 EntityOption = Annotated[
-    str | None, typer.Option("--entity", "-e", help="Only claims mentioning this entity.")
+    str | None,
+    typer.Option("--entity", "-e", metavar="NAME", help="Only claims mentioning this entity."),
+]
+
+
+StoryOption = Annotated[
+    int | None,
+    typer.Option(
+        "--story",
+        metavar="ID",
+        min=1,
+        callback=fits_database,
+        help="Only what belongs to this story (an id from `factdb stories`).",
+    ),
 ]
 
 
 OffsetOption = Annotated[
-    int, typer.Option("--offset", min=0, max=MAX_INT, help="Skip this many rows first.")
+    int,
+    typer.Option(
+        "--offset", metavar="N", min=0, callback=fits_database, help="Skip this many rows first."
+    ),
 ]
 
 
@@ -150,8 +184,9 @@ AfterOption = Annotated[
     int | None,
     typer.Option(
         "--after",
+        metavar="ID",
         min=0,
-        max=MAX_INT,
+        callback=fits_database,
         help="Start after the row with this id (the last id of the previous page): pages "
         "cost the same however deep, for scripts that walk everything.",
     ),
@@ -193,6 +228,7 @@ def query_filters(
     after: int | None = None,
     all_rows: bool = False,
     all_versions: bool = False,
+    story: int | None = None,
 ) -> sql_query.Filters:
     """The shared filters and the page: a table with no paging options shows the newest
     DEFAULT_PAGE rows; the other formats, written for scripts, print every row (streamed)."""
@@ -209,6 +245,7 @@ def query_filters(
         until=usage_date("--until", until),
         search=search,
         entity=entity,
+        story=story,
         limit=DEFAULT_PAGE if newest else limit,
         offset=offset,
         after=after,
@@ -376,6 +413,7 @@ DateOrderOption = Annotated[
     str | None,
     typer.Option(
         "--date-order",
+        metavar="dmy|mdy",
         envvar="FACTDB_DATE_ORDER",
         help="How to read all-numeric dates whose day and month could swap: dmy (12/03/2024 "
         "= 12 March) or mdy (= December 3). Unset: such a date is left missing, with a warning.",

@@ -54,7 +54,7 @@ def _run_schema_command(
 
 
 def db_upgrade(
-    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+    revision: Annotated[str, typer.Argument(metavar="REVISION", help="Target revision.")] = "head",
     database: DbOption = None,
 ) -> None:
     """Apply migrations up to REVISION (default: the newest).
@@ -73,7 +73,10 @@ def db_upgrade(
 
 
 def db_downgrade(
-    revision: Annotated[str, typer.Argument(help="Target revision, or base to drop every table.")],
+    revision: Annotated[
+        str,
+        typer.Argument(metavar="REVISION", help="Target revision, or base to drop every table."),
+    ],
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (for scripts).")
     ] = False,

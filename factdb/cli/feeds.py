@@ -28,9 +28,12 @@ FEED_COLUMNS = [
 
 
 def feeds_add(
-    url: Annotated[str, typer.Argument(help="The feed's URL (RSS or Atom).")],
+    url: Annotated[str, typer.Argument(metavar="URL", help="The feed's URL (RSS or Atom).")],
     source: Annotated[
-        str | None, typer.Option(help="Source name for its articles (default: the page's site).")
+        str | None,
+        typer.Option(
+            metavar="NAME", help="Source name for its articles (default: the page's site)."
+        ),
     ] = None,
     database: DbOption = None,
 ) -> None:
@@ -69,7 +72,9 @@ def feeds_list(fmt: FormatOption = OutputFormat.TABLE, database: DbOption = None
 
 
 def feeds_remove(
-    feed: Annotated[str, typer.Argument(help="Feed id or URL (see `factdb feeds list`).")],
+    feed: Annotated[
+        str, typer.Argument(metavar="FEED", help="Feed id or URL (see `factdb feeds list`).")
+    ],
     database: DbOption = None,
 ) -> None:
     """Remove a feed from the list; the articles it brought stay.

@@ -87,7 +87,8 @@ def ingest(
     paths: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Article files (text, HTML, JSON, JSON Lines, RSS/Atom), directories (read "
+            metavar="PATH...",
+            help="Article files (text, HTML, JSON, JSON Lines, RSS/Atom, PDF), directories (read "
             "recursively), URLs, or - for stdin.",
             show_default=False,
         ),
@@ -95,18 +96,25 @@ def ingest(
     feeds: Annotated[
         bool, typer.Option("--feeds", help="Poll every feed of `factdb feeds list` once.")
     ] = False,
-    source: Annotated[str | None, typer.Option(help="Source name for every article.")] = None,
+    source: Annotated[
+        str | None, typer.Option(metavar="NAME", help="Source name for every article.")
+    ] = None,
     published: Annotated[
         str | None,
         typer.Option(
             "--date",
+            metavar="DATE",
             help="Publication date for every article: 2022-01-08, 'March 5', yesterday, "
             "12/03/2024 (with --date-order).",
         ),
     ] = None,
     date_order: DateOrderOption = None,
-    title: Annotated[str | None, typer.Option(help="Title for every article.")] = None,
-    author: Annotated[str | None, typer.Option(help="Author for every article.")] = None,
+    title: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="Title for every article.")
+    ] = None,
+    author: Annotated[
+        str | None, typer.Option(metavar="NAME", help="Author for every article.")
+    ] = None,
     follow_links: Annotated[
         bool,
         typer.Option(
@@ -131,15 +139,23 @@ def ingest(
     ] = False,
     timeout: Annotated[
         float | None,
-        typer.Option(min=0.01, help="Seconds before a fetch times out (default 20)."),
+        typer.Option(
+            metavar="SECONDS", min=0.01, help="Seconds before a fetch times out (default 20)."
+        ),
     ] = None,
     retries: Annotated[
         int | None,
-        typer.Option(min=0, help="Retries of a fetch that timed out or got a 5xx (default 2)."),
+        typer.Option(
+            metavar="N", min=0, help="Retries of a fetch that timed out or got a 5xx (default 2)."
+        ),
     ] = None,
     max_bytes: Annotated[
         int | None,
-        typer.Option(min=1, help="Largest page or feed fetched, in bytes (default 10000000)."),
+        typer.Option(
+            metavar="BYTES",
+            min=1,
+            help="Largest page or feed fetched, in bytes (default 10000000).",
+        ),
     ] = None,
     quiet: Annotated[
         bool,
@@ -149,6 +165,7 @@ def ingest(
     workers: Annotated[
         int | None,
         typer.Option(
+            metavar="N",
             min=1,
             help="Processes parsing articles in parallel. Default: one per CPU (up to 4) for "
             "60 or more inputs, else 1.",
@@ -158,6 +175,7 @@ def ingest(
         float | None,
         typer.Option(
             "--article-timeout",
+            metavar="SECONDS",
             min=0.001,
             max=MAX_TIMEOUT_S,
             help="Reject an article whose parsing takes longer than this many seconds (the "

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from factdb.store.driver import Reader
 from factdb.cli.common import (
     DEFAULT_PAGE,
-    MAX_INT,
     AfterOption,
     AllOption,
     AllVersionsOption,
@@ -38,15 +37,16 @@ from factdb.cli.common import (
     SearchOption,
     SinceOption,
     SourceOption,
+    StoryOption,
     SynonymsOption,
     UntilOption,
     fail,
+    fits_database,
     print_listing,
     query_filters,
     run_query,
     stderr_line,
     synonyms_option,
-    usage_date,
 )
 
 
@@ -276,24 +276,34 @@ def stories(
     search: SearchOption = None,
     entity: EntityOption = None,
     limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    after: AfterOption = None,
+    all_rows: AllOption = False,
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
 ) -> None:
-    """List stories: the coverage of one event by every outlet, newest first, with their
-    articles, sources, facts and first and last dates. Claims are only compared within one.
+    """List stories: the coverage of one event by every outlet, by the date of their last
+    article, with their articles, sources, facts and first and last dates. Claims are only
+    compared within one; `--story ID` narrows claims, facts, conflicts and timeline to one,
+    and `factdb show story ID` shows it whole.
 
     Example: factdb stories --search earthquake --format json
     """
     from factdb.query import archive as archive_query
-    from factdb.query import sql as sql_query
 
-    filters = sql_query.Filters(
-        source=source,
-        since=usage_date("--since", since),
-        until=usage_date("--until", until),
-        search=search,
-        entity=entity,
-        limit=limit,
+    filters = query_filters(
+        source,
+        since,
+        until,
+        search,
+        entity,
+        limit,
+        fmt=fmt,
+        offset=offset,
+        after=after,
+        all_rows=all_rows,
+        # A story counts every stored article; its versions are no reason to leave it out.
+        all_versions=True,
     )
     print_listing(
         database,
@@ -301,7 +311,8 @@ def stories(
         filters,
         STORY_COLUMNS,
         "Stories",
-        lambda r: archive_query.list_stories(r, filters),
+        lambda r: archive_query.iter_stories(r, filters),
+        lambda r: archive_query.stories_selection(r, filters),
     )
 
 
@@ -338,15 +349,21 @@ def claims(
     until: UntilOption = None,
     search: SearchOption = None,
     entity: EntityOption = None,
+    story: StoryOption = None,
     limit: LimitOption = None,
     offset: OffsetOption = 0,
     after: AfterOption = None,
     all_rows: AllOption = False,
     all_versions: AllVersionsOption = False,
     article: Annotated[
-        int | None, typer.Option(min=1, max=MAX_INT, help="Only claims of this article id.")
+        int | None,
+        typer.Option(
+            metavar="ID", min=1, callback=fits_database, help="Only claims of this article id."
+        ),
     ] = None,
-    speaker: Annotated[str | None, typer.Option(help="Only claims by this speaker.")] = None,
+    speaker: Annotated[
+        str | None, typer.Option(metavar="NAME", help="Only claims by this speaker.")
+    ] = None,
     counted: CountedOption = None,
     numbers: Annotated[
         bool, typer.Option("--numbers", help="Only claims with quantities.")
@@ -374,6 +391,7 @@ def claims(
         after=after,
         all_rows=all_rows,
         all_versions=all_versions,
+        story=story,
     )
     filters = claims_query.ClaimFilters(
         **vars(base), article_id=article, speaker=speaker, counted=counted, with_quantities=numbers
@@ -396,22 +414,31 @@ def conflicts(
     ctx: typer.Context,
     kind: Annotated[
         str | None,
-        typer.Option(help="Only this kind: number, update, polarity, direction or date."),
+        typer.Option(
+            metavar="KIND", help="Only this kind: number, update, polarity, direction or date."
+        ),
     ] = None,
-    status: Annotated[str, typer.Option(help="open, dismissed, resolved or all.")] = "open",
+    status: Annotated[
+        str, typer.Option(metavar="STATUS", help="open, dismissed, resolved or all.")
+    ] = "open",
     new: Annotated[
         bool, typer.Option("--new", help="Only conflicts found by the latest ingest run.")
     ] = False,
     since_run: Annotated[
         int | None,
         typer.Option(
-            "--since-run", min=1, help="Only conflicts found by ingest run N and later runs."
+            "--since-run",
+            metavar="RUN",
+            min=1,
+            callback=fits_database,
+            help="Only conflicts found by ingest run N and later runs.",
         ),
     ] = None,
     min_confidence: Annotated[
         float | None,
         typer.Option(
             "--min-confidence",
+            metavar="P",
             min=0.0,
             max=1.0,
             help="Only conflicts at least this likely to be right (0-1; see README, Confidence).",
@@ -420,8 +447,9 @@ def conflicts(
     order: Annotated[
         str,
         typer.Option(
+            metavar="ORDER",
             help="found (the order they were found) or confidence (least confident first, so "
-            "the default page shows the most confident)."
+            "the default page shows the most confident).",
         ),
     ] = "found",
     source: SourceOption = None,
@@ -429,6 +457,7 @@ def conflicts(
     until: UntilOption = None,
     search: SearchOption = None,
     entity: EntityOption = None,
+    story: StoryOption = None,
     limit: LimitOption = None,
     offset: OffsetOption = 0,
     after: AfterOption = None,
@@ -471,6 +500,7 @@ def conflicts(
         after=after,
         all_rows=all_rows,
         all_versions=all_versions,
+        story=story,
     )
 
     def conflict_filters(reader: Reader) -> conflicts_query.ConflictFilters | None:
@@ -512,12 +542,17 @@ def facts(
     counted: CountedOption = None,
     state: Annotated[
         str | None,
-        typer.Option(help="Only facts in this state: agree, conflict, update or single."),
+        typer.Option(
+            metavar="STATE", help="Only facts in this state: agree, conflict, update or single."
+        ),
     ] = None,
     min_sources: Annotated[
         int,
         typer.Option(
-            min=1, max=MAX_INT, help="Only facts told by at least this many independent sources."
+            metavar="N",
+            min=1,
+            callback=fits_database,
+            help="Only facts told by at least this many independent sources.",
         ),
     ] = 1,
     source: SourceOption = None,
@@ -525,6 +560,7 @@ def facts(
     until: UntilOption = None,
     search: SearchOption = None,
     entity: EntityOption = None,
+    story: StoryOption = None,
     limit: LimitOption = None,
     offset: OffsetOption = 0,
     after: AfterOption = None,
@@ -556,6 +592,7 @@ def facts(
         after=after,
         all_rows=all_rows,
         all_versions=all_versions,
+        story=story,
     )
     filters = facts_query.FactFilters(
         **vars(base),
@@ -584,6 +621,7 @@ def facts(
 def timeline(
     counted: CountedOption = None,
     entity: EntityOption = None,
+    story: StoryOption = None,
     source: SourceOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
@@ -615,6 +653,7 @@ def timeline(
         offset=offset,
         all_rows=all_rows,
         all_versions=all_versions,
+        story=story,
     )
     filters = timeline_query.TimelineFilters(**vars(base), counted=counted)
     print_listing(
@@ -646,12 +685,17 @@ def _show(
     record_id: int,
     lookup: Callable[[Reader, int], dict[str, Any] | None],
     table: Callable[[dict[str, Any]], None] | None = None,
+    listing: str | None = None,
 ) -> None:
     """Print one record (`lookup` reads it, or None when there is none), or a usage error
-    pointing at the command that lists them; `table` draws it as a table."""
+    pointing at the command that lists them (`listing`, by default the kind's plural);
+    `table` draws it as a table."""
     record = run_query(database, lambda r: lookup(r, record_id))
     if record is None:
-        fail(f"no {kind} with id {record_id}; list them with `factdb {kind}s`", code=2)
+        fail(
+            f"no {kind} with id {record_id}; list them with `factdb {listing or kind + 's'}`",
+            code=2,
+        )
     if table is not None and fmt is OutputFormat.TABLE:
         table(record)
     else:
@@ -724,7 +768,10 @@ def _article_table(article: dict[str, Any]) -> None:
 
 def show_claim(
     claim_id: Annotated[
-        int, typer.Argument(min=1, max=MAX_INT, help="Claim id (see `factdb claims`).")
+        int,
+        typer.Argument(
+            metavar="ID", min=1, callback=fits_database, help="Claim id (see `factdb claims`)."
+        ),
     ],
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
@@ -740,7 +787,10 @@ def show_claim(
 
 def show_article(
     article_id: Annotated[
-        int, typer.Argument(min=1, max=MAX_INT, help="Article id (see `factdb articles`).")
+        int,
+        typer.Argument(
+            metavar="ID", min=1, callback=fits_database, help="Article id (see `factdb articles`)."
+        ),
     ],
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
@@ -757,7 +807,10 @@ def show_article(
 
 def show_fact(
     fact_id: Annotated[
-        int, typer.Argument(min=1, max=MAX_INT, help="Fact id (see `factdb facts`).")
+        int,
+        typer.Argument(
+            metavar="ID", min=1, callback=fits_database, help="Fact id (see `factdb facts`)."
+        ),
     ],
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
@@ -769,3 +822,60 @@ def show_fact(
     from factdb.query import facts as facts_query
 
     _show(database, fmt, "fact", fact_id, facts_query.get_fact, table=_fact_table)
+
+
+STORY_ARTICLE_COLUMNS = [
+    field("id", "article"),
+    Column("published", _published, 12),
+    field("source", max_width=24),
+    field("title", max_width=60),
+    field("claims"),
+]
+
+
+STORY_FACT_COLUMNS = [
+    field("id", "fact"),
+    field("state"),
+    field("independent_sources", "sources"),
+    field("label", "fact", max_width=70),
+]
+
+
+def _story_table(story: dict[str, Any]) -> None:
+    """A story as a journalist reads it: its summary, its articles by date and source, its
+    facts with their state, then its open conflicts."""
+    lists = ("article_list", "fact_list", "conflict_list")
+    render_object({k: v for k, v in story.items() if k not in lists}, OutputFormat.TABLE)
+    print_table(story["article_list"], STORY_ARTICLE_COLUMNS, sys.stdout, title="Articles")
+    if story["fact_list"]:
+        print_table(story["fact_list"], STORY_FACT_COLUMNS, sys.stdout, title="Facts")
+    if story["conflict_list"]:
+        print_table(story["conflict_list"], CONFLICT_COLUMNS, sys.stdout, title="Open conflicts")
+
+
+def show_story(
+    story_id: Annotated[
+        int,
+        typer.Argument(
+            metavar="ID", min=1, callback=fits_database, help="Story id (see `factdb stories`)."
+        ),
+    ],
+    fmt: FormatOption = OutputFormat.TABLE,
+    database: DbOption = None,
+) -> None:
+    """One story: its articles by date and source, its facts with their state, and its open
+    conflicts.
+
+    Example: factdb show story 1 --format json
+    """
+    from factdb.query import archive as archive_query
+
+    _show(
+        database,
+        fmt,
+        "story",
+        story_id,
+        archive_query.get_story,
+        table=_story_table,
+        listing="stories",
+    )

@@ -9,12 +9,14 @@ import typer
 
 if TYPE_CHECKING:
     pass
-from factdb.cli.common import MAX_INT, DbOption, fail, open_database
+from factdb.cli.common import DbOption, fail, fits_database, open_database
 
 
 def conflicts_dismiss(
-    conflict_id: Annotated[int, typer.Argument(min=1, max=MAX_INT, help="Conflict id.")],
-    note: Annotated[str, typer.Option(help="Why it is not a real conflict.")],
+    conflict_id: Annotated[
+        int, typer.Argument(metavar="ID", min=1, callback=fits_database, help="Conflict id.")
+    ],
+    note: Annotated[str, typer.Option(metavar="TEXT", help="Why it is not a real conflict.")],
     database: DbOption = None,
 ) -> None:
     """Mark a conflict as not a real disagreement (it stays dismissed across re-ingests).
@@ -25,8 +27,10 @@ def conflicts_dismiss(
 
 
 def conflicts_resolve(
-    conflict_id: Annotated[int, typer.Argument(min=1, max=MAX_INT, help="Conflict id.")],
-    note: Annotated[str, typer.Option(help="How it was settled.")],
+    conflict_id: Annotated[
+        int, typer.Argument(metavar="ID", min=1, callback=fits_database, help="Conflict id.")
+    ],
+    note: Annotated[str, typer.Option(metavar="TEXT", help="How it was settled.")],
     database: DbOption = None,
 ) -> None:
     """Mark a conflict as settled, with a note saying how.
@@ -56,7 +60,12 @@ def _review(database: str | None, conflict_id: int, status: str, note: str) -> N
 
 
 def delete_article(
-    article_id: Annotated[int, typer.Argument(help="Article id (see `factdb articles`).")],
+    article_id: Annotated[
+        int,
+        typer.Argument(
+            metavar="ID", min=1, callback=fits_database, help="Article id (see `factdb articles`)."
+        ),
+    ],
     database: DbOption = None,
 ) -> None:
     """Delete an article with its claims, their fact links and their conflicts.
@@ -78,8 +87,10 @@ def delete_article(
 
 
 def sources_merge(
-    merged: Annotated[str, typer.Argument(help="Source to merge away (name or id).")],
-    into: Annotated[str, typer.Argument(help="Source to keep (name or id).")],
+    merged: Annotated[
+        str, typer.Argument(metavar="SOURCE", help="Source to merge away (name or id).")
+    ],
+    into: Annotated[str, typer.Argument(metavar="INTO", help="Source to keep (name or id).")],
     database: DbOption = None,
 ) -> None:
     """Merge source A into source B: A's articles move to B and A is deleted (two spellings

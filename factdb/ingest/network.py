@@ -10,7 +10,10 @@ Rules that keep a scheduled poll cheap and idempotent:
   one: per feed in ``feed``, per other URL in ``fetched_url``; an unchanged feed costs one
   ``304`` and nothing else. A run saves the new validators only after storing what they
   describe, so a run killed half-way refetches next time instead of missing entries;
-- a feed entry whose link is already stored as an article's URL is not fetched again;
+- a feed entry whose link is already stored as an article's URL is not fetched again; an
+  entry without a link to fetch (an Atom ``urn:``/``tag:`` id, an RSS item without
+  ``<link>``) is read from the content it carries, and its id is stored as its URL, so a
+  second poll skips it the same way;
 - a summary-only entry (one that does not carry the whole article) has its linked page
   fetched and read as HTML when `follow_links` is on (the default for feeds), else its summary
   is the article;
@@ -163,7 +166,7 @@ class WebReader:
             return
         self._record_poll(feed.id, f"ok: {len(parsed.entries)} entries")
         self._feed_validators[feed.id] = (fetched.etag, fetched.last_modified)
-        links = [canonical_url(entry.link) for entry in parsed.entries]
+        links = [entry.identity for entry in parsed.entries]
         with Session(self.engine) as session:
             stored = writes.known_urls(session, links)
         source = feed.source or parsed.title
@@ -171,7 +174,7 @@ class WebReader:
         for index, (entry, link) in enumerate(zip(parsed.entries, links, strict=True), 1):
             origin = link or f"{feed.url}#{index}"
             if link is not None and link in stored:
-                yield Unchanged(origin, "already stored (same URL)")
+                yield Unchanged(origin, "already stored (same URL or entry id)")
             elif entry.full_text is None and self.follow_links and entry.link:
                 yield self._linked_page(entry.link, source, feed.id, overrides)
             else:

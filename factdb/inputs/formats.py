@@ -36,7 +36,7 @@ from factdb.inputs.records import (
     split_source,
 )
 
-Format = Literal["html", "json", "feed", "text"]
+Format = Literal["html", "json", "feed", "pdf", "text"]
 
 _SUFFIX_FORMATS: dict[str, Format] = {
     ".html": "html",
@@ -47,6 +47,7 @@ _SUFFIX_FORMATS: dict[str, Format] = {
     ".rss": "feed",
     ".atom": "feed",
     ".xml": "feed",
+    ".pdf": "pdf",
 }
 _FEED_TYPES = ("rss", "atom", "rdf", "application/xml", "text/xml")
 _FEED_START = re.compile(rb"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.S)
@@ -58,9 +59,12 @@ def detect_format(
 ) -> Format:
     """The format of `data`: by the file name's suffix, then the HTTP content type, then the
     first characters (``<rss``/``<feed`` is a feed, ``<!DOCTYPE html``/``<html`` a page,
-    ``{``/``[`` JSON). Plain text is the rest, so a text article is never misread."""
+    ``{``/``[`` JSON, ``%PDF-`` a PDF whatever its name). Plain text is the rest, so a text
+    article is never misread."""
     head = data[:2048].lstrip(b"\xef\xbb\xbf")
     sniffed = _sniff(head)
+    if sniffed == "pdf":  # a PDF is never text, whatever it is called or served as
+        return "pdf"
     if name is not None:
         suffix = name[name.rfind(".") :].lower() if "." in name else ""
         if suffix in _SUFFIX_FORMATS:
@@ -69,19 +73,26 @@ def detect_format(
             found = _SUFFIX_FORMATS[suffix]
             if found == "json":
                 return "json" if head.lstrip()[:1] in (b"{", b"[") else "text"
+            if found == "pdf":  # named .pdf but not one: its bytes decide what it is
+                return sniffed
             return sniffed if sniffed in ("html", "feed") else "text"
     kind = (content_type or "").split(";")[0].strip().lower()
     if "html" in kind:
         return "html"
     if "json" in kind:
         return "json"
+    if kind == "application/pdf":
+        return "pdf"
     if any(marker in kind for marker in _FEED_TYPES) and sniffed == "feed":
         return "feed"
     return sniffed
 
 
 def _sniff(head: bytes) -> Format:
-    """The format the first characters show: a feed element, an HTML page, JSON, or text."""
+    """The format the first characters show: a PDF, a feed element, an HTML page, JSON, or
+    text."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
     if _FEED_START.match(head):
         return "feed"
     if _HTML_START.match(head):
@@ -260,16 +271,27 @@ def _json_article(
 class FeedEntry:
     """One entry of a feed: its link, metadata, and the text it carries itself.
 
-    `full_text` is the entry's content when it carries the whole article (``content:encoded``,
-    Atom ``<content>``), else None; `summary` is its summary or description.
+    `link` is a page factdb can fetch (``http``/``https``), else None: Atom ids such as
+    ``urn:uuid:…`` or ``tag:…``, which feedparser also offers as the link, name the entry but
+    cannot be fetched. `entry_id` is the entry's ``<id>`` or ``<guid>``. `full_text` is the
+    entry's content when it carries the whole article (``content:encoded``, Atom
+    ``<content>``; any length when there is no link to fetch it from), else None; `summary`
+    is its summary or description.
     """
 
     link: str | None
+    entry_id: str | None
     title: str | None
     author: str | None
     published_text: str | None
     full_text: str | None
     summary: str | None
+
+    @property
+    def identity(self) -> str | None:
+        """What identifies the entry's article across polls: its link, or its id when it has
+        no link to fetch. Stored as the article's URL, so a second poll skips it unread."""
+        return canonical_url(self.link) or _clean(self.entry_id)
 
 
 @dataclass(frozen=True)
@@ -299,11 +321,17 @@ def parse_feed(data: bytes) -> ParsedFeed:
         contents = [c.get("value", "") for c in entry.get("content", [])]
         content = _html_to_text(max(contents, key=len)) if contents else None
         summary = _html_to_text(entry.get("summary") or entry.get("description") or "")
-        full = content if content and len(content) >= _FULL_TEXT_MIN_CHARS else None
+        link = entry.get("link")
+        if not (isinstance(link, str) and link.strip().lower().startswith(("http:", "https:"))):
+            link = None
+        # With no page to fetch, whatever content the entry carries is the article.
+        long_enough = content and (len(content) >= _FULL_TEXT_MIN_CHARS or link is None)
+        full = content if long_enough else None
         published = entry.get("published") or entry.get("updated")
         entries.append(
             FeedEntry(
-                link=entry.get("link"),
+                link=link,
+                entry_id=entry.get("id"),
                 title=_clean(entry.get("title")),
                 author=_clean(entry.get("author")),
                 published_text=_clean(published),
@@ -344,7 +372,7 @@ def entry_article(
 ) -> ArticleInput | ReadError:
     """An article from a feed entry's own text (its content, or its summary)."""
     if not text.strip():
-        return ReadError(origin, "feed entry without text or link: nothing to ingest")
+        return ReadError(origin, "feed entry without text or a link to fetch: nothing to ingest")
     src, distributor = split_source(source) if source else (None, None)
     return build_article(
         origin,
@@ -354,7 +382,7 @@ def entry_article(
         distributor=distributor,
         title=entry.title,
         author=entry.author,
-        url=canonical_url(entry.link),
+        url=entry.identity,
         published_text=entry.published_text,
         feed_id=feed_id,
     )
@@ -373,7 +401,7 @@ def parse_feed_entries(
     for index, entry in enumerate(feed.entries, start=1):
         yield entry_article(
             entry,
-            f"{origin}#{index}",
+            entry.identity or f"{origin}#{index}",
             overrides,
             text=entry.full_text or entry.summary or "",
             source=feed.title,

@@ -73,7 +73,9 @@ from factdb.inputs.records import (
 
 STDIN_PATH = "-"
 STDIN_ORIGIN = "<stdin>"
-ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".jsonl", ".ndjson", ".rss", ".atom"})
+ARTICLE_SUFFIXES = frozenset(
+    {".txt", ".md", ".html", ".htm", ".jsonl", ".ndjson", ".rss", ".atom", ".pdf"}
+)
 """Suffixes read when walking a directory; files without a suffix are read too. ``.json`` and
 ``.xml`` files are read only when named: in a folder they are as often metadata or data of
 another kind (a corpus's ``gold.json``) as articles."""
@@ -276,11 +278,20 @@ def parse_document(
     The format comes from the file name's suffix or the HTTP content type, else from the
     first characters (see `factdb.inputs.formats.detect_format`): an HTML page gives one article,
     a JSON array or JSON Lines file one article per record, a saved RSS/Atom feed one per
-    entry (without fetching linked pages), and anything else is read as a text article.
+    entry (without fetching linked pages), a PDF one article from its text layer, another
+    binary format (an image, an archive, an office document) one error naming it, and
+    anything else is read as a text article.
     """
-    from factdb.inputs import formats  # trafilatura and feedparser load only when needed
+    from factdb.inputs import documents, formats  # trafilatura, feedparser, pypdf: when needed
 
     kind = formats.detect_format(data, name=name, content_type=content_type)
+    if kind == "pdf":
+        yield documents.parse_pdf(data, origin, overrides, url=url)
+        return
+    binary = documents.binary_kind(data[:16])
+    if binary is not None:
+        yield documents.refuse_binary(binary, origin)
+        return
     if kind == "feed":
         yield from formats.parse_feed_entries(data, origin, overrides)
         return

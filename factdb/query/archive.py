@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from factdb.store.driver import Reader
 from factdb.query.claims import ClaimFilters, columns_of, list_claims
+from factdb.query.conflicts import ConflictFilters, iter_conflicts
+from factdb.query.facts import FactFilters, iter_facts
 from factdb.query.pages import walk
 from factdb.query.sql import (
     SUPERSEDED_ARTICLES,
@@ -202,37 +204,52 @@ def get_article(reader: Reader, article_id: int) -> Record | None:
     return record
 
 
-def list_stories(reader: Reader, filters: Filters) -> list[Record]:
-    """Stories (the coverage of one event) with their articles, sources and date range,
-    newest first; the filters narrow them to stories with a matching article."""
-    conditions: list[Sql] = []
-    if filters.source or filters.since or filters.until or filters.search or filters.entity:
-        members = articles_selection(reader, filters).select("article.id")
-        conditions.append(
+def stories_selection(reader: Reader, filters: Filters) -> Selection:
+    """The stories with an article matching the filters (every story without filters)."""
+    if not (filters.source or filters.since or filters.until or filters.search or filters.entity):
+        return Selection("story", ())
+    members = articles_selection(reader, filters).select("article.id")
+    return Selection(
+        "story",
+        (
             Sql(
                 "story.id IN (SELECT member.story_id FROM article AS member "
                 f"WHERE member.id IN ({members.text}))",
                 members.params,
-            )
-        )
-    query = Selection(
-        "story JOIN article ON article.story_id = story.id "
-        "LEFT OUTER JOIN claim ON claim.article_id = article.id "
-        "LEFT OUTER JOIN fact_claim ON fact_claim.claim_id = claim.id",
-        tuple(conditions),
-    ).select(
-        "story.id, story.label, count(DISTINCT article.id), count(DISTINCT article.source_id), "
-        "count(DISTINCT fact_claim.fact_id), story.first_published, story.last_published"
+            ),
+        ),
     )
-    limit = "" if filters.limit is None else f" LIMIT {int(filters.limit)}"
+
+
+# Stories by their last date, undated first (their coverage is the oldest: no date was
+# found in any of their articles), so a table's newest page shows the stories still moving.
+_STORY_KEYS = ["coalesce(story.last_published, '0001-01-01')", "story.id"]
+
+
+def iter_stories(reader: Reader, filters: Filters) -> Iterator[Record]:
+    """Stories matching the filters in the order of their last article's date, streamed a
+    page at a time like every listing (``--limit --offset --after --all``)."""
+    keys = _STORY_KEYS if reader.dialect == "sqlite" else [f"{_STORY_KEYS[0]}::date", "story.id"]
+    yield from walk(
+        reader, stories_selection(reader, filters), keys, filters, lambda ids: _stories(reader, ids)
+    )
+
+
+def _stories(reader: Reader, ids: Sequence[int]) -> list[Record]:
+    """Story records for these ids, in the given order: label, how many articles, sources
+    and facts it has (each counted through its story_id index), first and last date."""
+    wanted = in_values("story.id", ids)
     rows = reader.execute(
-        f"{query.text} GROUP BY story.id, story.label, story.first_published, "
-        "story.last_published ORDER BY story.last_published IS NULL, story.last_published DESC, "
-        f"story.id{limit}",
-        query.params,
+        "SELECT story.id, story.label, "
+        "(SELECT count(*) FROM article WHERE article.story_id = story.id), "
+        "(SELECT count(DISTINCT article.source_id) FROM article "
+        "WHERE article.story_id = story.id), "
+        "(SELECT count(*) FROM fact WHERE fact.story_id = story.id), "
+        f"story.first_published, story.last_published FROM story WHERE {wanted.text}",
+        wanted.params,
     )
-    return [
-        {
+    by_id = {
+        int(id_): {
             "id": id_,
             "label": label,
             "articles": int(articles),
@@ -242,7 +259,28 @@ def list_stories(reader: Reader, filters: Filters) -> list[Record]:
             "last_published": iso_date(last),
         }
         for id_, label, articles, sources, facts, first, last in rows
+    }
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def get_story(reader: Reader, story_id: int) -> Record | None:
+    """One story as a journalist works it, or None: its record, then `article_list` (every
+    article, by date, then source), `fact_list` (each fact with its state and independent
+    sources; `show fact ID` has its reports) and `conflict_list` (its open conflicts, in
+    full)."""
+    found = _stories(reader, [story_id])
+    if not found:
+        return None
+    record = found[0]
+    articles = list(iter_articles(reader, Filters(story=story_id, all_versions=True)))
+    articles.sort(key=lambda a: (a["published"] or "9999-12-31", a["source"] or "", a["id"]))
+    record["article_list"] = articles
+    record["fact_list"] = [
+        {key: value for key, value in fact.items() if key not in ("claims", "conflicts")}
+        for fact in iter_facts(reader, FactFilters(story=story_id))
     ]
+    record["conflict_list"] = list(iter_conflicts(reader, ConflictFilters(story=story_id)))
+    return record
 
 
 def list_sources(reader: Reader, filters: Filters) -> list[Record]:

@@ -36,6 +36,8 @@ class Filters:
     until: date | None = None
     search: str | None = None
     entity: str | None = None
+    # One story's articles (`factdb stories`), through ix_article_story_published.
+    story: int | None = None
     limit: int | None = None
     # Paging: skip `offset` rows, or start after the row with id `after` (keyset: the same
     # cost on every page); `newest` takes the last `limit` rows of the listing instead of
@@ -173,8 +175,10 @@ SUPERSEDED_ARTICLES = Sql(
 
 
 def published_conditions(reader: Reader, filters: Filters, article: str = "article") -> list[Sql]:
-    """Source and publication-date conditions on an ``article`` table (or alias)."""
+    """Story, source and publication-date conditions on an ``article`` table (or alias)."""
     conditions = []
+    if filters.story is not None:
+        conditions.append(Sql(f"{article}.story_id = ?", (filters.story,)))
     if filters.source:
         conditions.append(of_sources(reader, f"{article}.source_id", filters.source))
     if filters.since:
@@ -185,8 +189,9 @@ def published_conditions(reader: Reader, filters: Filters, article: str = "artic
 
 
 def _article_ids(reader: Reader, filters: Filters) -> Sql | None:
-    """Ids of the articles passing the source and date filters (through ix_article_source_id
-    and ix_article_published), or None when there are no such filters."""
+    """Ids of the articles passing the story, source and date filters (through
+    ix_article_story_published, ix_article_source_id and ix_article_published), or None when
+    there are no such filters."""
     conditions = published_conditions(reader, filters)
     if not conditions:
         return None
