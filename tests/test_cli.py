@@ -444,9 +444,7 @@ def test_review_status_survives_reingest(db_url: str, runner: CliRunner) -> None
     assert dismissed["note"] == "different towns"
     result = invoke(runner, "conflicts", "resolve", str(conflict["id"]), "--note", "164", db=db_url)
     assert result.exit_code == 0
-    assert [c["status"] for c in _toll_conflicts(runner, db_url, "--status", "all")] == [
-        "resolved"
-    ]
+    assert [c["status"] for c in _toll_conflicts(runner, db_url, "--status", "all")] == ["resolved"]
     result = invoke(runner, "conflicts", "dismiss", "9999", "--note", "x", db=db_url)
     assert result.exit_code == 2
 
