@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from factdb.cli.common import DbOption, FormatOption, fail, open_database, run_query
 from factdb.query.output import (
     OutputFormat,
     field,
     render,
 )
-
-if TYPE_CHECKING:
-    pass
-from factdb.cli.common import DbOption, FormatOption, fail, open_database, run_query
 
 FEED_COLUMNS = [
     field("id"),

@@ -3,19 +3,19 @@ note that survives re-ingest), deleting an article, merging two spellings of a s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    pass
 from factdb.cli.common import DbOption, fail, fits_database, open_database
+
+ConflictIdArgument = Annotated[
+    int, typer.Argument(metavar="ID", min=1, callback=fits_database, help="Conflict id.")
+]
 
 
 def conflicts_dismiss(
-    conflict_id: Annotated[
-        int, typer.Argument(metavar="ID", min=1, callback=fits_database, help="Conflict id.")
-    ],
+    conflict_id: ConflictIdArgument,
     note: Annotated[str, typer.Option(metavar="TEXT", help="Why it is not a real conflict.")],
     database: DbOption = None,
 ) -> None:
@@ -27,9 +27,7 @@ def conflicts_dismiss(
 
 
 def conflicts_resolve(
-    conflict_id: Annotated[
-        int, typer.Argument(metavar="ID", min=1, callback=fits_database, help="Conflict id.")
-    ],
+    conflict_id: ConflictIdArgument,
     note: Annotated[str, typer.Option(metavar="TEXT", help="How it was settled.")],
     database: DbOption = None,
 ) -> None:

@@ -58,10 +58,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, TextIO
+from typing import BinaryIO, TextIO
 
-if TYPE_CHECKING:
-    pass
 from factdb.inputs.records import (
     NO_OVERRIDES,
     ArticleInput,
