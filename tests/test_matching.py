@@ -139,6 +139,67 @@ def test_a_number_fact_and_an_event_fact_stay_apart(kessler_facts: list[dict[str
     assert not any("happened" in c["text"] for c in toll["claims"])
 
 
+# --- one measure in other words, told by its figure ----------------------------------------
+
+
+def _cargo_article(folder: Path, name: str, source: str, day: str, sentence: str) -> str:
+    path = folder / f"{name}.txt"
+    path.write_text(
+        f"source: {source}\ndate: {day}\nurl: unknown\ntitle: Marisol Star held at Port Caldera"
+        "\n\nCustoms officers at Port Caldera are holding the freighter Marisol Star.\n\n"
+        f"{sentence}\n",
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["in date order", "reversed"])
+def test_one_measure_in_other_words_is_one_fact_by_its_figure(
+    tmp_path: Path, runner: CliRunner, reverse: bool
+) -> None:
+    """ "600 tons of refined petroleum" and "600 tons of oil products" fill two slots; the
+    shared figure joins them into one fact, and the second wording becomes an alias of it, so
+    "550 tons of oil products" joins too. 550 is flagged only against the report worded as it
+    is: against "refined petroleum" nothing but the figure would say it is one measure."""
+    articles = [
+        _cargo_article(
+            tmp_path,
+            "ledger",
+            "Harbour Ledger",
+            "2024-03-02",
+            "The crew of the Marisol Star unloaded 600 tons of refined petroleum at Port "
+            "Caldera, customs officers said.",
+        ),
+        _cargo_article(
+            tmp_path,
+            "wire",
+            "Caldera Wire",
+            "2024-03-03",
+            "The Marisol Star unloaded 600 tons of oil products at Port Caldera before it was "
+            "held, officials said.",
+        ),
+        _cargo_article(
+            tmp_path,
+            "radio",
+            "Coastal Radio",
+            "2024-03-04",
+            "The Marisol Star unloaded 550 tons of oil products at Port Caldera, the port "
+            "authority said.",
+        ),
+    ]
+    db_url = f"sqlite:///{tmp_path / 'cargo.db'}"
+    for path in reversed(articles) if reverse else articles:
+        run(runner, db_url, "ingest", path, "--quiet")
+    facts = query(runner, db_url, "facts")
+    cargo = fact_with(facts, "600 tons of refined petroleum", "600 tons of oil", "550 tons")
+    assert cargo["articles"] == 3
+    conflicts = query(runner, db_url, "conflicts")
+    pairs = [{c["claim_a"]["text"], c["claim_b"]["text"]} for c in conflicts]
+    assert len(pairs) == 1, pairs
+    assert any("550 tons of oil" in t for t in pairs[0])
+    assert any("600 tons of oil" in t for t in pairs[0])
+
+
 # --- the window copy detection reads -------------------------------------------------------
 
 

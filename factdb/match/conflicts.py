@@ -283,7 +283,10 @@ def independent(link: Link, result: MatchResult) -> bool:
 
 
 def findings(link: Link) -> list[Finding]:
-    """Every conflict the five rules find between the two claims of a link."""
+    """Every conflict the five rules find between the two claims of a link; none between
+    reports worded as two measures (`Link.worded_alike`)."""
+    if not link.worded_alike:
+        return []
     return _numbers(link) + _polarity(link) + _direction(link) + _date(link)
 
 

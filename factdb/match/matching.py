@@ -28,6 +28,7 @@ from sqlalchemy import Select, bindparam, delete, or_, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from factdb.match.anchoring import Anchor, choose_anchors, story_figures
 from factdb.match.copies import copy_partners
 from factdb.match.features import (
     ClaimFeatures,
@@ -91,6 +92,10 @@ class Link:
     reason: str
     quantity_pairs: tuple[tuple[QuantityFeatures, QuantityFeatures], ...]
     slot: Slot | None = None
+    # False when the two reports fill one fact under two slots (one joined it by its figure,
+    # `factdb.match.anchoring`): the figure says they are one measure when they agree, but
+    # when they differ nothing says so, and a disagreement is not flagged.
+    worded_alike: bool = True
 
     @property
     def cumulative(self) -> bool:
@@ -248,12 +253,31 @@ def article_claims(
 
 
 def _slot_fact(session: Session, story_id: int, slot: Slot) -> int | None:
-    """The id of the fact of this slot in this story, if there is one."""
-    fact = models.Fact
-    found = session.execute(
-        select(col(fact.id)).where(col(fact.story_id) == story_id, col(fact.slot) == slot.key)
-    ).scalar_one_or_none()
-    return None if found is None else int(found)
+    """The id of the fact of this slot in this story (its own or an alias), if there is one."""
+    return _slot_facts(session, story_id, [slot.key]).get(slot.key)
+
+
+def _slot_facts(session: Session, story_id: int, keys: Iterable[str]) -> dict[str, int]:
+    """The story's facts of these slots, by slot key: a fact's own slot, else an alias
+    (`factdb.match.anchoring`)."""
+    fact, alias = models.Fact, models.SlotAlias
+    wanted = sorted(set(keys))
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for fact_id, key in session.execute(
+            select(col(fact.id), col(fact.slot)).where(
+                col(fact.story_id) == story_id, col(fact.slot).in_(chunk)
+            )
+        ):
+            found[str(key)] = int(fact_id)
+        for fact_id, key in session.execute(
+            select(col(alias.fact_id), col(alias.slot)).where(
+                col(alias.story_id) == story_id, col(alias.slot).in_(chunk)
+            )
+        ):
+            found.setdefault(str(key), int(fact_id))
+    return found
 
 
 def _fact_for(session: Session, story_id: int, slot: Slot, head: ClaimFeatures) -> int:
@@ -336,7 +360,7 @@ class _SlotsUnder:
 
 def _link(a: ClaimFeatures, b: ClaimFeatures, slot: Slot, slots: _SlotsUnder) -> Link:
     """The link between two reports of one slot (`a` the new one)."""
-    qa, qb = slots(a)[1], slots(b)[1]
+    (own_a, qa), (own_b, qb) = slots(a), slots(b)
     pairs = ((qa, qb),) if qa is not None and qb is not None else ()
     return Link(
         a=a,
@@ -345,6 +369,7 @@ def _link(a: ClaimFeatures, b: ClaimFeatures, slot: Slot, slots: _SlotsUnder) ->
         reason=f"same story, same slot: {slot.describe()}",
         quantity_pairs=pairs,
         slot=slot,
+        worded_alike=own_a == own_b,
     )
 
 
@@ -381,8 +406,21 @@ def match_article(session: Session, article_id: int, synonyms: Synonyms) -> Matc
         for claim_id, found in _restatements(session, article_id, new, synonyms).items()
         if _joins_original(plans[claim_id][0], slots(found[0])[0])
     }
+    anchors = _anchor(session, story.story_id, article, ordered, joining, plans, facts)
+    nearby.update(
+        _nearby(
+            session,
+            {a.fact_id for a in anchors.values()} - set(nearby),
+            article,
+            synonyms,
+        )
+    )
     alone = _open_facts(
-        session, story.story_id, [c for c in ordered if c.id not in joining], plans, facts
+        session,
+        story.story_id,
+        [c for c in ordered if c.id not in joining and c.id not in anchors],
+        plans,
+        facts,
     )
     memberships: list[dict[str, object]] = []
     candidates: dict[int, list[ClaimFeatures]] = defaultdict(list)
@@ -403,12 +441,18 @@ def match_article(session: Session, article_id: int, synonyms: Synonyms) -> Matc
             candidates[fact_id].append(claim)
             known[original.id] = original
             continue
-        if slot is None:
+        anchor = anchors.get(claim.id)
+        if anchor is not None:
+            fact_id, number = anchor.fact_id, anchor.number
+            others = nearby.get(fact_id, {})
+            found = [_anchored_link(claim, anchor, other, slots) for other in others.values()]
+        elif slot is None:
             memberships.append(_membership(claim, alone[claim.id], number, None))
             continue
-        fact_id = facts[slot.key]
-        others = nearby.get(fact_id, {})
-        found = [_link(claim, other, slot, slots) for other in others.values()]
+        else:
+            fact_id = facts[slot.key]
+            others = nearby.get(fact_id, {})
+            found = [_link(claim, other, slot, slots) for other in others.values()]
         links += found
         best = min(found, key=lambda link: link.b.order_key(), default=None)
         memberships.append(_membership(claim, fact_id, number, best))
@@ -419,6 +463,73 @@ def match_article(session: Session, article_id: int, synonyms: Synonyms) -> Matc
     _first_links(session, links)
     copies = copy_partners(session, {article_id})
     return MatchResult(article_id, links, copies)
+
+
+def _anchor(
+    session: Session,
+    story_id: int,
+    article: models.Article,
+    ordered: Sequence[ClaimFeatures],
+    joining: Mapping[int, object],
+    plans: Mapping[int, tuple[Slot | None, QuantityFeatures | None]],
+    facts: dict[str, int],
+) -> dict[int, Anchor]:
+    """The new claims that join a fact of the story by their figure
+    (`factdb.match.anchoring`): those whose slot the story has no fact of yet, and numbers
+    without a slot. Each slot so joined becomes an alias of its fact (added to `facts` and
+    stored), so that the article's other reports of it, and later ones, join the fact too."""
+    assert article.id is not None
+    waiting = [
+        claim
+        for claim in ordered
+        if claim.id not in joining
+        and (slot := plans[claim.id][0]) is not None
+        and slot.key not in facts
+    ]
+    values = {
+        number.interval.value
+        for claim in waiting
+        for number in claim.quantities
+        if number.interval.value is not None
+    }
+    if not values:
+        return {}
+    figures = story_figures(session, story_id, article.id, values)
+    anchors: dict[int, Anchor] = {}
+    aliases: dict[str, int] = {}
+    for claim in waiting:
+        slot = plans[claim.id][0]
+        if slot is not None and slot.key in facts:  # aliased by an earlier claim here
+            continue
+        found = choose_anchors([claim], plans, figures).get(claim.id)
+        if found is None:
+            continue
+        anchors[claim.id] = found
+        if slot is not None:
+            facts[slot.key] = aliases[slot.key] = found.fact_id
+    insert_ignoring_duplicates(
+        session,
+        models.SlotAlias,
+        [{"story_id": story_id, "slot": key, "fact_id": f} for key, f in sorted(aliases.items())],
+        ["story_id", "slot"],
+    )
+    return anchors
+
+
+def _anchored_link(
+    claim: ClaimFeatures, anchor: Anchor, other: ClaimFeatures, slots: _SlotsUnder
+) -> Link:
+    """The link between a report that joined a fact by its figure and a report of the fact."""
+    own, theirs = slots(other)
+    return Link(
+        a=claim,
+        b=other,
+        score=1.0,
+        reason=f"same story, same figure of a like measure: {anchor.slot.describe()}",
+        quantity_pairs=((anchor.number, theirs),) if theirs is not None else (),
+        slot=anchor.slot,
+        worded_alike=own == slots(claim)[0],
+    )
 
 
 def _open_facts(
@@ -472,27 +583,25 @@ def _reports_by_slot(
     reports in other articles nearest in time (`_nearest_reports`), read together: an
     article has dozens of claims, and reading each one's reports apart cost a round of
     queries per claim."""
-    keys = sorted({slot.key for slot, _ in plans if slot is not None})
-    fact = models.Fact
-    facts: dict[str, int] = {}
-    for start in range(0, len(keys), 500):
-        for fact_id, key in session.execute(
-            select(col(fact.id), col(fact.slot)).where(
-                col(fact.story_id) == story_id, col(fact.slot).in_(keys[start : start + 500])
-            )
-        ):
-            facts[str(key)] = int(fact_id)
+    facts = _slot_facts(session, story_id, {slot.key for slot, _ in plans if slot is not None})
+    return facts, _nearby(session, set(facts.values()), article, synonyms)
+
+
+def _nearby(
+    session: Session, fact_ids: set[int], article: models.Article, synonyms: Synonyms
+) -> dict[int, dict[int, ClaimFeatures]]:
+    """For each of these facts, its reports in other articles nearest in time to `article`
+    (`_nearest_reports`), by claim id."""
     assert article.id is not None
     ids = {
         fact_id: _nearest_reports(session, fact_id, article.published, article.id)
-        for fact_id in sorted(set(facts.values()))
+        for fact_id in sorted(fact_ids)
     }
     features = load_claim_features(session, {i for found in ids.values() for i in found}, synonyms)
-    nearby = {
+    return {
         fact_id: {i: features[i] for i in sorted(found) if i in features}
         for fact_id, found in ids.items()
     }
-    return facts, nearby
 
 
 RESTATED = 0.5
@@ -816,14 +925,31 @@ def _merge_stories(
                     if features[a].article_id != features[b].article_id
                 ]
         keep, others = fact_ids[0], fact_ids[1:]
-        session.execute(
-            update(models.FactClaim)
-            .where(col(models.FactClaim.fact_id).in_(others))
-            .values(fact_id=keep)
-        )
+        for table in (models.FactClaim, models.SlotAlias):
+            session.execute(
+                update(table).where(col(table.fact_id).in_(others)).values(fact_id=keep)
+            )
         merged += others
     for start in range(0, len(merged), 500):
         session.execute(delete(fact).where(col(fact.id).in_(merged[start : start + 500])))
     session.execute(update(fact).where(col(fact.story_id).in_(absorbed)).values(story_id=story_id))
+    _move_aliases(session, story_id, absorbed)
     session.flush()
     return links
+
+
+def _move_aliases(session: Session, story_id: int, absorbed: tuple[int, ...]) -> None:
+    """Give the slot aliases of absorbed stories to `story_id`, but for slots it already
+    has a fact or an alias of (those keep theirs)."""
+    alias, fact = models.SlotAlias, models.Fact
+    taken = (
+        select(col(fact.slot))
+        .where(col(fact.story_id) == story_id, col(fact.slot).is_not(None))
+        .union(select(col(alias.slot)).where(col(alias.story_id) == story_id))
+    )
+    session.execute(
+        delete(alias).where(col(alias.story_id).in_(absorbed), col(alias.slot).in_(taken))
+    )
+    session.execute(
+        update(alias).where(col(alias.story_id).in_(absorbed)).values(story_id=story_id)
+    )

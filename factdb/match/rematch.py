@@ -50,7 +50,13 @@ def rematch(engine: Engine, synonyms: Synonyms) -> RematchReport:
     with Session(engine) as session, session.begin():
         derive_lock(session)  # no ingest worker derives while everything is derived again
         session.execute(update(models.Article).values(story_id=None))
-        for table in (models.FactClaim, models.Fact, models.StoryEntity, models.Story):
+        for table in (
+            models.FactClaim,
+            models.SlotAlias,
+            models.Fact,
+            models.StoryEntity,
+            models.Story,
+        ):
             session.execute(delete(table))
         session.execute(delete(models.ArticleEntity))
         conflict = models.Conflict

@@ -55,6 +55,13 @@ class Slot:
         """The slot as stored on its fact (``people|kill`` or ``people|kill [place:istanbul]``)."""
         return self.measure + (f" [{', '.join(self.scope)}]" if self.scope else "")
 
+    @classmethod
+    def parse(cls, key: str) -> Slot:
+        """The slot a stored key (`key`) was made from."""
+        measure, bracket, scope = key.partition(" [")
+        words = tuple(scope.removesuffix("]").split(", ")) if bracket else ()
+        return cls(measure, words)
+
     def describe(self) -> str:
         """The slot in words, for explanations: ``people kill (place: istanbul)``."""
         words = self.measure.replace(SLOT_SEPARATOR, " ")

@@ -30,7 +30,16 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from pydantic import ConfigDict
-from sqlalchemy import BigInteger, Column, Index, MetaData, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 # Stable constraint names make migrations reproducible and let SQLite batch mode alter tables.
@@ -376,6 +385,29 @@ class Fact(TableModel, table=True):
     slot: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime
     updated_at: datetime
+
+
+class SlotAlias(TableModel, table=True):
+    """Another slot under which a story's fact is reported: "600 tons of refined petroleum"
+    and "600 tons of oil products" fill two slots of one story, and the same figure tells that
+    they measure one thing (`factdb.match.anchoring`). A later report of the alias slot joins
+    the fact, so that "550 tons of oil products" is compared with both. Unique per (story,
+    slot), like the facts' own slots; removed with its fact.
+    """
+
+    __tablename__ = "slot_alias"
+    __table_args__ = (UniqueConstraint("story_id", "slot", name="uq_slot_alias_story_slot"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    story_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("story.id", ondelete="CASCADE"), nullable=False)
+    )
+    slot: str = Field(sa_column=Column(Text, nullable=False))
+    fact_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("fact.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
 
 
 class FactClaim(TableModel, table=True):

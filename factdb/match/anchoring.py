@@ -1,0 +1,233 @@
+"""Which fact of its story a report joins when its own slot is new there: the fact that
+reports the same figure of a compatible measure.
+
+A slot is read from the words around a number, and outlets word one measure differently: "600
+tons of refined petroleum" and "600 tons of oil products", "blasted off at 9 a.m." and
+"launched at 9 a.m.", "Cantor raised $5.4 million" and "the majority leader, who had raised
+$5.4 million". Two slots of one story that report the same figure are one measure unless
+their words say otherwise, and the figure is the evidence a word list cannot give. So a report
+whose slot the story has no fact of yet joins the fact that already holds the same stated
+figure, in the same unit, from another article, when the two slots are **compatible**:
+
+- the same dimension (a count of people is a count);
+- the same narrowing scope (a part, an increment, another event, an earlier year) and the
+  same place (a number is placed only away from the story's home), not two different owners;
+- the same outcome, or none on either side (killed and injured are two counts);
+- a word of the measure in common, or else: counts of people under different nouns ("federal
+  agents", "law enforcement officers"), or a measurement other than a rate whose figure is
+  at least `DISTINCTIVE` ("600 tons of refined petroleum", "600 tons of oil products").
+  "Three bombings" and "three times", "22 states" and "22 interviews", 52 percent of two
+  things are never joined.
+
+The slot it came with becomes an alias of that fact (`factdb.store.models.SlotAlias`), so
+that a later report of it joins the fact too, and "550 tons of oil products" is compared with
+"600 tons of refined petroleum". A number whose slot cannot be told ("a $1 million reward was
+offered", no owner) joins a fact the same way when a word of the fact's measure is among its
+claim's words; it never opens a fact of its own. Ages, clock times and propositions without
+numbers are never joined by figure: one figure there says nothing of what is measured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from factdb.match.features import ClaimFeatures, QuantityFeatures
+from factdb.match.lexicon import lexicon
+from factdb.match.slots import SLOT_SEPARATOR, Slot, unit_dimension
+from factdb.nlp.types import Qualifier
+from factdb.store import models
+
+# A figure this large is rarely shared by two measures of one story by chance.
+DISTINCTIVE = 10
+
+# Rates: two shares of one story meet at one figure too often to tell one measure.
+_BY_NAME_ONLY = frozenset({"percent", "percentage_point", "basis_point"})
+
+# Measures that one figure does not identify.
+_NEVER_ANCHORED = ("claim", "age", "clock_time")
+
+# Scope words that place or own a number; any other scope word narrows what it measures.
+_PLACING = ("in ", "of ")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The fact a report joins, the fact's slot, the report's number that matched."""
+
+    fact_id: int
+    slot: Slot
+    number: QuantityFeatures
+
+
+def figure(number: QuantityFeatures) -> tuple[str | None, float] | None:
+    """The stated figure as compared: (unit, value) in the base unit of its dimension when it
+    has one; None for a vague figure ("dozens"), which no measure is identified by."""
+    stated = number.interval
+    if stated.value is None or stated.qualifier == Qualifier.VAGUE:
+        return None
+    base = number.base
+    if number.base_unit is not None and base is not None and base.value is not None:
+        return number.base_unit, round(base.value, 6)
+    return number.unit, round(stated.value, 6)
+
+
+def _dimension(measure: str) -> str:
+    head = measure.split(SLOT_SEPARATOR)[0]
+    return "count" if head == "people" else head
+
+
+def _words(measure: str) -> set[str]:
+    return set(measure.split(SLOT_SEPARATOR)[1:])
+
+
+def _narrowing(slot: Slot) -> set[str]:
+    return {word for word in slot.scope if not word.startswith(_PLACING)}
+
+
+def _places(slot: Slot) -> set[str]:
+    return {word for word in slot.scope if word.startswith("in ")}
+
+
+def _owners(slot: Slot) -> set[str]:
+    return {word for word in slot.scope if word.startswith("of ")}
+
+
+def _counted(slot: Slot) -> str:
+    """The head of the counted noun of a count's measure ("" for a count of people)."""
+    parts = slot.measure.split(SLOT_SEPARATOR)
+    return "" if parts[0] == "people" else parts[1].split()[-1] if len(parts) > 1 else ""
+
+
+def _outcomes(words: set[str]) -> set[str]:
+    lex = lexicon()
+    return words & (lex.outcome_predicates | lex.cumulative_predicates | lex.state_predicates)
+
+
+def anchorable(measure: str) -> bool:
+    """Whether a measure can be identified by a figure at all."""
+    return _dimension(measure) not in _NEVER_ANCHORED
+
+
+def slot_affinity(new: Slot, fact: Slot, value: float) -> int | None:
+    """How well a new slot fits a fact's slot that reports the same figure `value`: None when
+    they cannot be one measure, else the number of measure words they share (more is
+    better)."""
+    if not anchorable(new.measure) or not anchorable(fact.measure):
+        return None
+    if _dimension(new.measure) != _dimension(fact.measure):
+        return None
+    if _narrowing(new) != _narrowing(fact):
+        return None
+    if _places(new) != _places(fact):
+        return None  # a place scopes a number only away from the story's home
+    here, there = _owners(new), _owners(fact)
+    if here and there and here != there:
+        return None
+    words, others = _words(new.measure), _words(fact.measure)
+    if _outcomes(words) != _outcomes(others):
+        return None
+    shared = len(words & others)
+    if shared:
+        return shared
+    dimension = _dimension(new.measure)
+    if dimension == "count":
+        # Counts of different things share a figure by chance; counts of people named by
+        # different nouns ("federal agents", "law enforcement officers") do not.
+        people = lexicon().person_nouns | {""}
+        return 0 if _counted(new) in people and _counted(fact) in people else None
+    if dimension in _BY_NAME_ONLY or abs(value) < DISTINCTIVE:
+        return None
+    return 0
+
+
+def number_affinity(claim: ClaimFeatures, number: QuantityFeatures, fact: Slot) -> int | None:
+    """How well a number without a slot of its own fits a fact's slot reporting its figure:
+    None unless the dimensions agree and a word of the fact's measure is among the claim's
+    words, else how many are."""
+    if not anchorable(fact.measure):
+        return None
+    lex = lexicon()
+    unit = number.base_unit or number.unit
+    dimension = unit_dimension(unit, lex.currencies, dict(lex.dimensions))
+    if dimension != _dimension(fact.measure):
+        return None
+    shared = len(_words(fact.measure) & claim.lemmas)
+    return shared or None
+
+
+def story_figures(
+    session: Session, story_id: int, article_id: int, values: Iterable[float]
+) -> dict[tuple[str | None, float], dict[int, Slot]]:
+    """The facts of a story (with their slots) that hold one of these stated values in a
+    report of another article, by figure (`figure`)."""
+    wanted = sorted(set(values))
+    member, fact, quantity = models.FactClaim, models.Fact, models.Quantity
+    found: dict[tuple[str | None, float], dict[int, Slot]] = {}
+    for start in range(0, len(wanted), 500):
+        rows = session.execute(
+            select(
+                col(member.fact_id),
+                col(fact.slot),
+                col(quantity.value),
+                col(quantity.unit),
+                col(quantity.base_value),
+                col(quantity.base_unit),
+                col(quantity.qualifier),
+            )
+            .join(fact, col(fact.id) == member.fact_id)
+            .join(quantity, col(quantity.id) == member.quantity_id)
+            .where(
+                col(fact.story_id) == story_id,
+                col(fact.slot).is_not(None),
+                col(member.article_id) != article_id,
+                col(quantity.value).in_(wanted[start : start + 500]),
+            )
+        )
+        for fact_id, slot_key, value, unit, base_value, base_unit, qualifier in rows:
+            if qualifier == Qualifier.VAGUE.value:
+                continue
+            key = (
+                (base_unit, round(base_value, 6))
+                if base_unit is not None and base_value is not None
+                else (unit, round(value, 6))
+            )
+            found.setdefault(key, {})[int(fact_id)] = Slot.parse(str(slot_key))
+    return found
+
+
+def choose_anchors(
+    claims: Iterable[ClaimFeatures],
+    plans: Mapping[int, tuple[Slot | None, QuantityFeatures | None]],
+    figures: Mapping[tuple[str | None, float], Mapping[int, Slot]],
+) -> dict[int, Anchor]:
+    """For each claim (whose slot is new to its story, or which has none), the fact it joins,
+    if any: the most compatible among those holding its figure, ties broken by the fact's
+    slot so that the choice does not depend on which fact was made first."""
+    anchors: dict[int, Anchor] = {}
+    for claim in claims:
+        slot, number = plans[claim.id]
+        numbers = (number,) if slot is not None and number is not None else claim.ranked_numbers
+        for candidate in numbers:
+            key = figure(candidate)
+            if key is None:
+                continue
+            best: tuple[int, str, int, Slot] | None = None
+            for fact_id, fact_slot in figures.get(key, {}).items():
+                affinity = (
+                    slot_affinity(slot, fact_slot, key[1])
+                    if slot is not None
+                    else number_affinity(claim, candidate, fact_slot)
+                )
+                if affinity is None:
+                    continue
+                rank = (-affinity, fact_slot.key, fact_id, fact_slot)
+                if best is None or rank[:2] < best[:2]:
+                    best = rank
+            if best is not None:
+                anchors[claim.id] = Anchor(best[2], best[3], candidate)
+                break
+    return anchors
