@@ -21,10 +21,9 @@ figure, in the same unit, from another article, when the two slots are **compati
 
 The slot it came with becomes an alias of that fact (`factdb.store.models.SlotAlias`), so
 that a later report of it joins the fact too, and "550 tons of oil products" is compared with
-"600 tons of refined petroleum". A number whose slot cannot be told ("a $1 million reward was
-offered", no owner) joins a fact the same way when a word of the fact's measure is among its
-claim's words; it never opens a fact of its own. Ages, clock times and propositions without
-numbers are never joined by figure: one figure there says nothing of what is measured.
+the first. Ages, clock times and propositions without numbers are never joined by figure: one
+figure there says nothing of what is measured. A number whose slot cannot be told at all is
+not joined either: tried on news-dev, such joins brought more unjudged flags than pairs.
 """
 
 from __future__ import annotations
@@ -35,9 +34,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from factdb.match.features import ClaimFeatures, QuantityFeatures
+from factdb.match.features import QuantityFeatures
 from factdb.match.lexicon import lexicon
-from factdb.match.slots import SLOT_SEPARATOR, Slot, unit_dimension
+from factdb.match.slots import SLOT_SEPARATOR, Slot
 from factdb.nlp.types import Qualifier
 from factdb.store import models
 
@@ -144,21 +143,6 @@ def slot_affinity(new: Slot, fact: Slot, value: float) -> int | None:
     return 0
 
 
-def number_affinity(claim: ClaimFeatures, number: QuantityFeatures, fact: Slot) -> int | None:
-    """How well a number without a slot of its own fits a fact's slot reporting its figure:
-    None unless the dimensions agree and a word of the fact's measure is among the claim's
-    words, else how many are."""
-    if not anchorable(fact.measure):
-        return None
-    lex = lexicon()
-    unit = number.base_unit or number.unit
-    dimension = unit_dimension(unit, lex.currencies, dict(lex.dimensions))
-    if dimension != _dimension(fact.measure):
-        return None
-    shared = len(_words(fact.measure) & claim.lemmas)
-    return shared or None
-
-
 def story_figures(
     session: Session, story_id: int, article_id: int, values: Iterable[float]
 ) -> dict[tuple[str | None, float], dict[int, Slot]]:
@@ -199,35 +183,23 @@ def story_figures(
     return found
 
 
-def choose_anchors(
-    claims: Iterable[ClaimFeatures],
-    plans: Mapping[int, tuple[Slot | None, QuantityFeatures | None]],
+def choose_anchor(
+    slot: Slot,
+    number: QuantityFeatures,
     figures: Mapping[tuple[str | None, float], Mapping[int, Slot]],
-) -> dict[int, Anchor]:
-    """For each claim (whose slot is new to its story, or which has none), the fact it joins,
-    if any: the most compatible among those holding its figure, ties broken by the fact's
-    slot so that the choice does not depend on which fact was made first."""
-    anchors: dict[int, Anchor] = {}
-    for claim in claims:
-        slot, number = plans[claim.id]
-        numbers = (number,) if slot is not None and number is not None else claim.ranked_numbers
-        for candidate in numbers:
-            key = figure(candidate)
-            if key is None:
-                continue
-            best: tuple[int, str, int, Slot] | None = None
-            for fact_id, fact_slot in figures.get(key, {}).items():
-                affinity = (
-                    slot_affinity(slot, fact_slot, key[1])
-                    if slot is not None
-                    else number_affinity(claim, candidate, fact_slot)
-                )
-                if affinity is None:
-                    continue
-                rank = (-affinity, fact_slot.key, fact_id, fact_slot)
-                if best is None or rank[:2] < best[:2]:
-                    best = rank
-            if best is not None:
-                anchors[claim.id] = Anchor(best[2], best[3], candidate)
-                break
-    return anchors
+) -> Anchor | None:
+    """The fact a number of a slot new to its story joins, if any: the most compatible among
+    those holding its figure, ties broken by the fact's slot so that the choice does not
+    depend on which fact was made first."""
+    key = figure(number)
+    if key is None:
+        return None
+    best: tuple[int, str, int, Slot] | None = None
+    for fact_id, fact_slot in figures.get(key, {}).items():
+        affinity = slot_affinity(slot, fact_slot, key[1])
+        if affinity is None:
+            continue
+        rank = (-affinity, fact_slot.key, fact_id, fact_slot)
+        if best is None or rank[:2] < best[:2]:
+            best = rank
+    return None if best is None else Anchor(best[2], best[3], number)

@@ -28,7 +28,7 @@ from sqlalchemy import Select, bindparam, delete, or_, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from factdb.match.anchoring import Anchor, choose_anchors, story_figures
+from factdb.match.anchoring import Anchor, choose_anchor, story_figures
 from factdb.match.copies import copy_partners
 from factdb.match.features import (
     ClaimFeatures,
@@ -475,9 +475,9 @@ def _anchor(
     facts: dict[str, int],
 ) -> dict[int, Anchor]:
     """The new claims that join a fact of the story by their figure
-    (`factdb.match.anchoring`): those whose slot the story has no fact of yet, and numbers
-    without a slot. Each slot so joined becomes an alias of its fact (added to `facts` and
-    stored), so that the article's other reports of it, and later ones, join the fact too."""
+    (`factdb.match.anchoring`), among those whose slot the story has no fact of yet. Each slot
+    so joined becomes an alias of its fact (added to `facts` and stored), so that the
+    article's other reports of it, and later ones, join the fact too."""
     assert article.id is not None
     waiting = [
         claim
@@ -489,8 +489,7 @@ def _anchor(
     values = {
         number.interval.value
         for claim in waiting
-        for number in claim.quantities
-        if number.interval.value is not None
+        if (number := plans[claim.id][1]) is not None and number.interval.value is not None
     }
     if not values:
         return {}
@@ -498,14 +497,12 @@ def _anchor(
     anchors: dict[int, Anchor] = {}
     aliases: dict[str, int] = {}
     for claim in waiting:
-        slot = plans[claim.id][0]
-        if slot is not None and slot.key in facts:  # aliased by an earlier claim here
+        slot, number = plans[claim.id]
+        if slot is None or number is None or slot.key in facts:  # aliased by a claim before
             continue
-        found = choose_anchors([claim], plans, figures).get(claim.id)
-        if found is None:
-            continue
-        anchors[claim.id] = found
-        if slot is not None:
+        found = choose_anchor(slot, number, figures)
+        if found is not None:
+            anchors[claim.id] = found
             facts[slot.key] = aliases[slot.key] = found.fact_id
     insert_ignoring_duplicates(
         session,
