@@ -1,8 +1,8 @@
 """An index on conflict (status, confidence, id): `conflicts --min-confidence` and
 `conflicts --order confidence`.
 
-What changed and why: every flag now carries the flag model's probability as its confidence
-(`factdb.match.flag_model`), and a reviewer works through the likeliest first or only those
+What changed and why: a reviewer works through the flags with the highest confidence (the
+estimate the conflict rules give each flag, `factdb.match.conflicts`) first, or only those
 above a level. Without an index, both read every conflict of the status; on (status,
 confidence, id) the filter reads one range and the order walks it.
 
