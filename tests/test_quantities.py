@@ -292,8 +292,21 @@ UNIT_ROWS: list[tuple[str, list[Row]]] = [
         [("30 basis points", 30, 30, EXACT, "basis_point", None, "jump")],
     ),
     (
+        # A measure written as a modifier measures the noun it modifies.
         "A 7.4-magnitude earthquake struck the coast.",
-        [("7.4-magnitude", 7.4, 7.4, EXACT, "magnitude", None, None)],
+        [("7.4-magnitude", 7.4, 7.4, EXACT, "magnitude", "earthquake", None)],
+    ),
+    (
+        "A $2 million reward is being offered for information.",
+        [("$2 million", 2e6, 2e6, EXACT, "USD", "reward", "offer")],
+    ),
+    (
+        "He fled with a six-month supply of food.",
+        [("six-month", 6, 6, EXACT, "month", "supply", None)],
+    ),
+    (
+        "Rangers closed the 300,000-acre Keller State Forest.",
+        [("300,000-acre", 300_000, 300_000, EXACT, "acre", "keller state forest", None)],
     ),
     (
         "The quake, measuring 7.4 on the Richter scale, struck before dawn.",
@@ -313,7 +326,7 @@ UNIT_ROWS: list[tuple[str, list[Row]]] = [
     ),
     (
         "The road crosses a 400-mile stretch of desert.",
-        [("400-mile", 400, 400, EXACT, "mile", None, None)],
+        [("400-mile", 400, 400, EXACT, "mile", "stretch", None)],
     ),
     (
         "Between 10 and 20 people were hurt.",
@@ -360,7 +373,7 @@ UNIT_ROWS: list[tuple[str, list[Row]]] = [
     ),
     (
         "Rescue teams left a week after the 7.4 killer quake struck.",
-        [("7.4", 7.4, 7.4, EXACT, "magnitude", None, "strike")],
+        [("7.4", 7.4, 7.4, EXACT, "magnitude", "killer quake", "strike")],
     ),
     (
         "Scientists put it at magnitude 7.5, while others said 6.8.",
@@ -371,7 +384,7 @@ UNIT_ROWS: list[tuple[str, list[Row]]] = [
     ),
     (
         "A 6.7-degree earthquake hit the region.",
-        [("6.7-degree", 6.7, 6.7, EXACT, "magnitude", None, None)],
+        [("6.7-degree", 6.7, 6.7, EXACT, "magnitude", "earthquake", None)],
     ),
     (
         "The launch will cost $150 million or more.",

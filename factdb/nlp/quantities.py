@@ -1545,6 +1545,9 @@ def _measured_noun(
         if obj is not None and obj.pos_ == "NOUN":
             return f"{obj.lemma_.lower()} time"  # "40 minutes into the flight"
         return None
+    modified = _modified_noun(np_head, cand)
+    if modified is not None:
+        return _noun_phrase(modified, span_ids, lex)  # "a six-month supply", "$1 million reward"
     if cand.unit in lex.time_units and cand.kind != "duration":
         return None  # "lasted 45 seconds", "two days after the quake": the time is the unit
     if np_head.dep_ == "pobj" and np_head.head.lower_ == "of":
@@ -1561,6 +1564,22 @@ def _measured_noun(
         if obj is not None and obj.pos_ == "NOUN" and obj.i >= cand.end:
             return _noun_phrase(obj, span_ids, lex)  # "55 meters of water", "day of the strike"
     return _colon_label(doc, cand, sent, lex)
+
+
+# Dependencies by which a measure modifies the noun after it.
+_MODIFYING = frozenset({"compound", "amod", "npadvmod", "nummod", "nmod", "quantmod"})
+
+
+def _modified_noun(np_head: Token, cand: _Candidate) -> Token | None:
+    """The noun a measure modifies, the thing it measures: "a six-month supply", "the
+    31-month search", "the 500,000-acre forest", "a $1 million reward", "the 54-meter-high
+    balloon" (through the adjective it measures)."""
+    token = np_head
+    while token.dep_ in _MODIFYING and token.head.i > token.i:
+        token = token.head
+    if token.i < cand.end or token.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return token
 
 
 def _colon_label(doc: Doc, cand: _Candidate, sent: Span, lex: _Lexicon) -> str | None:
