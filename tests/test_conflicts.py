@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -560,3 +561,46 @@ def test_a_bound_includes_its_own_round_figure(
         published=date(2024, 5, 16),
     )
     assert _findings(figure, bounded) == []
+
+
+def test_a_measure_rounded_to_its_own_precision_agrees_and_a_count_does_not(
+    tmp_path: Path, db_url: str, runner: CliRunner
+) -> None:
+    """ "500,000 acres" is "530,000 acres" rounded, and "53 percent" is "52.9 percent"
+    rounded: a measure written less precisely agrees (DOMAIN.md, "Round figures and bounds").
+    A count is never rounded that way: "200 were evacuated" against "213" differs, and so
+    does a measure that is not the other rounded ("420,000 acres")."""
+    first = _article(
+        tmp_path,
+        "ledger",
+        "Harlow Ledger",
+        "2024-03-02",
+        "The wildfire in Harlow Vale has burned 500,000 acres of forest, officials said.",
+        "Turnout in the Harlow Vale referendum was 53 percent, the election board said.",
+        "Rangers said 200 campers were evacuated from Harlow Vale on Friday.",
+    )
+    second = _article(
+        tmp_path,
+        "wire",
+        "Vale Wire",
+        "2024-03-02",
+        "The wildfire in Harlow Vale has burned 530,000 acres of forest, officials said.",
+        "Turnout in the Harlow Vale referendum was 52.9 percent, the election board said.",
+        "Rangers said 213 campers were evacuated from Harlow Vale on Friday.",
+    )
+    third = _article(
+        tmp_path,
+        "radio",
+        "Vale Radio",
+        "2024-03-02",
+        "The wildfire in Harlow Vale has burned 420,000 acres of forest, officials said.",
+    )
+    run(runner, db_url, "ingest", first, second, third, "--quiet")
+    flagged = sorted(
+        tuple(sorted((c["claim_a"]["text"], c["claim_b"]["text"])))
+        for c in query(runner, db_url, "conflicts", "--status", "all")
+    )
+    figures = [tuple(re.search(r"\d[\d,.]*", text).group(0) for text in pair) for pair in flagged]
+    assert sorted(figures) == sorted(
+        [("200", "213"), ("420,000", "500,000"), ("420,000", "530,000")]
+    ), flagged

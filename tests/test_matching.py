@@ -159,7 +159,7 @@ def test_one_measure_in_other_words_is_one_fact_by_its_figure(
 ) -> None:
     """ "600 tons of refined petroleum" and "600 tons of oil products" fill two slots; the
     shared figure joins them into one fact, and the second wording becomes an alias of it, so
-    "550 tons of oil products" joins too. 550 is flagged only against the report worded as it
+    "480 tons of oil products" joins too. 480 is flagged only against the report worded as it
     is: against "refined petroleum" nothing but the figure would say it is one measure."""
     articles = [
         _cargo_article(
@@ -183,7 +183,7 @@ def test_one_measure_in_other_words_is_one_fact_by_its_figure(
             "radio",
             "Coastal Radio",
             "2024-03-04",
-            "The Marisol Star unloaded 550 tons of oil products at Port Caldera, the port "
+            "The Marisol Star unloaded 480 tons of oil products at Port Caldera, the port "
             "authority said.",
         ),
     ]
@@ -191,12 +191,12 @@ def test_one_measure_in_other_words_is_one_fact_by_its_figure(
     for path in reversed(articles) if reverse else articles:
         run(runner, db_url, "ingest", path, "--quiet")
     facts = query(runner, db_url, "facts")
-    cargo = fact_with(facts, "600 tons of refined petroleum", "600 tons of oil", "550 tons")
+    cargo = fact_with(facts, "600 tons of refined petroleum", "600 tons of oil", "480 tons")
     assert cargo["articles"] == 3
     conflicts = query(runner, db_url, "conflicts")
     pairs = [{c["claim_a"]["text"], c["claim_b"]["text"]} for c in conflicts]
     assert len(pairs) == 1, pairs
-    assert any("550 tons of oil" in t for t in pairs[0])
+    assert any("480 tons of oil" in t for t in pairs[0])
     assert any("600 tons of oil" in t for t in pairs[0])
 
 

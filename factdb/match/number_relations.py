@@ -7,6 +7,7 @@ timeline can compare reports without the database layer.
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import ROUND_HALF_UP, Decimal
 
 from factdb.match.features import ClaimFeatures, QuantityFeatures, report_time
 from factdb.match.lexicon import lexicon
@@ -72,6 +73,40 @@ def _same_after_conversion(qa: QuantityFeatures, qb: QuantityFeatures) -> bool:
     return abs(x - y) <= _CONVERSION_SLACK * max(abs(x), abs(y))
 
 
+# Measures that news does not round: a time of day, an age (counts have no unit at all).
+_NEVER_ROUNDED_UNITS = frozenset({"clock_time"})
+
+
+def _precision(value: float) -> Decimal:
+    """The place of a figure's last significant digit: 500,000 → 100,000, 230 → 10, 53 → 1,
+    52.94 → 0.01."""
+    exponent = Decimal(repr(value)).normalize().as_tuple().exponent
+    return Decimal(1).scaleb(int(exponent))
+
+
+def _rounded_alike(qa: QuantityFeatures, qb: QuantityFeatures) -> bool:
+    """A bare figure of a measure (money, a rate, a physical unit) written less precisely than
+    another agrees with it when it is the other rounded to its own precision (DOMAIN.md,
+    "Round figures and bounds"): "53 percent" and "52.94 percent", "500,000 acres" and
+    "530,000 acres", "$1.4 billion" and "$1.375 billion". Counts, ages and clock times are not
+    rounded this way."""
+    if qa.unit is None or qa.unit != qb.unit or qa.unit in _NEVER_ROUNDED_UNITS:
+        return False
+    if "age" in (qa.counted, qb.counted):
+        return False
+    for rough, fine in ((qa, qb), (qb, qa)):
+        stated, other = rough.interval, fine.interval
+        if stated.qualifier != Qualifier.EXACT or stated.value is None or other.value is None:
+            continue
+        step = _precision(stated.value)
+        if step <= _precision(other.value):
+            continue
+        rounded = (Decimal(repr(other.value)) / step).quantize(Decimal(1), ROUND_HALF_UP) * step
+        if rounded == Decimal(repr(stated.value)):
+            return True
+    return False
+
+
 def _closed(interval: Interval) -> Interval:
     """An interval with its ends included. A bound includes its own number when figures are
     compared (DOMAIN.md, "Round figures and bounds"): "more than 5,000 injured" restates the
@@ -125,7 +160,11 @@ def number_relation(
 
     `cumulative` says whether the slot only grows; by default the numbers' predicate says.
     """
-    if _closed(qa.compared).overlaps(_closed(qb.compared)) or _same_after_conversion(qa, qb):
+    if (
+        _closed(qa.compared).overlaps(_closed(qb.compared))
+        or _same_after_conversion(qa, qb)
+        or _rounded_alike(qa, qb)
+    ):
         return "agree"
     ta, tb = report_time(a, qa), report_time(b, qb)
     for loose, other, loose_time, other_time in ((qa, qb, ta, tb), (qb, qa, tb, ta)):
