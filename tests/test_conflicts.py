@@ -604,3 +604,33 @@ def test_a_measure_rounded_to_its_own_precision_agrees_and_a_count_does_not(
     assert sorted(figures) == sorted(
         [("200", "213"), ("420,000", "500,000"), ("420,000", "530,000")]
     ), flagged
+
+
+def test_a_count_of_people_is_measured_by_what_they_did(
+    tmp_path: Path, db_url: str, runner: CliRunner
+) -> None:
+    """ "4,000 people attended the vigil" and "6,500 people attended" count the same people:
+    a count of people with a predicate of its own (not an outcome such as killed) is
+    measured by that predicate, so the two disagree; "300 people marched" is another count."""
+    first = _article(
+        tmp_path,
+        "ledger",
+        "Harlow Ledger",
+        "2024-03-03",
+        "Some 4,000 people attended a vigil for the victims in Harlow Vale on Sunday.",
+    )
+    second = _article(
+        tmp_path,
+        "wire",
+        "Vale Wire",
+        "2024-03-03",
+        "On Sunday 6,500 people attended a vigil for the victims in Harlow Vale.",
+        "Later 300 people marched to the town hall in Harlow Vale.",
+    )
+    run(runner, db_url, "ingest", first, second, "--quiet")
+    flagged = [
+        {c["claim_a"]["text"], c["claim_b"]["text"]}
+        for c in query(runner, db_url, "conflicts", "--status", "all")
+    ]
+    assert len(flagged) == 1, flagged
+    assert any("4,000" in t for t in flagged[0]) and any("6,500" in t for t in flagged[0])

@@ -494,7 +494,8 @@ def measure(
     A count of people (a person noun, or no noun with an outcome predicate: "10,000 dead") is
     measured by its outcome: the number's own predicate when it is an outcome, else the one
     outcome the claim names ("145.5 million people who had their data exposed" → affect),
-    else being aboard when it says so ("with 230 people aboard").
+    else being aboard when it says so ("with 230 people aboard"), else what the people named
+    did ("4,000 people attended the vigil").
     A count of things is measured by the thing, and by its outcome when it has one (officers
     injured, officers killed); a measurement by its dimension and the thing measured, else
     the number's own meaningful predicate.
@@ -514,7 +515,9 @@ def measure(
                 outcomes = [number.claim_predicate]
             if len(outcomes) == 1 and (counted is not None or predicate is None):
                 return f"people{SLOT_SEPARATOR}{outcomes[0]}"
-            return f"people{SLOT_SEPARATOR}aboard" if number.aboard else None
+            if number.aboard:
+                return f"people{SLOT_SEPARATOR}aboard"
+            return f"people{SLOT_SEPARATOR}{predicate}" if predicate and counted else None
         if predicate in outcome_predicates and predicate != GENERIC_OUTCOME:
             # "12 police officers were injured", "3 officers were killed": two counts. (Things
             # stolen, exposed or compromised are one count: "affect" says only that something
