@@ -634,3 +634,34 @@ def test_a_count_of_people_is_measured_by_what_they_did(
     ]
     assert len(flagged) == 1, flagged
     assert any("4,000" in t for t in flagged[0]) and any("6,500" in t for t in flagged[0])
+
+
+def test_rates_are_compared_only_with_their_holder(
+    tmp_path: Path, db_url: str, runner: CliRunner
+) -> None:
+    """ "Turnout reached 41 percent" against "48 percent" is one holder's rate twice: flagged.
+    "52 percent of the vote" and "29 percent of the vote" are two candidates' shares that the
+    words around them do not tell apart: never flagged."""
+    first = _article(
+        tmp_path,
+        "ledger",
+        "Harlow Ledger",
+        "2024-03-04",
+        "Turnout in the Harlow Vale mayoral vote reached 41 percent, the election board said.",
+        "With most ballots counted, the incumbent had 52 percent of the vote.",
+    )
+    second = _article(
+        tmp_path,
+        "wire",
+        "Vale Wire",
+        "2024-03-04",
+        "Turnout in the Harlow Vale mayoral vote reached 48 percent, the election board said.",
+        "A challenger from the valley took 29 percent of the vote.",
+    )
+    run(runner, db_url, "ingest", first, second, "--quiet")
+    flagged = [
+        {c["claim_a"]["text"], c["claim_b"]["text"]}
+        for c in query(runner, db_url, "conflicts", "--status", "all")
+    ]
+    assert len(flagged) == 1, flagged
+    assert any("41 percent" in t for t in flagged[0]) and any("48 percent" in t for t in flagged[0])

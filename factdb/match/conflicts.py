@@ -30,6 +30,10 @@ other number, its day-precise event date, else the stated publication date. Infe
 publication dates are never used, so the verdict does not depend on which copy of an article
 arrived first.
 
+Two reports are never compared when nothing says they measure one thing: reports that joined
+one fact under two wordings by their figure alone (`factdb.match.anchoring`), and two rates
+whose holder the slot does not name (`holderless_rate`).
+
 Confidence starts from the rule's base (number 0.9, or 0.6 for a cumulative count that fell,
 update 0.8, polarity and direction 0.8, date 0.7) and is multiplied by 0.7 when either claim is
 hedged, 0.7 when either number is vague or approximate, and by the link's score when below 1.
@@ -49,6 +53,7 @@ from factdb.match.features import ClaimFeatures, QuantityFeatures, report_time
 from factdb.match.lexicon import lexicon
 from factdb.match.matching import Link, MatchResult
 from factdb.match.number_relations import interval_text, number_relation
+from factdb.match.slots import RATE_UNITS, SLOT_SEPARATOR, Slot
 from factdb.store import models
 from factdb.store.writes import insert_ignoring_duplicates, utcnow
 
@@ -115,8 +120,19 @@ def _confidence(base: float, link: Link, *quantities: QuantityFeatures | None) -
     return round(value, 2)
 
 
+def holderless_rate(slot: Slot) -> bool:
+    """A rate whose holder the slot does not name: "52.9 percent of the vote" and "29 percent
+    of the vote" are two candidates' shares, "a tax rate of 36 percent" and "of 45.8 percent"
+    two taxpayers' or two taxes'. A share is one measure only with its holder ("Kessler shares
+    rose 4 percent"), so two such figures that differ are not flagged."""
+    return slot.measure.split(SLOT_SEPARATOR)[0] in RATE_UNITS and slot.holder is None
+
+
 def _numbers(link: Link) -> list[Finding]:
-    """The number or update finding of the slot's two numbers, if they disagree."""
+    """The number or update finding of the slot's two numbers, if they disagree. Two rates
+    are compared only when the slot says whose they are (`holderless_rate`)."""
+    if link.slot is not None and holderless_rate(link.slot):
+        return []
     for qa, qb in link.quantity_pairs:
         relation = number_relation(
             link.a, qa, link.b, qb, link.cumulative, link.slot.measure if link.slot else None

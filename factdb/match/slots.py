@@ -42,6 +42,9 @@ from dataclasses import dataclass
 
 SLOT_SEPARATOR = "|"
 
+# Units of a rate: a share of something, whose holder says which share it is.
+RATE_UNITS = ("percent", "percentage_point", "basis_point")
+
 
 @dataclass(frozen=True)
 class Slot:
@@ -54,6 +57,11 @@ class Slot:
     def key(self) -> str:
         """The slot as stored on its fact (``people|kill`` or ``people|kill [place:istanbul]``)."""
         return self.measure + (f" [{', '.join(self.scope)}]" if self.scope else "")
+
+    @property
+    def holder(self) -> str | None:
+        """Whose measure the slot is ("of kessler"), if its scope says."""
+        return next((word for word in self.scope if word.startswith("of ")), None)
 
     @classmethod
     def parse(cls, key: str) -> Slot:

@@ -20,6 +20,7 @@ from factdb.match.features import (
 )
 from factdb.match.lexicon import lexicon
 from factdb.match.slots import (
+    RATE_UNITS,
     SLOT_SEPARATOR,
     MeasureInput,
     Slot,
@@ -147,7 +148,6 @@ def _earlier_year(claim: ClaimFeatures, number: QuantityFeatures, since: date | 
     return max(years) if years else None
 
 
-_RATES = ("percent", "percentage_point", "basis_point")
 
 
 CLOCK_TIME = "clock_time"
@@ -259,7 +259,7 @@ def _number_slot(claim: ClaimFeatures, number: QuantityFeatures, home: Home) -> 
         if owner is None:
             return None
         scope.add(f"of {owner}")
-    elif dimension in _RATES and counted is None and owner is not None:
+    elif dimension in RATE_UNITS and counted is None and owner is not None:
         # "Kessler shares rose 4 percent": a rate named by its verb is its subject's.
         scope.add(f"of {owner}")
     elif what.endswith(f"{SLOT_SEPARATOR}change"):
