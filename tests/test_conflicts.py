@@ -665,3 +665,31 @@ def test_rates_are_compared_only_with_their_holder(
     ]
     assert len(flagged) == 1, flagged
     assert any("41 percent" in t for t in flagged[0]) and any("48 percent" in t for t in flagged[0])
+
+
+def test_an_age_is_as_of_the_report_whatever_year_its_claim_is_about(
+    tmp_path: Path, db_url: str, runner: CliRunner
+) -> None:
+    """ "Vance, 33, bombed a clinic in July 1996" gives his age when the article was written,
+    not in 1996: it is compared with "Vance, 35," of the same day."""
+    first = _article(
+        tmp_path,
+        "ledger",
+        "Harlow Ledger",
+        "1999-03-05",
+        "Eric Vance, 33, bombed a clinic in Harlow Vale in July 1996, prosecutors say.",
+    )
+    second = _article(
+        tmp_path,
+        "wire",
+        "Vale Wire",
+        "1999-03-05",
+        "Police in Harlow Vale arrested Eric Vance, 35, on Friday over the clinic bombing.",
+    )
+    run(runner, db_url, "ingest", first, second, "--quiet")
+    flagged = [
+        {c["claim_a"]["text"], c["claim_b"]["text"]}
+        for c in query(runner, db_url, "conflicts", "--status", "all")
+    ]
+    assert len(flagged) == 1, flagged
+    assert any("33" in t for t in flagged[0]) and any("35" in t for t in flagged[0])

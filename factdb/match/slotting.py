@@ -126,6 +126,10 @@ def claim_slot(claim: ClaimFeatures, home: Home) -> tuple[Slot | None, QuantityF
     # bringing the total to 145.5 million" is a report of the total).
     whole = [(slot, n) for slot, n in slotted if not NARROWING & set(slot.scope)]
     slot, number = (whole or slotted)[0]
+    if slot.measure == "age":
+        # An age is stated as of the report, whatever time the claim's event is set in:
+        # "Rudolph, 33, is charged in the 1996 bombings" gives his age now.
+        return slot, number
     return Slot(slot.measure, slot.scope + past), number
 
 
@@ -146,8 +150,6 @@ def _earlier_year(claim: ClaimFeatures, number: QuantityFeatures, since: date | 
     window = claim.sentence[max(0, start - 60) : start] + " " + claim.sentence[end : end + 60]
     years = [int(y) for y in _YEAR.findall(window) if int(y) < reference.year]
     return max(years) if years else None
-
-
 
 
 CLOCK_TIME = "clock_time"
