@@ -291,7 +291,11 @@ def open_conflicts_by_story(reader: Reader, story_ids: Sequence[int]) -> dict[in
     """How many open conflicts each of these stories has (a story without any is left out):
     those `get_story` lists, between current versions only. The claims of one conflict are
     in one story, so the first claim's article tells which; read through the stories'
-    articles (ix_article_story_published), their claims and ix_conflict_claim_a_id."""
+    articles (ix_article_story_published), their claims and ix_conflict_claim_a_id.
+
+    The status is compared as an expression, which no index answers: through the status
+    index SQLite read every open conflict of the archive (0.17 s at a million claims) to
+    keep the few of fifty stories."""
     wanted = in_values("article.story_id", story_ids)
     current = [
         in_select(side, SUPERSEDED_CLAIMS, negated=True)
@@ -303,7 +307,7 @@ def open_conflicts_by_story(reader: Reader, story_ids: Sequence[int]) -> dict[in
             "SELECT article.story_id, count(*) FROM conflict "
             "JOIN claim ON claim.id = conflict.claim_a_id "
             "JOIN article ON article.id = claim.article_id "
-            f"WHERE {wanted.text} AND conflict.status = 'open' "
+            f"WHERE {wanted.text} AND conflict.status || '' = 'open' "
             f"AND {current[0].text} AND {current[1].text} GROUP BY article.story_id",
             (*wanted.params, *current[0].params, *current[1].params),
         )
