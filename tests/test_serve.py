@@ -207,8 +207,8 @@ def test_a_story_page_charts_every_fact_with_numbers(kessler: str, client: TestC
 
 def test_a_chart_draws_points_intervals_and_open_ends() -> None:
     """A figure is a point, "hundreds" an interval with its ends, "more than 30" an open
-    ring and an arrow; the sources keep their colour and shape, and a flagged report its
-    letter."""
+    ring and an arrow; the sources keep their colour and shape, a flagged report its letter,
+    and the axis is named as the slot names the measure ("died" counts as "kill")."""
 
     def claim(ident: int, source: str, day: str, low: float | None, high: float | None) -> Any:
         quantity = {
@@ -220,7 +220,8 @@ def test_a_chart_draws_points_intervals_and_open_ends() -> None:
             "high_inclusive": True,
             "unit": None,
             "counted": "people",
-            "predicate": "kill",
+            "predicate": "die",
+            "predicate_key": "kill",
             "base_low": None,
             "base_high": None,
             "base_unit": None,
@@ -249,7 +250,7 @@ def test_a_chart_draws_points_intervals_and_open_ends() -> None:
     svg = str(chart.svg)
     assert [s.name for s in chart.sources] == ["Wire", "Radio"]
     assert (styles["Wire"].shape, styles["Radio"].shape) == ("square", "circle")
-    assert chart.measure == "people · kill"
+    assert "people · kill by publication date</text>" in svg
     assert svg.count('<a href="/claims/') == 3
     assert svg.count(">C</text>") == 2 and ">U</text>" not in svg
     assert 'r="3" fill="#fff"' in svg  # "more than 30": the bound itself excluded
@@ -394,7 +395,7 @@ def test_a_conflict_shows_both_sentences_in_their_articles(
     marked = re.findall(r'<mark class="sentence">(.*?)</mark>', text, re.DOTALL)
     sides = [conflict["claim_a"], conflict["claim_b"]]
     assert [re.sub(r"</?strong[^>]*>", "", m) for m in marked] == [
-        c["evidence"]["sentence"] for c in sides
+        c["evidence"]["sentence"].rstrip() for c in sides
     ]
     for claim in sides:
         assert f'<strong class="evidence">{claim["evidence"]["text"]}</strong>' in text

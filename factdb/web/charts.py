@@ -69,12 +69,11 @@ class SourceStyle:
 
 @dataclass(frozen=True)
 class Chart:
-    """A fact's chart: the SVG, the legend's sources, what the vertical axis measures, and
-    how many reports were left out because they give the figure in another unit."""
+    """A fact's chart: the SVG, the legend's sources, and how many reports were left out
+    because they give the figure in another unit."""
 
     svg: Markup
     sources: list[SourceStyle]
-    measure: str
     left_out: int
 
 
@@ -118,7 +117,11 @@ def fact_reports(fact: dict[str, Any]) -> tuple[list[Report], str, int]:
     else:
         unit = units.most_common(1)[0][0]
         kept = [(c, q) for c, q in numbers if q["unit"] == unit]
-    named = [_most_common(q[part] for _, q in kept) for part in ("counted", "predicate")]
+    # Named as the slot names them (after synonyms: "kill" for killed, died and dead).
+    named = [
+        _most_common(q.get(f"{part}_key") or q[part] for _, q in kept)
+        for part in ("counted", "predicate")
+    ]
     measure = " · ".join(p for p in (unit, *named) if p)
     flags = _flags(fact)
     reports = [
@@ -314,7 +317,7 @@ def fact_chart(fact: dict[str, Any], styles: dict[str, SourceStyle]) -> Chart | 
         parts.append(_report(report, x, styles[report.source], y, top, bottom))
     parts.append("</svg>")
     shown = [styles[name] for name in dict.fromkeys(r.source for r in reports)]
-    return Chart(Markup("".join(parts)), shown, measure, left_out)
+    return Chart(Markup("".join(parts)), shown, left_out)
 
 
 def _report(report: Report, x: float, style: SourceStyle, y: Any, top: float, bottom: float) -> str:

@@ -86,10 +86,15 @@ def claim_passage(window: dict[str, Any], evidence: dict[str, Any]) -> Passage:
     marked = [i for i, segment in enumerate(segments) if segment.role != "context"]
     if not marked:  # offsets outside the stored text: show the window as it is
         return Passage("".join(s.text for s in segments), [], "", cut_before, cut_after)
+    sentence = segments[marked[0] : marked[-1] + 1]
+    # A sentence's offsets take in the line breaks after it: they are not marked.
+    ending = sentence[-1]
+    trailing = ending.text[len(ending.text.rstrip()) :]
+    sentence[-1] = Segment(ending.text.rstrip(), ending.role)
     return Passage(
         "".join(s.text for s in segments[: marked[0]]),
-        segments[marked[0] : marked[-1] + 1],
-        "".join(s.text for s in segments[marked[-1] + 1 :]),
+        sentence,
+        trailing + "".join(s.text for s in segments[marked[-1] + 1 :]),
         cut_before,
         cut_after,
     )
