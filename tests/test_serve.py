@@ -573,6 +573,66 @@ def test_serve_prints_its_address_and_stops_on_interrupt(kessler_file: str) -> N
     assert server.returncode == 0, server.stderr.read() if server.stderr else ""
 
 
+def test_an_installed_package_serves_its_templates_and_static_files(
+    tmp_path: Path, kessler_file: str
+) -> None:
+    """The wheel carries `factdb.web` with its templates and static files (package data):
+    installed elsewhere, not from this checkout, it renders a page and serves its script."""
+    import os
+    import shutil
+
+    source = tmp_path / "source"
+    for part in ("factdb", "alembic"):
+        shutil.copytree(
+            REPO / part, source / part, symlinks=True, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    for part in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / part, source / part)
+    site = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--target",
+            str(site),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    probe = (
+        "import warnings; warnings.simplefilter('ignore')\n"
+        "import factdb\n"
+        "from starlette.testclient import TestClient\n"
+        "from factdb.web.app import ServeSettings, create_app\n"
+        f"client = TestClient(create_app(ServeSettings({kessler_file!r})), "
+        "base_url='http://127.0.0.1')\n"
+        "print(factdb.__file__)\n"
+        "for path in ('/', '/conflicts', '/static/factdb.js', '/static/factdb.css'):\n"
+        "    print(path, client.get(path).status_code)\n"
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=elsewhere,
+        env={**os.environ, "PYTHONPATH": str(site)},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(str(site))
+    assert lines[1:] == [
+        f"{p} 200" for p in ("/", "/conflicts", "/static/factdb.js", "/static/factdb.css")
+    ]
+
+
 def test_the_web_stack_is_not_imported_by_other_commands() -> None:
     """`factdb --help` and the other commands start without Starlette, Jinja2 or uvicorn."""
     probe = (
