@@ -495,6 +495,9 @@ def test_unknown_records_and_pages_are_404s_naming_where_to_look(kessler_file: s
             assert data(client, f"{path}.json", 404) == {"error": hint}
             assert hint.replace("'", "&#39;") in page(client, path, 404)
         assert "no page at /stories/abc" in page(client, "/stories/abc", 404)
+        huge = "/conflicts/99999999999999999999"
+        assert "no record has so large an id" in data(client, f"{huge}.json", 404)["error"]
+        assert client.post(f"{huge}/resolve", data={"note": "x"}).status_code == 404
 
 
 # --- who may use the server -------------------------------------------------------------------

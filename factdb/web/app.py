@@ -30,7 +30,7 @@ from starlette.staticfiles import StaticFiles
 from factdb.query.output import dumps, published_text, quantity_text
 from factdb.store.driver import Reader
 from factdb.web import pages
-from factdb.web.pages import Page, PageError
+from factdb.web.pages import MAX_ID, Page, PageError
 from factdb.web.security import (
     CSRF_COOKIE,
     CSRF_FIELD,
@@ -207,8 +207,8 @@ def create_app(settings: ServeSettings) -> Starlette:
 
     def review(status: str) -> Callable[[Request], Any]:
         async def handle(request: Request) -> Response:
-            conflict_id = int(request.path_params["conflict_id"])
             try:
+                conflict_id = _record_id(request, "conflict_id")
                 note = await _review_note(request, settings, csrf)
                 if not await run_in_threadpool(reviews.record, conflict_id, status, note):
                     raise PageError(
@@ -222,11 +222,15 @@ def create_app(settings: ServeSettings) -> Starlette:
 
         return handle
 
-    def listing(build: Callable[[Reader, pages.Params, str], Page]) -> Any:
+    def listing(
+        build: Callable[[Reader, pages.Params, str], Page],
+    ) -> Callable[[Request, Reader], Page]:
         return lambda request, reader: build(reader, request.query_params, request.url.path)
 
-    def record(build: Callable[[Reader, int], Page], name: str) -> Any:
-        return lambda request, reader: build(reader, int(request.path_params[name]))
+    def record(
+        build: Callable[[Reader, int], Page], name: str
+    ) -> Callable[[Request, Reader], Page]:
+        return lambda request, reader: build(reader, _record_id(request, name))
 
     routes: list[BaseRoute] = [
         *page("/", listing(pages.stories)),
@@ -241,7 +245,7 @@ def create_app(settings: ServeSettings) -> Starlette:
         Mount("/static", StaticFiles(packages=[("factdb.web", "static")]), name="static"),
     ]
 
-    async def not_found(request: Request, exc: Exception) -> Response:
+    async def http_error(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
         message = {
             404: f"no page at {request.url.path}; the stories are at /, the conflicts at "
@@ -264,9 +268,17 @@ def create_app(settings: ServeSettings) -> Starlette:
     return Starlette(
         routes=routes,
         middleware=middleware,
-        exception_handlers={404: not_found, 405: not_found},
+        exception_handlers={404: http_error, 405: http_error},
         lifespan=lifespan,
     )
+
+
+def _record_id(request: Request, name: str) -> int:
+    """The record id in the path (digits, by the route), or a 404 past any stored id."""
+    found = int(request.path_params[name])
+    if found > MAX_ID:
+        raise PageError(404, f"no page at {request.url.path}: no record has so large an id")
+    return found
 
 
 def _json_twin(request: Request) -> str:

@@ -26,6 +26,8 @@ from factdb.web.charts import Chart, fact_chart, source_styles
 from factdb.web.evidence import Passage, article_segments, claim_passage
 
 PAGE_SIZE = 50
+# The largest id or count a database column holds (64-bit).
+MAX_ID = 2**63 - 1
 MAX_PAGE_SIZE = 500
 # Characters of article text shown either side of a claim's sentence.
 EVIDENCE_MARGIN = 600
@@ -71,7 +73,7 @@ def _whole(params: Params, name: str, minimum: int = 1) -> int | None:
     value = _text(params, name)
     if value is None:
         return None
-    if not value.isdigit() or int(value) < minimum or int(value) > 2**63 - 1:
+    if not value.isdigit() or not minimum <= int(value) <= MAX_ID:
         raise PageError(400, f"{name} must be a whole number of at least {minimum} (got {value!r})")
     return int(value)
 
