@@ -278,6 +278,8 @@ def test_a_chart_draws_points_intervals_and_open_ends() -> None:
         ("min_confidence=0.85", ["--min-confidence", "0.85"]),
         ("order=confidence", ["--order", "confidence"]),
         ("new=1", ["--new"]),
+        ("since_run=1&status=all", ["--since-run", "1", "--status", "all"]),
+        ("all_versions=1", ["--all-versions"]),
     ],
 )
 def test_the_queue_filters_as_the_cli_does(
@@ -325,6 +327,7 @@ def test_the_queue_pages_by_key_and_filters_by_story(
         ("since=14/05/2024", "since must be a date such as 2024-05-14 (got '14/05/2024')"),
         ("story=x", "story must be a whole number of at least 1 (got 'x')"),
         ("limit=100000", "limit must be at most 500 (got 100000)"),
+        ("new=1&since_run=1", "give new or since_run, not both"),
     ],
 )
 def test_a_bad_filter_is_a_400_saying_what_to_give(

@@ -213,6 +213,8 @@ QUEUE_PARAMETERS = (
     "search",
     "entity",
     "new",
+    "since_run",
+    "all_versions",
 )
 
 
@@ -220,9 +222,13 @@ def conflict_filters(reader: Reader, params: Params) -> conflicts_query.Conflict
     """The queue's filters from the query parameters (the options of `factdb conflicts`);
     None when ``new`` asks for the latest ingest run and there has been none."""
     new = _text(params, "new") is not None
-    since_run = conflicts_query.latest_run_id(reader) if new else None
-    if new and since_run is None:
-        return None
+    since_run = _whole(params, "since_run")
+    if new and since_run is not None:
+        raise PageError(400, "give new or since_run, not both")
+    if new:
+        since_run = conflicts_query.latest_run_id(reader)
+        if since_run is None:
+            return None
     return conflicts_query.ConflictFilters(
         source=_text(params, "source"),
         since=_day(params, "since"),
@@ -233,6 +239,7 @@ def conflict_filters(reader: Reader, params: Params) -> conflicts_query.Conflict
         limit=_page_size(params),
         newest=True,
         after=_whole(params, "after", 0),
+        all_versions=_text(params, "all_versions") is not None,
         kind=_choice(params, "kind", conflicts_query.CONFLICT_KINDS, None),
         status=_choice(params, "status", (*conflicts_query.CONFLICT_STATUSES, "all"), "open")
         or "open",
