@@ -6,6 +6,7 @@
     python scripts/benchmark.py scaling ../shared/corpus/news-dev --sizes 1000 20000 --sample 100
     python scripts/benchmark.py long ../shared/corpus/news-dev --sizes 100000 300000 1000000
     python scripts/benchmark.py queries --claims 1000000 --data /work/wt/bench-data
+    python scripts/benchmark.py pages --claims 1000000 --data /work/wt/bench-data
 
 Every measured phase runs in a fresh child process, so its peak memory (max RSS) is its own
 and no phase warms a cache for another. The baseline is spaCy alone (`nlp.pipe`, the same
@@ -34,6 +35,10 @@ times each query command as a whole process (``factdb …``, start-up included) 
 min / median / max of several runs per command, on SQLite and, when
 ``FACTDB_TEST_POSTGRES_URL`` names a server, on PostgreSQL (in a database of its own on that
 server). Built databases are kept in ``--data`` and reused by the next run.
+
+`pages` times every page of `factdb serve` (the stories, a story, the conflict queue with each
+filter, a conflict, a fact, a claim, an article, two JSON answers) through its ASGI app on
+the same databases `queries` builds (and builds them when missing).
 """
 
 from __future__ import annotations
@@ -796,6 +801,161 @@ def queries_benchmark(args: argparse.Namespace) -> None:
     print_query_table(columns)
 
 
+# --- pages (factdb serve) -----------------------------------------------------------------
+
+
+def _page_probes(url: str) -> dict[str, str]:
+    """`_probe_values`, and the newest article's story, the newest open conflict and a
+    conflict id in the middle of the queue (a page deep in it)."""
+    from sqlalchemy import create_engine, text
+
+    values = _probe_values(url)
+    engine = create_engine(url)
+    with engine.connect() as connection:
+
+        def one(sql: str) -> Any:
+            return connection.execute(text(sql)).scalar()
+
+        values["story"] = str(one("SELECT story_id FROM article ORDER BY id DESC LIMIT 1"))
+        conflict = one("SELECT max(id) FROM conflict WHERE status = 'open'")
+        if conflict is not None:  # a corpus without conflicts has no conflict page to time
+            values["conflict"] = str(conflict)
+            values["middle"] = str(
+                one("SELECT min(id) FROM conflict WHERE id >= (SELECT max(id) / 2 FROM conflict)")
+            )
+    engine.dispose()
+    return values
+
+
+def page_paths(v: dict[str, str]) -> list[tuple[str, str]]:
+    """The timed pages: every page of `factdb serve`, the queue with each filter and deep in
+    its pages (those of a conflict only where there is one), and the JSON of the queue and of
+    a story."""
+    from urllib.parse import quote
+
+    queue = [
+        ("", ""),
+        ("kind", "kind=number"),
+        ("status", "status=all"),
+        ("source", f"source={quote(v['source'])}"),
+        ("since/until", f"since={v['since']}&until={v['until']}"),
+        ("search", "search=killed"),
+        ("entity", f"entity={quote(v['entity'])}"),
+        ("min_confidence", "min_confidence=0.8"),
+        ("order=confidence", "order=confidence"),
+        ("story", f"story={v['story']}"),
+    ]
+    if "middle" in v:
+        queue.append(("after (deep)", f"after={v['middle']}"))
+    return [
+        ("/ (stories)", "/"),
+        ("/?search", "/?search=killed"),
+        ("/stories/ID", f"/stories/{v['story']}"),
+        *[
+            (f"/conflicts?{label}" if label else "/conflicts", f"/conflicts?{query}".rstrip("?"))
+            for label, query in queue
+        ],
+        *([("/conflicts/ID", f"/conflicts/{v['conflict']}")] if "conflict" in v else []),
+        ("/facts/ID", f"/facts/{v['fact']}"),
+        ("/claims/ID", f"/claims/{v['claim']}"),
+        ("/articles/ID", f"/articles/{v['article']}"),
+        ("/conflicts.json", "/conflicts.json"),
+        ("/stories/ID.json", f"/stories/{v['story']}.json"),
+    ]
+
+
+def time_pages(
+    url: str, runs: int, skip: frozenset[str] = frozenset()
+) -> dict[str, tuple[float, ...]]:
+    """Each page `runs` times through the ASGI app of `factdb serve`, in this process
+    (Starlette's test client: no network, no start-up), after one untimed request (a
+    server answers a page many times; the first also compiles its template): (min, median,
+    max wall seconds, KB of the answer, median CPU seconds, p95 wall seconds)."""
+    import statistics
+    import warnings
+
+    from factdb.web.app import ServeSettings, create_app
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Starlette 1.x would rather its client used httpx2
+        from starlette.testclient import TestClient
+
+    values = _page_probes(url)
+    results: dict[str, tuple[float, ...]] = {}
+    with TestClient(create_app(ServeSettings(url)), base_url="http://127.0.0.1") as client:
+        for label, path in page_paths(values):
+            if label in skip:
+                continue
+            answer = client.get(path)
+            if answer.status_code != 200:
+                raise SystemExit(f"{path} answered {answer.status_code}: {answer.text[:300]}")
+            times, cpu = [], []
+            for _ in range(runs):
+                started, used = time.perf_counter(), time.process_time()
+                client.get(path)
+                times.append(time.perf_counter() - started)
+                cpu.append(time.process_time() - used)
+            results[label] = (
+                min(times),
+                statistics.median(times),
+                max(times),
+                len(answer.content) / 1024,
+                statistics.median(cpu),
+                _percentile(times, 95),
+            )
+            print(f"  {label}: {statistics.median(times):.3f} s", file=sys.stderr, flush=True)
+    return results
+
+
+def print_page_table(columns: dict[str, dict[str, tuple[float, ...]]]) -> None:
+    """Markdown table: one row per page and one column per database: wall min / median /
+    p95 / max seconds, median CPU seconds (with the counting thread's), the answer's size."""
+    names = list(columns)
+    headers = [f"{name}: wall min / median / p95 / max, CPU (KB)" for name in names]
+    print("| page | " + " | ".join(headers) + " |")
+    print("| --- | " + " | ".join("---" for _ in names) + " |")
+    labels = list(dict.fromkeys(label for results in columns.values() for label in results))
+    for label in labels:
+        cells = []
+        for name in names:
+            found = columns[name].get(label)
+            cells.append(
+                ""
+                if found is None
+                else f"{found[0]:.3f} / {found[1]:.3f} / {found[5]:.3f} / {found[2]:.3f}, "
+                f"{found[4]:.3f} ({found[3]:.0f})"
+            )
+        print(f"| `{label}` | " + " | ".join(cells) + " |")
+
+
+def pages_benchmark(args: argparse.Namespace) -> None:
+    """Build (or reuse) the `queries` databases, then time every page of `factdb serve`."""
+    import os
+    import shlex
+
+    factdb = (
+        shlex.split(args.factdb) if args.factdb else [str(Path(sys.executable).parent / "factdb")]
+    )
+    data = Path(args.data) if args.data else Path(tempfile.mkdtemp(prefix="factdb-queries-"))
+    data.mkdir(parents=True, exist_ok=True)
+    targets = {}
+    if not args.no_sqlite:
+        targets["SQLite"] = args.sqlite or f"sqlite:///{data / f'queries-{args.claims}.db'}"
+    server = os.environ.get("FACTDB_TEST_POSTGRES_URL")
+    if server and not args.no_postgres:
+        targets["PostgreSQL"] = _postgres_database(server, f"factdb_queries_{args.claims}")
+    columns: dict[str, dict[str, tuple[float, ...]]] = {}
+    for name, url in targets.items():
+        if not _has_claims(url):
+            build_queries_database(args.corpus, url, args.claims, factdb, args.matching_indexes)
+        # Migrations are not timed (the pages of an older schema would wait for them).
+        _run([*factdb, "db", "upgrade", "--db", url])
+        stored = _has_claims(url)
+        print(f"{name}: {stored:,} claims; timing {args.runs} runs per page", file=sys.stderr)
+        columns[f"{name} ({stored:,} claims)"] = time_pages(url, args.runs, frozenset(args.skip))
+    print_page_table(columns)
+
+
 # --- command line -------------------------------------------------------------------------
 
 
@@ -818,12 +978,31 @@ def main(argv: list[str] | None = None) -> None:
     long.add_argument("corpus", type=Path)
     long.add_argument("--sizes", type=int, nargs="+", default=[100_000, 300_000, 1_000_000])
     timed = sub.add_parser("queries", help="time every query command on a large database")
-    timed.add_argument("--claims", type=int, default=1_000_000)
-    timed.add_argument("--corpus", type=Path, default=REPO.parent / "shared/corpus/news-dev")
-    timed.add_argument("--data", help="directory keeping the built SQLite database for reuse")
-    timed.add_argument("--sqlite", help="SQLite URL to use instead of one in --data")
-    timed.add_argument("--runs", type=int, default=5, help="runs per command")
-    timed.add_argument("--factdb", help="command running factdb (default: this venv's factdb)")
+    served = sub.add_parser(
+        "pages", help="time every page of factdb serve on the queries' large databases"
+    )
+    for large in (timed, served):
+        large.add_argument("--claims", type=int, default=1_000_000)
+        large.add_argument("--corpus", type=Path, default=REPO.parent / "shared/corpus/news-dev")
+        large.add_argument("--data", help="directory keeping the built SQLite database for reuse")
+        large.add_argument("--sqlite", help="SQLite URL to use instead of one in --data")
+        large.add_argument("--runs", type=int, default=5, help="runs per command or page")
+        large.add_argument("--factdb", help="command running factdb (default: this venv's factdb)")
+        large.add_argument("--no-postgres", action="store_true", help="SQLite only")
+        large.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only (10M claims)")
+        large.add_argument(
+            "--skip",
+            action="append",
+            default=[],
+            metavar="LABEL",
+            help="leave out a command or page by its label, e.g. 'conflicts --format jsonl (all)'",
+        )
+        large.add_argument(
+            "--matching-indexes",
+            action="store_true",
+            help="replicate the matching candidate indexes too (article_entity, …; queries "
+            "never read them, ingest does)",
+        )
     timed.add_argument(
         "--baseline",
         metavar="COMMAND",
@@ -836,21 +1015,6 @@ def main(argv: list[str] | None = None) -> None:
         help="the SQLite database the baseline reads, when it predates the schema: a copy of "
         "the same data made before the newer migrations (default: the same database)",
     )
-    timed.add_argument("--no-postgres", action="store_true", help="SQLite only")
-    timed.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only (10M claims)")
-    timed.add_argument(
-        "--skip",
-        action="append",
-        default=[],
-        metavar="LABEL",
-        help="leave out a command by its label, e.g. 'conflicts --format jsonl (all)'",
-    )
-    timed.add_argument(
-        "--matching-indexes",
-        action="store_true",
-        help="replicate the matching candidate indexes too (article_entity, …; queries never read "
-        "them, ingest does)",
-    )
     args = parser.parse_args(argv)
 
     print(f"python {sys.version.split()[0]}, {mp.cpu_count()} CPUs")
@@ -858,6 +1022,8 @@ def main(argv: list[str] | None = None) -> None:
         compare([str(REPO / "seeds")], args.workers, batch_size=32)
     elif args.command == "queries":
         queries_benchmark(args)
+    elif args.command == "pages":
+        pages_benchmark(args)
     elif args.command == "throughput":
         with tempfile.TemporaryDirectory() as tmp:
             paths = write_variants(args.corpus, args.articles, Path(tmp) / "articles")

@@ -93,3 +93,42 @@ def test_queries_benchmark_builds_a_database_and_times_every_query_command(
     for command in ("conflicts", "claims --search", "timeline --entity", "show fact", "stats"):
         row = rf"^\| `{re.escape(command)}` \|{timed}{timed} \d+\.\d\d \|$"
         assert re.search(row, result.stdout, re.MULTILINE), result.stdout
+
+
+def test_pages_benchmark_times_every_page_of_factdb_serve(tmp_path: Path) -> None:
+    """At a tiny size (the test articles replicated to about 300 claims), one run per page:
+    a row per page, the queue with each filter among them."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "scripts" / "benchmark.py"),
+            "pages",
+            "--claims",
+            "300",
+            "--corpus",
+            str(REPO / "tests" / "articles"),
+            "--data",
+            str(tmp_path),
+            "--runs",
+            "1",
+            "--no-postgres",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr
+    header = re.search(r"^\| page \| SQLite \(([\d,]+) claims\)", result.stdout, re.MULTILINE)
+    assert header and int(header.group(1).replace(",", "")) > 250, result.stdout
+    timed = r" \d+\.\d{3} / \d+\.\d{3} / \d+\.\d{3} / \d+\.\d{3}, \d+\.\d{3} \(\d+\) \|"
+    for page in (
+        "/ (stories)",
+        "/stories/ID",
+        "/conflicts",
+        "/conflicts?source",
+        "/conflicts?after (deep)",
+        "/conflicts/ID",
+        "/articles/ID",
+        "/conflicts.json",
+    ):
+        assert re.search(rf"^\| `{re.escape(page)}` \|{timed}$", result.stdout, re.M), result.stdout

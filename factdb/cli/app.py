@@ -1,9 +1,9 @@
 """The `factdb` command: the Typer app and its command groups, wired in one place.
 
 Each command lives in the module of its group (`factdb.cli.ingest`, `listing`, `review`,
-`database`, `feeds`; shared options and helpers in `factdb.cli.common`) as a plain function;
-this module registers them, in the order ``factdb --help`` lists them. The command modules do
-not import this one, so they never import each other through it.
+`database`, `feeds`, `serve`; shared options and helpers in `factdb.cli.common`) as a plain
+function; this module registers them, in the order ``factdb --help`` lists them. The command
+modules do not import this one, so they never import each other through it.
 
 Start-up time is part of every query: the database layer, Alembic (only to migrate), rich
 (only to draw a table or a progress bar), the readers and spaCy (only to ingest) are imported
@@ -19,7 +19,7 @@ from typing import Annotated
 import typer
 
 from factdb import __version__
-from factdb.cli import database, feeds, ingest, listing, review
+from factdb.cli import database, feeds, ingest, listing, review, serve
 
 app = typer.Typer(
     help="factdb: who claimed what, when — and where sources disagree.",
@@ -82,6 +82,7 @@ conflicts_app.callback()(listing.conflicts)
 app.command()(listing.facts)
 app.command()(listing.timeline)
 app.command()(listing.stats)
+app.command()(serve.serve)
 show_app.command("claim")(listing.show_claim)
 show_app.command("article")(listing.show_article)
 show_app.command("fact")(listing.show_fact)

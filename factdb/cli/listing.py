@@ -13,9 +13,10 @@ import typer
 from factdb.query.output import (
     Column,
     OutputFormat,
-    cell,
     field,
     print_table,
+    published_text,
+    quantity_text,
     render_object,
 )
 
@@ -50,30 +51,14 @@ from factdb.cli.common import (
 )
 
 
-def _interval(q: dict[str, Any]) -> str:
-    low = "-∞" if q["low"] is None else cell(q["low"])
-    high = "∞" if q["high"] is None else cell(q["high"])
-    left = "[" if q["low"] is not None and q["low_inclusive"] else "("
-    right = "]" if q["high"] is not None and q["high_inclusive"] else ")"
-    what = " ".join(p for p in (q["unit"], q["counted"], q["predicate"]) if p)
-    return f"{q['raw']} {left}{low}, {high}{right} {what}".strip()
-
-
 def _quantities_text(record: dict[str, Any]) -> str:
-    return "; ".join(_interval(q) for q in record["quantities"])
-
-
-def _published(record: dict[str, Any]) -> str | None:
-    """A record's publication date, or its inferred one marked as such."""
-    if record.get("published") or not record.get("published_inferred"):
-        return record.get("published")
-    return f"{record['published_inferred']} (inferred)"
+    return "; ".join(quantity_text(q) for q in record["quantities"])
 
 
 CLAIM_COLUMNS = [
     field("id"),
     field("source", max_width=18),
-    Column("published", _published, 10),
+    Column("published", published_text, 10),
     field("speaker", max_width=18),
     field("text", "claim", max_width=70),
     Column("event date", lambda r: r["event_date"] or r["event_date_text"], 12),
@@ -85,7 +70,7 @@ CLAIM_COLUMNS = [
 ARTICLE_COLUMNS = [
     field("id"),
     field("source", max_width=24),
-    Column("published", _published),
+    Column("published", published_text),
     field("title", max_width=50),
     field("author", max_width=20),
     field("claims"),
@@ -100,8 +85,8 @@ STORY_COLUMNS = [
     field("articles"),
     field("sources"),
     field("facts"),
-    field("first_published", "first"),
-    field("last_published", "last"),
+    field("firstpublished_text", "first"),
+    field("lastpublished_text", "last"),
 ]
 
 
@@ -110,8 +95,8 @@ SOURCE_COLUMNS = [
     field("name", max_width=40),
     field("articles"),
     field("claims"),
-    field("first_published", "first"),
-    field("last_published", "last"),
+    field("firstpublished_text", "first"),
+    field("lastpublished_text", "last"),
 ]
 
 
@@ -121,7 +106,7 @@ def _side(key: str, part: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str
 
 def _who(claim: dict[str, Any]) -> str:
     """``Source, 2024-03-05`` for a claim, with ``?`` and ``undated`` for what is missing."""
-    return f"{claim['source'] or '?'}, {_published(claim) or 'undated'}"
+    return f"{claim['source'] or '?'}, {published_text(claim) or 'undated'}"
 
 
 def _report_line(claim: dict[str, Any]) -> str:
@@ -147,11 +132,11 @@ CONFLICT_CSV_COLUMNS = [
     field("rule"),
     Column("claim_a_id", _side("claim_a", lambda c: c["id"])),
     Column("source_a", _side("claim_a", lambda c: c["source"])),
-    Column("published_a", _side("claim_a", _published)),
+    Column("published_a", _side("claim_a", published_text)),
     Column("evidence_a", _side("claim_a", lambda c: c["text"])),
     Column("claim_b_id", _side("claim_b", lambda c: c["id"])),
     Column("source_b", _side("claim_b", lambda c: c["source"])),
-    Column("published_b", _side("claim_b", _published)),
+    Column("published_b", _side("claim_b", published_text)),
     Column("evidence_b", _side("claim_b", lambda c: c["text"])),
     field("explanation"),
     field("note"),
@@ -199,7 +184,8 @@ def _claim_rows(claim: dict[str, Any]) -> list[dict[str, Any]]:
 def _reports(fact: dict[str, Any]) -> str:
     """Each claim of a fact as "source date: numbers", one per line."""
     return "\n".join(
-        f"{c['source'] or '?'} {_published(c) or 'undated'}: " + (_quantities_text(c) or c["text"])
+        f"{c['source'] or '?'} {published_text(c) or 'undated'}: "
+        + (_quantities_text(c) or c["text"])
         for c in fact["claims"]
     )
 
@@ -214,7 +200,7 @@ FACT_COLUMNS = [
 
 
 TIMELINE_COLUMNS = [
-    Column("published", _published, 12),
+    Column("published", published_text, 12),
     field("source", max_width=20),
     Column("number", lambda r: f"{r['raw']} {r['interval']}", 24),
     field("text", "claim", max_width=50),
@@ -705,7 +691,7 @@ def _show(
 FACT_CLAIM_COLUMNS = [
     field("id", "claim"),
     field("source", max_width=20),
-    Column("published", _published, 12),
+    Column("published", published_text, 12),
     field("speaker", max_width=16),
     field("text", "claim text", max_width=60),
     Column("quantities", _quantities_text, 36),
@@ -826,7 +812,7 @@ def show_fact(
 
 STORY_ARTICLE_COLUMNS = [
     field("id", "article"),
-    Column("published", _published, 12),
+    Column("published", published_text, 12),
     field("source", max_width=24),
     field("title", max_width=60),
     field("claims"),

@@ -79,7 +79,7 @@ _CLAIM_COLUMNS = (
     f"substr({_SOURCE_TEXT}, claim.sentence_start + 1, "
     "claim.sentence_end - claim.sentence_start), "
     "claim.sentence_start, claim.sentence_end, fact_claim.fact_id, fact_claim.score, "
-    "fact_claim.reason, fact_claim.matched_claim_id, article.story_id"
+    "fact_claim.reason, fact_claim.matched_claim_id, article.story_id, fact_claim.quantity_id"
 )
 
 
@@ -149,6 +149,7 @@ def claim_records(reader: Reader, claim_ids: Sequence[int]) -> list[Record]:
         fact_reason,
         matched_claim_id,
         story_id,
+        fact_quantity_id,
     ) in reader.execute(
         f"SELECT {_CLAIM_COLUMNS} FROM claim JOIN article ON article.id = claim.article_id "
         "LEFT OUTER JOIN source ON source.id = article.source_id "
@@ -191,6 +192,7 @@ def claim_records(reader: Reader, claim_ids: Sequence[int]) -> list[Record]:
             "fact_score": fact_score,
             "fact_reason": fact_reason,
             "fact_matched_claim_id": matched_claim_id,
+            "fact_quantity_id": fact_quantity_id,
             "story_id": story_id,
         }
     return [by_id[i] for i in ids if i in by_id]
@@ -281,3 +283,25 @@ def get_claim(reader: Reader, claim_id: int) -> Record | None:
     """One claim with full provenance, or None."""
     found = claim_records(reader, [claim_id])
     return found[0] if found else None
+
+
+def text_windows(reader: Reader, claims: Sequence[Record], margin: int) -> dict[int, Record]:
+    """The stored text around each claim's sentence, `margin` characters either side (fewer
+    at the ends of the text), so that a reviewer reads the evidence where the article has it:
+    claim id → ``start`` (the window's offset in the text the claim's offsets point into: the
+    body, or the title for a headline claim), ``text`` and ``length`` (of that whole text).
+
+    One short read per claim: the window is cut by the database, never the whole article."""
+    windows: dict[int, Record] = {}
+    for claim in claims:
+        evidence = claim["evidence"]
+        start = max(0, min(evidence["sentence_start"], evidence["start"]) - margin)
+        end = max(evidence["sentence_end"], evidence["end"]) + margin
+        found = reader.first(
+            f"SELECT substr({_SOURCE_TEXT}, ?, ?), length({_SOURCE_TEXT}) FROM claim "
+            "JOIN article ON article.id = claim.article_id WHERE claim.id = ?",
+            (start + 1, end - start, claim["id"]),
+        )
+        if found is not None and found[0] is not None:
+            windows[claim["id"]] = {"start": start, "text": found[0], "length": int(found[1])}
+    return windows

@@ -134,10 +134,10 @@ def fact_records(
         )
     }
     facts = in_values("fact.id", ids)
-    labels: dict[int, str] = {
-        int(fact_id): label
-        for fact_id, label in reader.execute(
-            f"SELECT fact.id, fact.label FROM fact WHERE {facts.text}", facts.params
+    labels: dict[int, tuple[str, str | None]] = {
+        int(fact_id): (label, slot)
+        for fact_id, label, slot in reader.execute(
+            f"SELECT fact.id, fact.label, fact.slot FROM fact WHERE {facts.text}", facts.params
         )
     }
     records = []
@@ -162,7 +162,8 @@ def fact_records(
         records.append(
             {
                 "id": fact_id,
-                "label": labels[fact_id],
+                "label": labels[fact_id][0],
+                "slot": labels[fact_id][1],
                 "state": state,
                 "independent_sources": independent,
                 "articles": len({c["article_id"] for c in fact_claims}),

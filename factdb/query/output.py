@@ -57,6 +57,24 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+def quantity_text(quantity: Record) -> str:
+    """A quantity record as people read it: the words, the interval, what it counts
+    (``at least 26 [26, ∞) protester kill``)."""
+    low = "-∞" if quantity["low"] is None else cell(quantity["low"])
+    high = "∞" if quantity["high"] is None else cell(quantity["high"])
+    left = "[" if quantity["low"] is not None and quantity["low_inclusive"] else "("
+    right = "]" if quantity["high"] is not None and quantity["high_inclusive"] else ")"
+    what = " ".join(p for p in (quantity["unit"], quantity["counted"], quantity["predicate"]) if p)
+    return f"{quantity['raw']} {left}{low}, {high}{right} {what}".strip()
+
+
+def published_text(record: Record) -> str | None:
+    """A record's publication date, or its inferred one marked as such."""
+    if record.get("published") or not record.get("published_inferred"):
+        return record.get("published")
+    return f"{record['published_inferred']} (inferred)"
+
+
 def dumps(value: Any) -> str:
     """JSON text with non-ASCII characters kept as they are, not as escapes."""
     return json.dumps(value, ensure_ascii=False, default=str)

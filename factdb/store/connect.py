@@ -6,6 +6,10 @@ schema, an older schema that must be upgraded first, a URL with driver options, 
 file, an unreachable server) goes through `factdb.store.db.open_engine`, which upgrades what
 it may and words every refusal for the user, and the reader then uses that engine's driver
 connection. SQLAlchemy is imported only on that slow path.
+
+A reader cannot write, whichever path opened it: PostgreSQL sessions are read-only and SQLite
+connections ``query_only``, so a page served by `factdb serve` or a query command can never
+change the archive, whatever SQL reaches it.
 """
 
 from __future__ import annotations
@@ -39,5 +43,9 @@ def _through_engine(url: str | None) -> Reader:
     assert connection is not None
     reader = Reader(connection, engine.dialect.name, db.where(engine), close)
     if reader.dialect == "sqlite":
+        connection.execute("PRAGMA query_only = ON")
         connection.execute("BEGIN")
+    else:
+        connection.rollback()  # out of the pool's liveness check, where the setting is allowed
+        connection.read_only = True
     return reader

@@ -235,8 +235,9 @@ def _first_line(exc: BaseException) -> str:
 
 
 def open_sqlite(resolved: str, *, any_thread: bool = False) -> Reader | None:
-    """A plain SQLite file this process can write (so WAL works), else None. `any_thread`:
-    the connection may be used by another thread than the one opening it."""
+    """A reader of a plain SQLite file this process can write (so WAL works), else None; the
+    connection itself is ``query_only``. `any_thread`: the connection may be used by another
+    thread than the one opening it."""
     import sqlite3
 
     raw = resolved.removeprefix("sqlite:///")
@@ -253,6 +254,7 @@ def open_sqlite(resolved: str, *, any_thread: bool = False) -> Reader | None:
     reader.reopen = lambda: open_sqlite(resolved, any_thread=True)
     try:
         connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        connection.execute("PRAGMA query_only = ON")  # a reader never writes
         connection.execute("BEGIN")
         if reader.scalar("SELECT version_num FROM alembic_version") == head_revision():
             return reader
