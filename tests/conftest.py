@@ -4,6 +4,9 @@ Storage tests take the `db_url` fixture and run twice: on a SQLite file in `tmp_
 the real PostgreSQL server named by ``FACTDB_TEST_POSTGRES_URL`` (each test in a schema of its
 own, dropped afterwards). Without that variable the PostgreSQL half is skipped, except under
 CI (``CI`` set), where a missing or unreachable server is a failure.
+
+Tests that only read an ingested database share one per module and backend (`module_db_url`):
+ingesting the same articles again for every query test was most of the suite's time.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -66,18 +70,27 @@ def postgres_admin_url() -> str:
     return url
 
 
+@contextmanager
+def _postgres_schema(admin_url: str) -> Iterator[str]:
+    """A URL whose connections work in a fresh, empty schema, dropped when the block ends."""
+    schema = f"factdb_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in admin_url else "?"
+    try:
+        yield f"{admin_url}{separator}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 @pytest.fixture
 def postgres_url(postgres_admin_url: str) -> Iterator[str]:
     """A URL whose connections work in a fresh, empty schema, dropped after the test."""
-    schema = f"factdb_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_admin_url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in postgres_admin_url else "?"
-    yield f"{postgres_admin_url}{separator}options={quote(f'-csearch_path={schema}')}"
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with _postgres_schema(postgres_admin_url) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -87,6 +100,34 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'factdb.db'}"
     url: str = request.getfixturevalue("postgres_url")
     return url
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def module_db_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A fresh database URL shared by the tests of one module, once for SQLite and once for
+    PostgreSQL: for a module fixture that ingests once what its tests only read. A test that
+    writes (review, delete, migrate, ANALYZE) takes `db_url` instead."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('shared') / 'factdb.db'}"
+        return
+    admin_url: str = request.getfixturevalue("postgres_admin_url")
+    with _postgres_schema(admin_url) as url:
+        yield url
+
+
+def ingest_shared(url: str, *paths: str) -> None:
+    """Ingest `paths` into `url` for a module fixture, in the environment every test gets (no
+    user synonym file), which function-scoped `_isolated_environment` cannot give it."""
+    from factdb.cli.app import app
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.delenv("FACTDB_SYNONYMS", raising=False)
+        result = CliRunner().invoke(app, ["ingest", *paths, "--quiet", "--db", url])
+    assert result.exit_code == 0, result.output
 
 
 @pytest.fixture

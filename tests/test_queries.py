@@ -27,7 +27,7 @@ from factdb.query import pages as pages_query
 from factdb.query import sql as sql_query
 from factdb.store import connect, db, driver
 
-from .conftest import SEEDS
+from .conftest import SEEDS, ingest_shared
 
 ARTICLES = Path(__file__).parent / "articles"
 KESSLER = sorted(str(p) for p in ARTICLES.glob("kessler-*.txt"))
@@ -71,12 +71,29 @@ def execute(url: str, statement: str) -> None:
         engine.dispose()
 
 
+@pytest.fixture(scope="module")
+def archive(module_db_url: str) -> str:
+    """The seeds and the Kessler story (four outlets, conflicting tolls): over 50 claims,
+    ingested once per backend for the tests that only read them."""
+    ingest_shared(module_db_url, str(SEEDS), *KESSLER)
+    return module_db_url
+
+
 @pytest.fixture
-def archive(db_url: str, runner: CliRunner) -> str:
-    """The seeds and the Kessler story (four outlets, conflicting tolls): over 50 claims."""
+def own_archive(db_url: str, runner: CliRunner) -> str:
+    """The same archive, of this test alone: for a test that changes it."""
     result = invoke(runner, db_url, "ingest", str(SEEDS), *KESSLER, "--quiet")
     assert result.exit_code == 0, result.output
     return db_url
+
+
+@pytest.fixture(scope="module")
+def sqlite_archive(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The archive on SQLite alone, for the tests that EXPLAIN their statements. Only read:
+    nothing runs ANALYZE on it, so every plan is made from the same statistics."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('plans') / 'f.db'}"
+    ingest_shared(url, str(SEEDS), *KESSLER)
+    return url
 
 
 # --- every filter on an index --------------------------------------------------------------
@@ -143,14 +160,13 @@ def _scans(engine: Engine, statements: list[tuple[str, Any]]) -> list[str]:
 @pytest.mark.parametrize("command", FILTERED_COMMANDS, ids=" ".join)
 @pytest.mark.parametrize("fmt", ["table", "json"])
 def test_every_query_filter_is_answered_by_an_index(
-    command: list[str], fmt: str, tmp_path: Path, runner: CliRunner
+    command: list[str], fmt: str, sqlite_archive: str, runner: CliRunner
 ) -> None:
     """EXPLAIN every statement a filtered query sends (the page, the records, the count):
     none may read a growing table whole, so the cost follows what the filter selects, not
     the size of the archive. (The small `source` and `entity` tables may be read whole:
     they name outlets and entities, not articles.)"""
-    url = f"sqlite:///{tmp_path / 'f.db'}"
-    assert invoke(runner, url, "ingest", str(SEEDS), *KESSLER, "--quiet").exit_code == 0
+    url = sqlite_archive
     seen: list[tuple[str, Any]] = []
     with _statements(seen):
         result = invoke(runner, url, *command, "--format", fmt)
@@ -232,12 +248,11 @@ def test_a_count_stops_at_its_limit(
 
 
 def test_a_count_that_takes_too_long_is_left_out(
-    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+    sqlite_archive: str, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The note gives up counting after COUNTING_SECONDS (here none) and says so."""
 
-    url = f"sqlite:///{tmp_path / 'c.db'}"
-    assert invoke(runner, url, "ingest", str(SEEDS), *KESSLER, "--quiet").exit_code == 0
+    url = sqlite_archive
     monkeypatch.setattr(pages_query, "COUNTING_SECONDS", 0.0)
     result = invoke(runner, url, "claims", "--format", "table")
     assert result.exit_code == 0, result.output
@@ -412,14 +427,14 @@ def test_conflicts_of_narrow_and_broad_filters_are_found_either_way(
 
 
 def test_a_search_the_planner_expects_to_be_common_is_broad_without_counting_it(
-    archive: str, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+    own_archive: str, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """On PostgreSQL a search whose estimated matches (from the full-text index's word
     statistics) are over twice NARROW is broad without its matches being counted (a heap
     page read per match); on SQLite, or under that estimate, they are counted."""
 
-    execute(archive, "ANALYZE")
-    every = rows(runner, archive, "conflicts", "--status", "all", "--search", "killed")
+    execute(own_archive, "ANALYZE")
+    every = rows(runner, own_archive, "conflicts", "--status", "all", "--search", "killed")
     assert every
     sent: list[str] = []
     for narrow in (1, 10**9):
@@ -427,13 +442,13 @@ def test_a_search_the_planner_expects_to_be_common_is_broad_without_counting_it(
         sent.clear()
         stop = driver.observe(lambda sql, _: sent.append(sql))
         try:
-            found = rows(runner, archive, "conflicts", "--status", "all", "--search", "killed")
+            found = rows(runner, own_archive, "conflicts", "--status", "all", "--search", "killed")
         finally:
             stop()
         assert found == every
         searched = ("claim_fts", "to_tsvector")
         counted = any("AS probed" in sql and any(s in sql for s in searched) for sql in sent)
-        assert counted == (narrow > 1 or archive.startswith("sqlite"))
+        assert counted == (narrow > 1 or own_archive.startswith("sqlite"))
 
 
 def test_timeline_pages_compare_with_reports_before_the_page(
@@ -527,15 +542,15 @@ def test_query_commands_import_neither_the_orm_alembic_rich_spacy_nor_dateparser
 
 
 def test_a_query_on_an_older_schema_upgrades_it_first_then_reads_the_same(
-    archive: str, runner: CliRunner
+    own_archive: str, runner: CliRunner
 ) -> None:
     """Only a database at the newest migration opens without SQLAlchemy; one behind it goes
     through `db.open_engine`, which upgrades it, and the answer is the same."""
-    before = rows(runner, archive, "articles", "--entity", "Brennmoor")
+    before = rows(runner, own_archive, "articles", "--entity", "Brennmoor")
     assert before
-    assert invoke(runner, archive, "db", "downgrade", "0011", "--yes").exit_code == 0
-    assert rows(runner, archive, "articles", "--entity", "Brennmoor") == before
-    assert invoke(runner, archive, "db", "current").stdout.strip() == db.head_revision()
+    assert invoke(runner, own_archive, "db", "downgrade", "0011", "--yes").exit_code == 0
+    assert rows(runner, own_archive, "articles", "--entity", "Brennmoor") == before
+    assert invoke(runner, own_archive, "db", "current").stdout.strip() == db.head_revision()
 
 
 def test_the_entry_point_builds_only_the_command_it_runs(archive: str, runner: CliRunner) -> None:
@@ -650,45 +665,45 @@ def _recount(url: str) -> dict[str, Any]:
 
 
 def test_stats_tallies_stay_exact_through_every_kind_of_change(
-    archive: str, runner: CliRunner
+    own_archive: str, runner: CliRunner
 ) -> None:
     """`stats` and `sources` read the tallies the database keeps (migration 0013's triggers)
     instead of counting: after ingest, review, a source merge, a deletion, a re-match and a
     downgrade and upgrade, they still say what counting the rows says."""
 
     def check() -> dict[str, Any]:
-        stats = json.loads(invoke(runner, archive, "stats", "--format", "json").stdout)
+        stats = json.loads(invoke(runner, own_archive, "stats", "--format", "json").stdout)
         del stats["last_run"]
         stats["per_source"] = {
             s["name"]: {"articles": s["articles"], "claims": s["claims"]}
-            for s in rows(runner, archive, "sources")
+            for s in rows(runner, own_archive, "sources")
         }
-        assert stats == _recount(archive)
+        assert stats == _recount(own_archive)
         return stats
 
     first = check()
     assert first["facts_with_several_articles"] > 0 and first["conflicts"] > 1
-    conflicts = rows(runner, archive, "conflicts")
+    conflicts = rows(runner, own_archive, "conflicts")
     dismissed = invoke(
-        runner, archive, "conflicts", "dismiss", str(conflicts[0]["id"]), "--note", "x"
+        runner, own_archive, "conflicts", "dismiss", str(conflicts[0]["id"]), "--note", "x"
     )
     assert dismissed.exit_code == 0
     resolved = invoke(
-        runner, archive, "conflicts", "resolve", str(conflicts[1]["id"]), "--note", "x"
+        runner, own_archive, "conflicts", "resolve", str(conflicts[1]["id"]), "--note", "x"
     )
     assert resolved.exit_code == 0
     assert check()["conflicts_by_kind"] != first["conflicts_by_kind"]
-    sources = [s["name"] for s in rows(runner, archive, "sources")]
-    assert invoke(runner, archive, "sources", "merge", sources[0], sources[1]).exit_code == 0
+    sources = [s["name"] for s in rows(runner, own_archive, "sources")]
+    assert invoke(runner, own_archive, "sources", "merge", sources[0], sources[1]).exit_code == 0
     assert check()["sources"] == first["sources"] - 1
-    several = [a for a in rows(runner, archive, "articles") if a["claims"]]
-    assert invoke(runner, archive, "delete", "article", str(several[-1]["id"])).exit_code == 0
+    several = [a for a in rows(runner, own_archive, "articles") if a["claims"]]
+    assert invoke(runner, own_archive, "delete", "article", str(several[-1]["id"])).exit_code == 0
     assert check()["claims"] < first["claims"]
-    assert invoke(runner, archive, "rematch").exit_code == 0
+    assert invoke(runner, own_archive, "rematch").exit_code == 0
     check()
     # Downgraded past 0013 and upgraded again, the tallies are counted afresh.
-    assert invoke(runner, archive, "db", "downgrade", "0012", "--yes").exit_code == 0
-    assert invoke(runner, archive, "db", "upgrade").exit_code == 0
+    assert invoke(runner, own_archive, "db", "downgrade", "0012", "--yes").exit_code == 0
+    assert invoke(runner, own_archive, "db", "upgrade").exit_code == 0
     check()
 
 
@@ -705,12 +720,11 @@ def test_sources_count_claims_as_a_walk_of_the_rows_does(archive: str, runner: C
     }
 
 
-def test_stats_reads_no_growing_table(tmp_path: Path) -> None:
+def test_stats_reads_no_growing_table(sqlite_archive: str) -> None:
     """`factdb stats` on ten million claims reads the tallies and the newest ingest run,
     never a table that grows with the archive, not even its index."""
-    url = f"sqlite:///{tmp_path / 's.db'}"
+    url = sqlite_archive
     runner = CliRunner()
-    assert invoke(runner, url, "ingest", str(SEEDS), *KESSLER, "--quiet").exit_code == 0
     seen: list[tuple[str, Any]] = []
     with _statements(seen):
         assert invoke(runner, url, "stats", "--format", "json").exit_code == 0
