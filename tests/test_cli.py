@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from factdb.cli.app import app
 from factdb.ingest.pipeline import choose_workers
 
-from .conftest import SEED_000, SEED_001, SEEDS
+from .conftest import SEED_000, SEED_001, SEEDS, ingest_shared
 
 ARTICLES = Path(__file__).parent / "articles"
 QUAKE_WIRE = ARTICLES / "valdoria-wire-2023-03-02.txt"
@@ -253,10 +253,11 @@ QUERY_COMMANDS = [
 ]
 
 
-@pytest.fixture
-def seeded(db_url: str, runner: CliRunner) -> str:
-    ingest_json(runner, db_url, str(SEEDS), str(QUAKE_WIRE), str(QUAKE_HERALD))
-    return db_url
+@pytest.fixture(scope="module")
+def seeded(module_db_url: str) -> str:
+    """The seeds and the two quake reports, ingested once per backend: its tests only read."""
+    ingest_shared(module_db_url, str(SEEDS), str(QUAKE_WIRE), str(QUAKE_HERALD))
+    return module_db_url
 
 
 @pytest.mark.parametrize("command", QUERY_COMMANDS, ids=" ".join)
