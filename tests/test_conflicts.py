@@ -23,6 +23,8 @@ from factdb.match.slots import Slot
 from factdb.nlp.types import Qualifier
 from factdb.nlp.types import Quantity as Interval
 
+from .conftest import ingest_shared
+
 ARTICLES = Path(__file__).parent / "articles"
 COURIER = ARTICLES / "kessler-brennmoor-courier-2024-05-14.txt"
 WIRE = ARTICLES / "kessler-northland-wire-2024-05-14.txt"
@@ -45,8 +47,16 @@ def query(runner: CliRunner, db: str, *args: str) -> Any:
     return json.loads(run(runner, db, *args, "--format", "json").stdout)
 
 
+@pytest.fixture(scope="module")
+def kessler(module_db_url: str) -> str:
+    """The four Kessler reports, ingested once per backend for the tests that only read them."""
+    ingest_shared(module_db_url, *map(str, KESSLER))
+    return module_db_url
+
+
 @pytest.fixture
-def kessler(db_url: str, runner: CliRunner) -> str:
+def own_kessler(db_url: str, runner: CliRunner) -> str:
+    """The same, of this test alone: for a test that reviews its conflicts."""
     run(runner, db_url, "ingest", *map(str, KESSLER), "--quiet")
     return db_url
 
@@ -258,19 +268,19 @@ def test_fact_states_and_filters(kessler: str, runner: CliRunner) -> None:
 
 
 def test_a_dismissed_conflict_no_longer_makes_its_fact_a_conflict(
-    kessler: str, runner: CliRunner
+    own_kessler: str, runner: CliRunner
 ) -> None:
-    for number in query(runner, kessler, "conflicts", "--kind", "number"):
-        run(runner, kessler, "conflicts", "dismiss", str(number["id"]), "--note", "same figure")
-    facts = query(runner, kessler, "facts")
+    for number in query(runner, own_kessler, "conflicts", "--kind", "number"):
+        run(runner, own_kessler, "conflicts", "dismiss", str(number["id"]), "--note", "same figure")
+    facts = query(runner, own_kessler, "facts")
     (fact,) = [f for f in facts if number["claim_a"]["id"] in {c["id"] for c in f["claims"]}]
     assert fact["state"] != "conflict"
     for state in ("conflict", "update", "agree", "single"):
-        chosen = query(runner, kessler, "facts", "--state", state)
+        chosen = query(runner, own_kessler, "facts", "--state", state)
         assert chosen == [
             f for f in facts if f["state"] == state.replace("single", "single source")
         ]
-    killed = query(runner, kessler, "facts", "--counted", "killed")
+    killed = query(runner, own_kessler, "facts", "--counted", "killed")
     assert any(f["independent_sources"] == 4 for f in killed)
     for fact in facts:
         assert {"id", "label", "state", "independent_sources", "claims"} <= fact.keys()
@@ -299,11 +309,9 @@ COMMANDS = [
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 @pytest.mark.parametrize("fmt", ["table", "json", "jsonl", "csv"])
 def test_every_new_command_in_every_format(
-    command: list[str], fmt: str, tmp_path: Path, runner: CliRunner
+    command: list[str], fmt: str, kessler: str, runner: CliRunner
 ) -> None:
-    db = f"sqlite:///{tmp_path / 'f.db'}"
-    run(runner, db, "ingest", *map(str, KESSLER), "--quiet")
-    out = run(runner, db, *command, "--format", fmt).stdout
+    out = run(runner, kessler, *command, "--format", fmt).stdout
     if fmt == "json":
         assert json.loads(out)
     elif fmt == "jsonl":
