@@ -163,6 +163,11 @@ def press_release_pdf() -> bytes:
     return make_pdf([paragraphs], info | {"CreationDate": "D:20240514093000Z"})
 
 
+def _set(event: threading.Event) -> threading.Event:
+    event.set()
+    return event
+
+
 @dataclass
 class NewsSite:
     """The server's state: what it serves now and what it was asked."""
@@ -170,7 +175,9 @@ class NewsSite:
     base: str = ""
     rss_names: list[str] = field(default_factory=lambda: ["courier", "gazette"])
     rss_version: str = "v1"
-    rss_delay: float = 0.0
+    # Cleared, the RSS feed answers only once it is set again (or after a minute): a run
+    # fetching it holds the ingest lock for as long as a test needs.
+    rss_release: threading.Event = field(default_factory=lambda: _set(threading.Event()))
     flaky_failures_left: int = 1
     requests: list[tuple[str, str | None, str]] = field(default_factory=list)
     user_agents: set[str] = field(default_factory=set)
@@ -219,8 +226,7 @@ def make_handler(site: NewsSite) -> type[BaseHTTPRequestHandler]:
             html = "text/html; charset=utf-8"
             if path == "/rss.xml":
                 site.feed_requested.set()
-                if site.rss_delay:
-                    time.sleep(site.rss_delay)
+                site.rss_release.wait(timeout=60)
                 body = rss_feed(site.base, site.rss_names, site.rss_version)
                 return 200, body, "application/rss+xml", f'"rss-{site.rss_version}"'
             if path == "/atom.xml":

@@ -157,12 +157,16 @@ def test_overlapping_feed_runs_one_reports_the_lock(
     db_url: str, runner: CliRunner, site: NewsSite
 ) -> None:
     assert run(runner, db_url, "feeds", "add", site.base + "/rss.xml").exit_code == 0
-    site.rss_delay = 6.0  # the first run holds the lock while its feed is slow to answer
-    command = [sys.executable, "-m", "factdb", "ingest", "--feeds", "--timeout", "20"]
+    site.rss_release.clear()  # the first run holds the lock while its feed does not answer
+    site.feed_requested.clear()
+    command = [sys.executable, "-m", "factdb", "ingest", "--feeds", "--timeout", "60"]
     command += ["--db", db_url]
     first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert site.feed_requested.wait(timeout=60)
-    second = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    try:
+        assert site.feed_requested.wait(timeout=60)
+        second = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    finally:
+        site.rss_release.set()
     out, errors = first.communicate(timeout=120)
     assert first.returncode == 0, errors
     assert "2 article(s) added" in out
@@ -170,7 +174,6 @@ def test_overlapping_feed_runs_one_reports_the_lock(
     assert "another ingest is running" in second.stderr
     assert second.stdout == ""
     assert len(as_json(runner, db_url, "articles")) == 2
-    site.rss_delay = 0.0
     queued = run(runner, db_url, "ingest", "--feeds", "--wait")
     assert queued.exit_code == 0, queued.output
 
