@@ -41,9 +41,13 @@ def nlp() -> Language:
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test reads the user's database or synonym file."""
+    """No test reads the user's database or synonym file, nor draws tables to a width from
+    the environment: a pytest-xdist worker finds COLUMNS=80 and LINES=24 in its own (set,
+    it seems, by the readline module it imports), and tables would wrap where tests read them."""
     monkeypatch.setenv("FACTDB_DATABASE_URL", f"sqlite:///{tmp_path / 'default.db'}")
     monkeypatch.delenv("FACTDB_SYNONYMS", raising=False)
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
 
 
 def _postgres_base_url() -> str:
