@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from spacy.language import Language
@@ -18,6 +19,9 @@ from factdb.cli.app import app
 from factdb.store import connect, db, models
 
 from .conftest import REPO
+
+# Every database here is migrated for real (conftest.py copies a migrated one elsewhere).
+pytestmark = pytest.mark.real_migrations
 
 FACTDB_TABLES = {
     "source",

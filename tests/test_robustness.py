@@ -28,6 +28,9 @@ from factdb.nlp.extract import ArticleText, extract_article, extract_claims, tex
 
 from .conftest import REPO, SEED_000, SEED_001, SEEDS
 
+# What opening a database does, on every kind of file: migrated for real, never copied.
+pytestmark = pytest.mark.real_migrations
+
 GOOD = (
     "source: Harbour Post\ndate: 2023-03-02\nurl: unknown\ntitle: unknown\n\n"
     "At least 12 fishermen were rescued on Wednesday after their trawler sank, the coast guard "
