@@ -22,7 +22,7 @@ def test_the_torture_harness_runs_every_section_at_a_tiny_size() -> None:
         "--overlap-rounds", "1",
         "--fuzz", "24",
         "--fuzz-batch", "24",
-        "--hostile-values", "3",
+        "--hostile-values", "1",
         "--no-disk-full",
         "--inputs", str(SEEDS),
     ]  # fmt: skip
