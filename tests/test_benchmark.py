@@ -4,6 +4,7 @@ to `scripts/benchmark.py`, not to the suite)."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -59,8 +60,9 @@ def test_scaling_benchmark_prints_per_article_time_at_each_size_and_their_ratio(
 def test_queries_benchmark_builds_a_database_and_times_every_query_command(
     tmp_path: Path,
 ) -> None:
-    """At a tiny size (the seeds replicated to about 300 claims), one run per command, with
-    this factdb as its own baseline (the ratio column)."""
+    """At a tiny size (the seeds replicated to about 300 claims), one run per command. The
+    baseline is `true`, which answers every command at once: its column and the ratio are
+    made as for an earlier factdb, without timing this one twice."""
     result = subprocess.run(
         [
             sys.executable,
@@ -76,7 +78,7 @@ def test_queries_benchmark_builds_a_database_and_times_every_query_command(
             "1",
             "--no-postgres",
             "--baseline",
-            str(Path(sys.executable).parent / "factdb"),
+            shutil.which("true") or "/bin/true",
         ],
         capture_output=True,
         text=True,
