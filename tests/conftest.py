@@ -37,22 +37,22 @@ CORPUS = REPO.parent / "shared" / "corpus" / "news-dev"
 POSTGRES_ENV_VAR = "FACTDB_TEST_POSTGRES_URL"
 
 
-# The modules that take longest, longest first (seconds on the 2-core machine, run alone):
-# they start first, so that under pytest-xdist no worker is left alone with one of them at
-# the end. Every other module follows in its usual order.
+# The modules that take longest, longest first (as timed in one worker of two on the 2-core
+# machine): they start first, so that under pytest-xdist no worker is left alone with one of
+# them at the end. Every other module follows in its usual order.
 RUN_FIRST = [
-    "test_torture.py",  # 50: factdb processes killed, overlapped, fuzzed
-    "test_benchmark.py",  # 50: the benchmark script's three modes
-    "test_cli.py",  # 45
-    "test_corpus_conflicts.py",  # 40: the corpus ingested, then the scorer
-    "test_queries.py",  # 40
-    "test_web.py",  # 35
-    "test_migrations.py",  # 35
-    "test_robustness.py",  # 30
-    "test_revisions.py",  # 25
-    "test_matching.py",  # 20
-    "test_concurrent.py",  # 17
-    "test_figures.py",  # 16
+    "test_torture.py",  # factdb processes killed, overlapped, fuzzed
+    "test_corpus_conflicts.py",  # the corpus ingested, then the scorer's own ingest
+    "test_cli.py",
+    "test_queries.py",
+    "test_web.py",
+    "test_benchmark.py",  # the benchmark script's three modes
+    "test_migrations.py",
+    "test_robustness.py",
+    "test_matching.py",
+    "test_concurrent.py",
+    "test_revisions.py",
+    "test_figures.py",
 ]
 
 
