@@ -6,7 +6,9 @@ own, dropped afterwards). Without that variable the PostgreSQL half is skipped, 
 CI (``CI`` set), where a missing or unreachable server is a failure.
 
 Tests that only read an ingested database share one per module and backend (`module_db_url`):
-ingesting the same articles again for every query test was most of the suite's time.
+ingesting the same articles again for every query test was most of the suite's time. An empty
+SQLite database gets its schema as a copy of one migrated once per process, except in the
+tests marked ``real_migrations``.
 """
 
 from __future__ import annotations
@@ -98,9 +100,10 @@ def _sqlite_schema_from_a_migrated_copy(
 ) -> None:
     """An empty SQLite database that a test's command migrates to the newest schema is given
     a copy of `_migrated_sqlite` instead: the same tables, made once per process by the same
-    migrations (a third of a second each time, 190 times). Any other upgrade (PostgreSQL, an
-    older schema, a database of other tables) runs the migrations. Tests of migrations and
-    of what opening a database does (``@pytest.mark.real_migrations``) always run them."""
+    migrations (a third of a second each time, some 150 times a run). Any other upgrade
+    (PostgreSQL, an older schema, a database of other tables) runs the migrations. Tests of
+    migrations and of what opening a database does (``@pytest.mark.real_migrations``) always
+    run them."""
     if request.node.get_closest_marker("real_migrations"):
         return
     template: Path = request.getfixturevalue("_migrated_sqlite")
