@@ -28,7 +28,8 @@ from factdb.inputs.records import ArticleInput, Overrides, ReadError
 from factdb.match.conflicts import record_conflicts
 from factdb.match.copies import detect_copies
 from factdb.match.matching import match_article
-from factdb.match.revisions import Revision, current_links, link_revision, take_over
+from factdb.match.rematch import standing_links
+from factdb.match.revisions import Revision, link_revision, take_over
 from factdb.nlp.extract import (
     ArticleText,
     Extracted,
@@ -157,7 +158,7 @@ def store_extracted(
             stored = writes.store_article(session, article, claims, synonyms, run_id)
             copies = detect_copies(session, stored.article_id)
             revision = link_revision(session, stored.article_id, copies)
-            matched = current_links(session, match_article(session, stored.article_id, synonyms))
+            matched = standing_links(session, match_article(session, stored.article_id, synonyms))
             conflicts = record_conflicts(session, matched)
             if revision is not None and revision.previous_current is not None:
                 # Conflicts the new version restates unchanged are the previous version's,

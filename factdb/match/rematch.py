@@ -13,7 +13,7 @@ found is kept too; only open conflicts that the rules no longer find are removed
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Select, delete, func, select, update
@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from factdb.match.conflicts import record_conflicts
-from factdb.match.matching import match_article
+from factdb.match.matching import MatchResult, match_article
 from factdb.match.revisions import current_links
 from factdb.nlp.synonyms import Synonyms
 from factdb.store import models
@@ -65,9 +65,8 @@ def rematch(engine: Engine, synonyms: Synonyms) -> RematchReport:
             ).scalars()
         )
         for article_id in articles:
-            # Superseded versions are matched into facts but compared with nothing.
             record_conflicts(
-                session, current_links(session, match_article(session, article_id, synonyms))
+                session, standing_links(session, match_article(session, article_id, synonyms))
             )
 
         def count(statement: Select[Any]) -> int:
@@ -84,3 +83,27 @@ def rematch(engine: Engine, synonyms: Synonyms) -> RematchReport:
                 select(func.count()).select_from(conflict).where(col(conflict.status) != "open")
             ),
         )
+
+
+def standing_links(session: Session, result: MatchResult) -> MatchResult:
+    """The links of one article's match that conflicts may be recorded from: those between two
+    reports that are still of one fact once matching is done, and of no superseded version
+    (`factdb.match.revisions.current_links`: superseded versions are matched into facts but
+    compared with nothing).
+
+    When a story's home moves, its reports move to their new slots one by one, each linked with
+    the reports of its new fact found there; a report that moves out of that fact later in the
+    same step is still there for the reports that moved in before it. Whether it had left
+    depended on which was stored first, so such links go."""
+    claim_ids = sorted({c.id for link in result.links for c in (link.a, link.b)})
+    fact_of: dict[int, int] = {}
+    member = models.FactClaim
+    for start in range(0, len(claim_ids), 500):
+        for claim_id, fact_id in session.execute(
+            select(col(member.claim_id), col(member.fact_id)).where(
+                col(member.claim_id).in_(claim_ids[start : start + 500])
+            )
+        ):
+            fact_of[int(claim_id)] = int(fact_id)
+    kept = [link for link in result.links if fact_of.get(link.a.id) == fact_of.get(link.b.id)]
+    return current_links(session, replace(result, links=kept))
