@@ -385,6 +385,14 @@ def overlap_rounds(
     for name in (*names, "derived content mismatches"):
         tally.add(name, 0)
     files = input_files(inputs)
+    url = backend.fresh()
+    backwards = run(
+        factdb("ingest", *reversed(files), "--quiet", "--workers", "1", "--db", url), out, 900
+    )
+    if backwards.returncode != 0 or backwards.timed_out:
+        tally.add("failed processes", 1, f"reverse order: {backwards.stderr[-300:]}")
+    changed = content_differences(derived(url), ref.content)
+    tally.add("derived content mismatches", len(changed), "reverse order: " + "; ".join(changed))
     for round_number in range(rounds):
         url = backend.fresh()
         started = time.monotonic()
@@ -419,7 +427,7 @@ def overlap_rounds(
         )
     return tally.print(
         f"{rounds} rounds of {processes} --concurrent workers on overlapping shares of "
-        f"{len(files)} inputs"
+        f"{len(files)} inputs, and one ingest of them in reverse order"
     )
 
 
