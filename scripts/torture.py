@@ -385,6 +385,14 @@ def overlap_rounds(
     for name in (*names, "derived content mismatches"):
         tally.add(name, 0)
     files = input_files(inputs)
+    url = backend.fresh()
+    backwards = run(
+        factdb("ingest", *reversed(files), "--quiet", "--workers", "1", "--db", url), out, 900
+    )
+    if backwards.returncode != 0 or backwards.timed_out:
+        tally.add("failed processes", 1, f"reverse order: {backwards.stderr[-300:]}")
+    changed = content_differences(derived(url), ref.content)
+    tally.add("derived content mismatches", len(changed), "reverse order: " + "; ".join(changed))
     for round_number in range(rounds):
         url = backend.fresh()
         started = time.monotonic()
@@ -419,7 +427,7 @@ def overlap_rounds(
         )
     return tally.print(
         f"{rounds} rounds of {processes} --concurrent workers on overlapping shares of "
-        f"{len(files)} inputs"
+        f"{len(files)} inputs, and one ingest of them in reverse order"
     )
 
 
@@ -818,9 +826,92 @@ LITERAL = [
 ]
 
 
-def hostile_filters(urls: dict[str, str], refs: dict[str, Reference], values: int) -> int:
+def stored_state(url: str) -> dict[str, object]:
+    """Everything a database holds, to see what a command changed: the conflicts row by row
+    (by id), every tally, and each other table's row count and a digest of its rows."""
+    import hashlib
+
+    from sqlalchemy import select
+
+    state: dict[str, object] = {}
+    with connect(url) as connection:
+        for table in _tables():
+            name = table.name  # type: ignore[attr-defined]
+            rows = list(connection.execute(select(table)))  # type: ignore[attr-defined, call-overload]
+            if name == "conflict":
+                state[name] = {row._mapping["id"]: dict(row._mapping) for row in rows}
+            elif name == "tally":
+                state[name] = {row[0]: row[1] for row in rows}
+            else:
+                digest = hashlib.sha256("\n".join(sorted(map(repr, rows))).encode())
+                state[name] = (len(rows), digest.hexdigest())
+    return state
+
+
+REVIEW_COLUMNS = ("status", "note", "updated_at")
+
+
+def state_changes(
+    before: dict[str, object], after: dict[str, object], reviewed: int | None
+) -> list[str]:
+    """What changed between two `stored_state`s, other than what reviewing conflict `reviewed`
+    writes by design: its status, note and time, and the tallies of conflicts by kind and
+    status (each kind's sum over its statuses must stay)."""
+    changes = [
+        f"{name} rows changed"
+        for name, value in before.items()
+        if name not in ("conflict", "tally") and after.get(name) != value
+    ]
+    old_conflicts: dict[int, dict[str, object]] = before["conflict"]  # type: ignore[assignment]
+    new_conflicts: dict[int, dict[str, object]] = after["conflict"]  # type: ignore[assignment]
+
+    def unreviewed(conflict_id: int, row: dict[str, object]) -> dict[str, object]:
+        if conflict_id != reviewed:
+            return row
+        return {k: v for k, v in row.items() if k not in REVIEW_COLUMNS}
+
+    if old_conflicts.keys() != new_conflicts.keys():
+        changes.append("conflicts added or deleted")
+    changes += [
+        f"conflict {i} changed"
+        for i in sorted(old_conflicts.keys() & new_conflicts.keys())
+        if unreviewed(i, old_conflicts[i]) != unreviewed(i, new_conflicts[i])
+    ]
+    old_tallies: dict[str, int] = before["tally"]  # type: ignore[assignment]
+    new_tallies: dict[str, int] = after["tally"]  # type: ignore[assignment]
+
+    def by_kind(tallies: dict[str, int]) -> tuple[dict[str, int], dict[str, int]]:
+        kinds: dict[str, int] = {}
+        others: dict[str, int] = {}
+        for name, value in tallies.items():
+            parts = name.split(":")
+            if parts[0] == "conflicts" and len(parts) == 3:
+                kinds[parts[1]] = kinds.get(parts[1], 0) + value
+            elif value:  # a tally that counts nothing may have a row or none
+                others[name] = value
+        return kinds, others
+
+    old_kinds, old_others = by_kind(old_tallies)
+    new_kinds, new_others = by_kind(new_tallies)
+    if {k: v for k, v in old_kinds.items() if v} != {k: v for k, v in new_kinds.items() if v}:
+        changes.append("conflicts by kind changed")
+    changes += [
+        f"tally {name} {new_others.get(name)} != {value}"
+        for name, value in old_others.items()
+        if new_others.get(name) != value
+    ]
+    changes += [f"tally {name} is new" for name in new_others.keys() - old_others.keys()]
+    return changes
+
+
+def hostile_filters(urls: dict[str, str], values: int) -> int:
+    """Every query option with hostile values, every id command with hostile ids, and the
+    conflict review commands with hostile notes on a conflict that exists: a query must
+    change nothing; a review changes its conflict's status, note and time (and the tallies of
+    conflicts by status), and the note is stored exactly as given."""
     import json
 
+    from sqlalchemy import text
     from typer.testing import CliRunner
 
     from factdb.cli.app import app
@@ -829,12 +920,13 @@ def hostile_filters(urls: dict[str, str], refs: dict[str, Reference], values: in
     for name in ("tracebacks", "bad exit codes", "slow (> 30 s)", "wildcards matched"):
         tally.add(name, 0)
     tally.add("databases changed", 0)
+    tally.add("notes not stored as given", 0)
     hostile = HOSTILE[:values]
     runner = CliRunner()
-    calls = 0
+    calls = reviews = 0
     formats = ["json", "table", "csv", "jsonl"]
 
-    def invoke(backend: str, args: list[str]) -> str:
+    def invoke(backend: str, args: list[str]) -> tuple[int, str]:
         nonlocal calls
         calls += 1
         started = time.monotonic()
@@ -847,9 +939,12 @@ def hostile_filters(urls: dict[str, str], refs: dict[str, Reference], values: in
             tally.add("bad exit codes", 1, f"{backend}: {shown}: exit {result.exit_code}")
         if time.monotonic() - started > 30:
             tally.add("slow (> 30 s)", 1, f"{backend}: {shown}")
-        return result.stdout if result.exit_code == 0 else ""
+        return result.exit_code, result.stdout if result.exit_code == 0 else ""
 
-    for backend in urls:
+    for backend, url in urls.items():
+        before = stored_state(url)
+        conflicts: dict[int, object] = before["conflict"]  # type: ignore[assignment]
+        reviewed = min(conflicts, default=None)
         for command, options in QUERY_OPTIONS.items():
             for option in options:
                 for index, value in enumerate(hostile):
@@ -859,17 +954,34 @@ def hostile_filters(urls: dict[str, str], refs: dict[str, Reference], values: in
             for value in hostile:
                 extra = ["--note", value] if command[0] == "conflicts" else []
                 invoke(backend, [*command, value, *extra])
-                if extra:
-                    invoke(backend, [*command, "1", *extra])
+                if not extra or reviewed is None:
+                    continue
+                code, _ = invoke(backend, [*command, str(reviewed), *extra])
+                reviews += code == 0
+                with connect(url) as connection:
+                    stored = connection.execute(  # type: ignore[attr-defined]
+                        text("SELECT status, note FROM conflict WHERE id = :id"), {"id": reviewed}
+                    ).one()
+                expected = ("dismissed" if command[1] == "dismiss" else "resolved", value)
+                if code != 0 or tuple(stored) != expected:
+                    tally.add(
+                        "notes not stored as given",
+                        1,
+                        f"{backend}: {' '.join(command)} {reviewed} --note {value[:40]!r}: exit "
+                        f"{code}, stored {stored[0]!r} {str(stored[1])[:40]!r}",
+                    )
         for command, option, key in LITERAL:
             for wildcard in ("%", "_", "%_%"):
-                shown = invoke(backend, [command, option, wildcard, "--format", "json"])
+                _, shown = invoke(backend, [command, option, wildcard, "--format", "json"])
                 rows = json.loads(shown) if shown.strip() else []
                 if any(wildcard.lower() not in str(row.get(key) or "").lower() for row in rows):
                     tally.add("wildcards matched", 1, f"{backend}: {command} {option} {wildcard}")
-        diff = differences(table_counts(urls[backend]), refs[backend].counts)
-        tally.add("databases changed", len(diff), f"{backend}: " + "; ".join(diff))
-    return tally.print(f"{calls} query commands on {', '.join(urls)} ({len(hostile)} values)")
+        diff = state_changes(before, stored_state(url), reviewed)
+        tally.add("databases changed", len(diff), f"{backend}: " + "; ".join(diff[:10]))
+    return tally.print(
+        f"{calls} query commands on {', '.join(urls)} ({len(hostile)} values; {reviews} "
+        "reviews of an existing conflict, compared apart)"
+    )
 
 
 # --- main ---------------------------------------------------------------------------------
@@ -952,7 +1064,7 @@ def main(argv: list[str] | None = None) -> int:
                     url = backend.fresh()
                     run(factdb("ingest", *args.inputs, "--quiet", "--db", url), out)
                     urls[backend.name] = url
-                total += hostile_filters(urls, refs, args.hostile_values)
+                total += hostile_filters(urls, args.hostile_values)
         finally:
             for backend in backends:
                 with suppress(Exception):

@@ -32,7 +32,8 @@ from factdb.nlp.synonyms import load_synonyms
 from factdb.store import db, models, writes
 from factdb.store.lock import derive_lock, ingest_lock
 
-from .conftest import REPO, SEEDS
+from .conftest import POSTGRES_ENV_VAR, REPO, SEEDS
+from .test_stories import two_stories_and_a_report_that_ties_them
 
 INPUTS = sorted([*SEEDS.glob("*.txt"), *(REPO / "tests" / "articles").rglob("*.txt")])
 WORKERS = 4
@@ -93,6 +94,37 @@ def test_four_concurrent_workers_on_postgresql_derive_what_one_ingest_does(
     assert len(reference["articles"]) == len(INPUTS)
     assert len(reference["stories"]) < len(INPUTS) and reference["conflicts"]
     assert differences(together, reference) == []
+
+
+def test_overlapping_workers_and_a_reverse_order_derive_what_one_ingest_does(
+    tmp_path: Path,
+) -> None:
+    """The fault harness's overlap part on a few articles, on each database: one ingest in
+    reverse order and two rounds of three `--concurrent` workers, each reading its share of the
+    inputs in its own order, must derive what one ingest does, compared by content. Among the
+    inputs are two stories that a later report ties into one: the toll's fact they share must
+    be headed by its earliest report, whichever story came first."""
+    tied = tmp_path / "tied"
+    tied.mkdir()
+    two_stories_and_a_report_that_ties_them(tied)
+    inputs = [str(tied), str(SEEDS), *map(str, sorted(REPO.glob("tests/articles/*.txt")))]
+    args = [
+        sys.executable,
+        str(REPO / "scripts" / "torture.py"),
+        "--sections", "overlap",
+        "--overlap-processes", "3",
+        "--overlap-rounds", "2",
+        "--inputs", *inputs,
+    ]  # fmt: skip
+    result = subprocess.run(
+        args, capture_output=True, text=True, timeout=600, env=os.environ.copy(), cwd=REPO
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    backends = ["sqlite", "postgresql"] if os.environ.get(POSTGRES_ENV_VAR) else ["sqlite"]
+    for backend in backends:
+        assert f"3 overlapping ingests ({backend})" in result.stdout, result.stdout
+    assert "TOTAL: 0 problem(s)" in result.stdout, result.stdout
+    assert result.returncode == 0
 
 
 def test_concurrent_runs_share_the_ingest_lock_and_a_plain_run_steps_aside(

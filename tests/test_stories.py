@@ -12,8 +12,10 @@ from spacy.language import Language
 from typer.testing import CliRunner
 
 from factdb.cli.app import app
+from factdb.match.canonical import derived_content, differences
 from factdb.match.slots import elapsed, scope_words
 from factdb.match.stories import Profile, apart, choose_salient
+from factdb.store.db import open_engine
 
 from .test_matching import KESSLER, _content
 
@@ -348,6 +350,98 @@ def test_a_story_merged_into_a_longer_one_brings_its_facts_and_flags(
         if k["kind"] == "number"
     }
     assert flagged == {frozenset({"12", "14"})}
+
+
+def two_stories_and_a_report_that_ties_them(folder: Path) -> list[Path]:
+    """The dam and the bridge (the bridge reported a day earlier), then a report that ties
+    them into one story; in this order, the dam's story is the older one."""
+    return [
+        write(
+            folder,
+            "a-dam",
+            "Brisk Times",
+            "2024-06-03",
+            "Halvorsen Energy dam bursts",
+            *(p.format(toll=12) for p in DAM),
+        ),
+        write(
+            folder,
+            "b-bridge",
+            "Corven News",
+            "2024-06-02",
+            "Corven Bridge swept away",
+            *(p.format(toll=14) for p in BRIDGE),
+        ),
+        write(
+            folder,
+            "c-both",
+            "Valley Post",
+            "2024-06-04",
+            "Halvorsen Energy flood takes the Corven Bridge",
+            *BOTH,
+        ),
+    ]
+
+
+def test_the_same_articles_in_reverse_order_derive_the_same_stories_facts_and_conflicts(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    """Forward, the dam and the bridge are two stories until the last report merges them;
+    backwards, each joins the story of the report that ties them, after a later article. Either
+    way the toll's fact is headed by its earliest report (the bridge's, a day before the
+    dam's), and the same pair is flagged."""
+    articles = [*two_stories_and_a_report_that_ties_them(tmp_path), *KESSLER]
+    derived, reports = {}, {}
+    for name, order in (("forward", articles), ("backward", articles[::-1])):
+        db = f"sqlite:///{tmp_path / f'{name}.db'}"
+        result = runner.invoke(app, ["ingest", *map(str, order), "--db", db, "--json"])
+        assert result.exit_code == 0, result.output
+        reports[name] = json.loads(result.stdout)
+        assert reports[name]["articles_added"] == len(articles)
+        derived[name] = derived_content(open_engine(db, create=False))
+        (toll,) = [
+            f
+            for f in query(runner, db, "facts", "--limit", "1000")
+            if any(c["text"] == "killed 14 people" for c in f["claims"])
+        ]
+        assert toll["label"] == "killed 14 people" and toll["articles"] == 2
+        assert len(toll["conflicts"]) == 1
+    # Backward, the tied story took the bridge after a later report: derived again.
+    assert reports["backward"]["stories_rederived"] >= 1
+    assert len(derived["forward"]["stories"]) == 2
+    assert differences(derived["backward"], derived["forward"]) == []
+
+
+def test_a_story_derived_again_keeps_the_conflicts_it_finds_again(
+    tmp_path: Path, runner: CliRunner, nlp: Language
+) -> None:
+    """Two reports of the Kessler blast dated the day of it arrive after the follow-up two days
+    later: their story is derived again in publication order. The conflicts found again keep
+    their ids (a reviewer's listing stays right), and only the others are the run's new ones."""
+    db = f"sqlite:///{tmp_path / 'later.db'}"
+    first, second = (
+        [k for k in KESSLER if "northland" in k.name or "ostmark" in k.name],
+        [k for k in KESSLER if "brennmoor" in k.name or "lakeside" in k.name],
+    )
+    ingest(runner, db, *first)
+
+    def conflicts() -> dict[tuple[int, int, str], int]:
+        return {
+            (k["claim_a"]["id"], k["claim_b"]["id"], k["kind"]): k["id"]
+            for k in query(runner, db, "conflicts", "--status", "all")
+        }
+
+    before = conflicts()
+    assert before
+    result = runner.invoke(app, ["ingest", *map(str, second), "--db", db, "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["stories_rederived"] == 1
+    after = conflicts()
+    assert before.items() <= after.items()
+    new = {k["id"] for k in query(runner, db, "conflicts", "--new", "--status", "all")}
+    assert new == set(after.values()) - set(before.values())
+    assert report["conflicts_added"] == len(new) > 0
 
 
 def test_the_same_kind_of_event_in_another_place_is_another_story(

@@ -28,7 +28,8 @@ from factdb.inputs.records import ArticleInput, Overrides, ReadError
 from factdb.match.conflicts import record_conflicts
 from factdb.match.copies import detect_copies
 from factdb.match.matching import match_article
-from factdb.match.revisions import Revision, current_links, link_revision, take_over
+from factdb.match.rematch import note_order, rederive_out_of_order, standing_links
+from factdb.match.revisions import Revision, link_revision, take_over
 from factdb.nlp.extract import (
     ArticleText,
     Extracted,
@@ -99,6 +100,9 @@ class IngestReport:
     claim_matches: int = 0
     copies_found: int = 0
     revisions_found: int = 0  # new versions of stored articles (`factdb.match.revisions`)
+    # Stories derived again in publication order at the end, for articles that came out of
+    # it (`factdb.match.rematch.rederive_out_of_order`).
+    stories_rederived: int = 0
     unchanged: int = 0  # URLs and feeds that answered 304, feed entries already stored by URL
     locked: bool = False  # another ingest held the lock, so this run did nothing
     seconds: float = 0.0
@@ -118,6 +122,8 @@ class IngestReport:
         )
         if self.revisions_found:
             text += f", {self.revisions_found} new version(s) of stored articles"
+        if self.stories_rederived:
+            text += f", {self.stories_rederived} stories derived again in publication order"
         if self.unchanged:
             text += f", {self.unchanged} unchanged"
         return f"{text} in {self.seconds:.1f}s"
@@ -157,12 +163,13 @@ def store_extracted(
             stored = writes.store_article(session, article, claims, synonyms, run_id)
             copies = detect_copies(session, stored.article_id)
             revision = link_revision(session, stored.article_id, copies)
-            matched = current_links(session, match_article(session, stored.article_id, synonyms))
+            matched = standing_links(session, match_article(session, stored.article_id, synonyms))
             conflicts = record_conflicts(session, matched)
             if revision is not None and revision.previous_current is not None:
                 # Conflicts the new version restates unchanged are the previous version's,
                 # handed over with their review: not new.
                 conflicts -= take_over(session, revision.previous_current, stored.article_id)
+            note_order(session, stored.article_id)  # its story is derived again at the end
     except IntegrityError:
         with Session(engine) as session:
             if article.content_hash not in writes.known_hashes(session, [article.content_hash]):
@@ -310,6 +317,23 @@ def _ingest_in_parallel(
         extractor.close()
 
 
+def _rederive(engine: Engine, synonyms: Synonyms, report: IngestReport) -> None:
+    """Derive again, in publication order, the stories of the articles derived out of it (by
+    this run, by a concurrent worker, or by a run killed before its end), and count what that
+    changed: the open conflicts it found are new, those of this run it no longer finds are
+    not."""
+    with Session(engine) as session:
+        run = session.get(models.IngestRun, report.run_id)
+        assert run is not None
+        since = run.started_at
+    rederived = rederive_out_of_order(engine, synonyms, since)
+    report.stories_rederived = rederived.stories
+    # Beside --concurrent workers, "of this run" takes theirs too: never below none.
+    report.conflicts_added = max(
+        0, report.conflicts_added + rederived.conflicts_added - rederived.conflicts_dropped
+    )
+
+
 def ingest(
     engine: Engine,
     paths: Sequence[str],
@@ -337,7 +361,9 @@ def ingest(
     run's report; rejected inputs are listed in `errors` and never stop the run. An article whose
     parsing and extraction take longer than `article_timeout` seconds is rejected. A database that
     stops accepting writes (disk full, connection lost) ends the run: the error is the report's
-    last, and what was stored before stays stored.
+    last, and what was stored before stays stored. Before the run ends, the stories of articles
+    that arrived after a later article of their story are derived again in publication order
+    (`factdb.match.rematch`), so what is derived never depends on the order of `paths`.
     """
     started = perf_counter()
     with Session(engine) as session, session.begin():
@@ -372,6 +398,7 @@ def ingest(
                 ingester.store_all(fresh, results)
         if web is not None:
             web.save_validators()
+        _rederive(engine, ingester.synonyms, report)
     except OperationalError as exc:
         report.errors.append(
             f"database error, the run stopped: {mask_secrets(str(exc.orig)).strip()}; "

@@ -142,6 +142,9 @@ def delete_article(session: Session, article_id: int) -> DeletedArticle | None:
     session.execute(
         delete(models.ArticleEntity).where(col(models.ArticleEntity.article_id) == article_id)
     )
+    session.execute(
+        delete(models.OutOfOrder).where(col(models.OutOfOrder.article_id) == article_id)
+    )
     session.delete(article)
     session.flush()
     return DeletedArticle(article_id, len(claim_ids), int(conflicts or 0), facts_removed)

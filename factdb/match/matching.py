@@ -894,6 +894,17 @@ def _merge_stories(
         ):
             by_slot[str(slot)].append(int(fact_id))
     merging = {key: sorted(by_slot[key]) for key in keys if len(by_slot[key]) > 1}
+    # The fact kept for a slot takes the earliest head of all, whichever story arrived first.
+    merged_heads = [f for fact_ids in merging.values() for f in fact_ids[1:]]
+    heads: dict[int, int] = {}
+    for start in range(0, len(merged_heads), 500):
+        for fact_id, claim_id in session.execute(
+            select(col(fact.id), col(fact.claim_id)).where(
+                col(fact.id).in_(merged_heads[start : start + 500])
+            )
+        ):
+            heads[int(fact_id)] = int(claim_id)
+    head_features = load_claim_features(session, set(heads.values()), synonyms)
     # Each side's latest reports are linked across (for conflicts), read together.
     sides = {
         f: list(
@@ -927,6 +938,11 @@ def _merge_stories(
                 update(table).where(col(table.fact_id).in_(others)).values(fact_id=keep)
             )
         merged += others
+    _adopt_earliest(
+        session,
+        {ids[0]: [head_features[heads[f]] for f in ids[1:]] for ids in merging.values()},
+        head_features,
+    )
     for start in range(0, len(merged), 500):
         session.execute(delete(fact).where(col(fact.id).in_(merged[start : start + 500])))
     session.execute(update(fact).where(col(fact.story_id).in_(absorbed)).values(story_id=story_id))

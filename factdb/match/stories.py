@@ -367,15 +367,16 @@ def _refresh_story(
     # Read from the (story_id, published) index: a story may have thousands of articles.
     in_story = col(article.story_id) == story_id
     dated = col(article.published).is_not(None)
+    # Ties by content hash, not by id: the label is the same whatever order the articles came in.
     earliest = session.execute(
         select(article)
         .where(in_story, dated)
-        .order_by(col(article.published), col(article.id))
+        .order_by(col(article.published), col(article.content_hash))
         .limit(1)
     ).scalar_one_or_none()
     if earliest is None:
         earliest = session.execute(
-            select(article).where(in_story).order_by(col(article.id)).limit(1)
+            select(article).where(in_story).order_by(col(article.content_hash)).limit(1)
         ).scalar_one()
     first = earliest.published
     last = session.execute(
@@ -466,7 +467,7 @@ def home_places(session: Session, story_id: int) -> frozenset[str]:
     rows = session.execute(
         select(col(profile.key), col(profile.articles))
         .where(col(profile.story_id) == story_id, col(profile.place))
-        .order_by(col(profile.articles).desc())
+        .order_by(col(profile.articles).desc(), col(profile.key))
         .limit(5)
     ).all()
     if not rows:
@@ -477,7 +478,7 @@ def home_places(session: Session, story_id: int) -> frozenset[str]:
             .join(article, col(article.id) == entity.article_id)
             .where(col(article.story_id) == story_id, col(entity.place))
             .group_by(col(entity.key))
-            .order_by(func.count().desc(), func.sum(col(entity.mentions)).desc())
+            .order_by(func.count().desc(), func.sum(col(entity.mentions)).desc(), col(entity.key))
             .limit(5)
         ).all()
     if not rows:

@@ -438,6 +438,18 @@ class FactClaim(TableModel, table=True):
     article_id: int | None = Field(default=None, foreign_key="article.id")
 
 
+class OutOfOrder(TableModel, table=True):
+    """An article derived after an article of its story that comes later in publication
+    order: its story is derived again in that order, from its articles, before the ingest run
+    ends (`factdb.match.rematch.rederive_out_of_order`), and the row goes. Kept in the
+    article's transaction, so that a run killed before then leaves the work to the next run.
+    """
+
+    __tablename__ = "out_of_order"
+
+    article_id: int = Field(foreign_key="article.id", primary_key=True)
+
+
 class Feed(TableModel, table=True):
     """An RSS or Atom feed that ``factdb ingest --feeds`` polls (``factdb feeds add``).
 
