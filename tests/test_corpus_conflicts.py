@@ -195,10 +195,10 @@ SCORER = CORPUS.parent / "score_news.py"
 FLOORS = {
     "counts recall": 0.90,
     "counts with counted": 0.88,
-    "pairs sharing a fact": 0.40,
-    "update/conflict pairs flagged": 0.58,
-    "kind right": 0.89,
-    "precision": 0.87,
+    "pairs sharing a fact": 0.44,
+    "update/conflict pairs flagged": 0.61,
+    "kind right": 0.86,
+    "precision": 0.89,
 }
 
 
@@ -238,5 +238,5 @@ def test_the_real_news_scorer_keeps_its_floors(tmp_path: Path) -> None:
     for name, floor in FLOORS.items():
         assert scores[name] >= floor, (name, scores)
     assert scores["agree pairs flagged"] <= 0.02, scores
-    assert scores["distractors flagged"] <= 4, scores
+    assert scores["distractors flagged"] <= 3, scores
     assert scores["cross-event flags"] == 0, scores
