@@ -614,6 +614,13 @@ def test_a_measure_rounded_to_its_own_precision_agrees_and_a_count_does_not(
     ), flagged
 
 
+def _only_flag_between(runner: CliRunner, db_url: str, figure: str, other: str) -> None:
+    """The database holds one flag, between the claims stating `figure` and `other`."""
+    flagged = [set(texts(c)) for c in query(runner, db_url, "conflicts", "--status", "all")]
+    assert len(flagged) == 1, flagged
+    assert any(figure in t for t in flagged[0]) and any(other in t for t in flagged[0]), flagged
+
+
 def test_a_count_of_people_is_measured_by_what_they_did(
     tmp_path: Path, db_url: str, runner: CliRunner
 ) -> None:
@@ -636,12 +643,7 @@ def test_a_count_of_people_is_measured_by_what_they_did(
         "Later 300 people marched to the town hall in Harlow Vale.",
     )
     run(runner, db_url, "ingest", first, second, "--quiet")
-    flagged = [
-        {c["claim_a"]["text"], c["claim_b"]["text"]}
-        for c in query(runner, db_url, "conflicts", "--status", "all")
-    ]
-    assert len(flagged) == 1, flagged
-    assert any("4,000" in t for t in flagged[0]) and any("6,500" in t for t in flagged[0])
+    _only_flag_between(runner, db_url, "4,000", "6,500")
 
 
 def test_rates_are_compared_only_with_their_holder(
@@ -667,12 +669,7 @@ def test_rates_are_compared_only_with_their_holder(
         "A challenger from the valley took 29 percent of the vote.",
     )
     run(runner, db_url, "ingest", first, second, "--quiet")
-    flagged = [
-        {c["claim_a"]["text"], c["claim_b"]["text"]}
-        for c in query(runner, db_url, "conflicts", "--status", "all")
-    ]
-    assert len(flagged) == 1, flagged
-    assert any("41 percent" in t for t in flagged[0]) and any("48 percent" in t for t in flagged[0])
+    _only_flag_between(runner, db_url, "41 percent", "48 percent")
 
 
 def test_an_age_is_as_of_the_report_whatever_year_its_claim_is_about(
@@ -695,9 +692,4 @@ def test_an_age_is_as_of_the_report_whatever_year_its_claim_is_about(
         "Police in Harlow Vale arrested Eric Vance, 35, on Friday over the clinic bombing.",
     )
     run(runner, db_url, "ingest", first, second, "--quiet")
-    flagged = [
-        {c["claim_a"]["text"], c["claim_b"]["text"]}
-        for c in query(runner, db_url, "conflicts", "--status", "all")
-    ]
-    assert len(flagged) == 1, flagged
-    assert any("33" in t for t in flagged[0]) and any("35" in t for t in flagged[0])
+    _only_flag_between(runner, db_url, "33", "35")
