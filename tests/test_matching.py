@@ -400,3 +400,41 @@ def test_word_index_finds_names_as_the_regular_expressions_did(text: str, name: 
         and re.search(rf"(?<!\w){re.escape(lower)}(?!\w)", text) is not None
     )
     assert words.common_word(name) == expected
+
+
+
+def _balloon_article(folder: Path, name: str, source: str, sentences: str) -> str:
+    path = folder / f"{name}.txt"
+    path.write_text(
+        f"source: {source}\ndate: 2024-03-20\nurl: unknown\ntitle: Skyward lands in Harlow Vale"
+        "\n\nThe Harlow Vale balloon Skyward landed in the desert after circling the world.\n\n"
+        f"{sentences}\n",
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+@pytest.mark.parametrize("detour", [False, True], ids=["one distance", "two distances"])
+def test_a_storys_only_measurement_of_a_kind_joins_reports_worded_otherwise(
+    tmp_path: Path, runner: CliRunner, detour: bool
+) -> None:
+    """ "Skyward flew 29,056 miles" and "the crew traveled 29,055 miles" name one distance
+    with two verbs; it is the story's only distance, so both are one fact (linked, not
+    flagged: nothing but the figure says they are one measure). A second distance in the story
+    ("a detour of 18,000 miles") stops such joins: words alone must tell two distances apart."""
+    first = _balloon_article(
+        tmp_path,
+        "ledger",
+        "Harlow Ledger",
+        "Skyward flew 29,056 miles around the world, its team said."
+        + (" The team flew a detour of 18,000 miles over the ocean." if detour else ""),
+    )
+    second = _balloon_article(
+        tmp_path, "wire", "Vale Wire", "The Skyward crew traveled 29,055 miles around the world."
+    )
+    db_url = f"sqlite:///{tmp_path / 'balloon.db'}"
+    run(runner, db_url, "ingest", first, second, "--quiet")
+    facts = query(runner, db_url, "facts")
+    joined = [f for f in facts if any("29,05" in c["text"] for c in f["claims"])]
+    assert len(joined) == (2 if detour else 1), [f["label"] for f in joined]
+    assert query(runner, db_url, "conflicts", "--status", "all") == []

@@ -28,7 +28,13 @@ from sqlalchemy import Select, bindparam, delete, or_, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from factdb.match.anchoring import Anchor, choose_anchor, story_figures
+from factdb.match.anchoring import (
+    Anchor,
+    choose_anchor,
+    only_measurement,
+    story_figures,
+    story_measurements,
+)
 from factdb.match.copies import copy_partners
 from factdb.match.features import (
     ClaimFeatures,
@@ -491,9 +497,7 @@ def _anchor(
         for claim in waiting
         if (number := plans[claim.id][1]) is not None and number.interval.value is not None
     }
-    if not values:
-        return {}
-    figures = story_figures(session, story_id, article.id, values)
+    figures = story_figures(session, story_id, article.id, values) if values else {}
     anchors: dict[int, Anchor] = {}
     aliases: dict[str, int] = {}
     for claim in waiting:
@@ -504,6 +508,18 @@ def _anchor(
         if found is not None:
             anchors[claim.id] = found
             facts[slot.key] = aliases[slot.key] = found.fact_id
+    measured = story_measurements(session, story_id)
+    for claim in ordered:
+        slot, number = plans[claim.id]
+        if claim.id in joining or claim.id in anchors or number is None:
+            continue
+        if slot is not None and slot.key in facts:
+            continue
+        found = only_measurement(slot, number, measured)
+        if found is not None:
+            anchors[claim.id] = found
+            if slot is not None:
+                facts[slot.key] = aliases[slot.key] = found.fact_id
     insert_ignoring_duplicates(
         session,
         models.SlotAlias,
@@ -525,7 +541,7 @@ def _anchored_link(
         reason=f"same story, same figure of a like measure: {anchor.slot.describe()}",
         quantity_pairs=((anchor.number, theirs),) if theirs is not None else (),
         slot=anchor.slot,
-        worded_alike=own == slots(claim)[0],
+        worded_alike=own is not None and own == slots(claim)[0],
     )
 
 
