@@ -12,6 +12,7 @@ import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from itertools import chain, islice
 from time import perf_counter
 from typing import BinaryIO, TextIO, TypeVar
@@ -67,6 +68,29 @@ def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+# Inputs read ahead and stored oldest first: an article stored after a later one of its story
+# has that story derived again at the end of the run (`factdb.match.rematch`), so a run whose
+# inputs arrive in no particular order (a directory, a feed) would otherwise match most
+# articles twice. Bounded, so that a run of any size holds this many texts at most.
+REORDER_WINDOW = 1000
+
+
+def _in_publication_order(
+    records: Iterable[ArticleInput | ReadError | Unchanged], window: int = REORDER_WINDOW
+) -> Iterator[ArticleInput | ReadError | Unchanged]:
+    """The records, each `window` of them with its articles in publication order (undated
+    last, ties by content, as `factdb.match.rematch.note_order` orders them); inputs that are
+    not articles come first, as read."""
+    iterator = iter(records)
+    while chunk := list(islice(iterator, window)):
+        articles = [r for r in chunk if isinstance(r, ArticleInput)]
+        yield from (r for r in chunk if not isinstance(r, ArticleInput))
+        yield from sorted(
+            articles,
+            key=lambda a: (a.published is None, a.published or date.max, a.content_hash),
+        )
 
 
 def format_read_error(error: ReadError) -> str:
@@ -386,7 +410,7 @@ def ingest(
             if feeds and not polled:
                 report.warnings.append("no feeds to poll; add one with `factdb feeds add URL`")
             records = chain(records, web.urls(urls), web.feeds(polled))
-        batches = _batched(records, batch_size)
+        batches = _batched(_in_publication_order(records), batch_size)
         if workers > 1:
             _ingest_in_parallel(ingester, batches, workers, article_timeout)
         else:
