@@ -684,6 +684,11 @@ SHAPE_ROWS: list[tuple[str, list[Row]]] = [
         "The truck carried 2,000 pounds of rice.",
         [("2,000 pounds", 2000, 2000, EXACT, "lb", "rice", "carry")],
     ),
+    # A day the parser hangs a number on is not what it counts: the toll is of the dead.
+    (
+        "The death toll in the blast rose to at least six Friday.",
+        [("at least six", 6, None, AT_LEAST, None, "people", "die")],
+    ),
     # A fact sheet: the heading line says what the figure under it counts.
     (
         "Figures on the quake.\n\n*DEAD:\n\nAt least 12,018\n",

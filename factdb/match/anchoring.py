@@ -249,7 +249,7 @@ def story_measurements(session: Session, story_id: int) -> dict[str, list[Measur
         )
         .join(member, col(member.fact_id) == fact.id)
         .join(quantity, col(quantity.id) == member.quantity_id)
-        .where(col(fact.story_id) == story_id)
+        .where(col(fact.story_id) == story_id, col(quantity.unit).is_not(None))
     )
     kinds: dict[int, tuple[str, Slot | None]] = {}
     values: dict[int, list[float]] = {}

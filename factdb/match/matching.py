@@ -480,10 +480,11 @@ def _anchor(
     plans: Mapping[int, tuple[Slot | None, QuantityFeatures | None]],
     facts: dict[str, int],
 ) -> dict[int, Anchor]:
-    """The new claims that join a fact of the story by their figure
-    (`factdb.match.anchoring`), among those whose slot the story has no fact of yet. Each slot
-    so joined becomes an alias of its fact (added to `facts` and stored), so that the
-    article's other reports of it, and later ones, join the fact too."""
+    """The new claims that join a fact of the story by their figure, among those whose slot
+    the story has no fact of yet, or as the story's only measurement of their dimension, among
+    those whose slot is new or unknown (`factdb.match.anchoring`). Each slot so joined becomes
+    an alias of its fact (added to `facts` and stored), so that the article's other reports of
+    it, and later ones, join the fact too."""
     assert article.id is not None
     waiting = [
         claim
@@ -508,12 +509,18 @@ def _anchor(
         if found is not None:
             anchors[claim.id] = found
             facts[slot.key] = aliases[slot.key] = found.fact_id
-    measured = story_measurements(session, story_id)
-    for claim in ordered:
+    unjoined = [
+        claim
+        for claim in ordered
+        if claim.id not in joining
+        and claim.id not in anchors
+        and (number := plans[claim.id][1]) is not None
+        and number.unit is not None
+    ]
+    measured = story_measurements(session, story_id) if unjoined else {}
+    for claim in unjoined:
         slot, number = plans[claim.id]
-        if claim.id in joining or claim.id in anchors or number is None:
-            continue
-        if slot is not None and slot.key in facts:
+        if number is None or (slot is not None and slot.key in facts):
             continue
         found = only_measurement(slot, number, measured)
         if found is not None:

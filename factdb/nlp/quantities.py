@@ -46,6 +46,8 @@ it measures ("a depth of 250 feet", "55 meters of water", "Payload: 63,800 kg");
 
 from __future__ import annotations
 
+import calendar
+
 import itertools
 import json
 import re
@@ -112,6 +114,12 @@ _SHARE_UNITS = frozenset({"percent", "percentage_point"})
 # A counted "noun" with one of these entity labels is a place or name heading a table row
 # ("Istanbul 984 dead"), not the thing counted.
 _PLACE_AND_NAME_LABELS = frozenset({"GPE", "LOC", "ORG", "PERSON", "FAC"})
+_TIME_LABELS = frozenset({"DATE", "TIME"})
+# Days and months by name: the recogniser does not always tag them ("six Friday").
+_CALENDAR = frozenset(
+    {calendar.day_name[i].lower() for i in range(7)}
+    | {calendar.month_name[i].lower() for i in range(1, 13)}
+)
 _CONJUNCTIONS = frozenset({"and", "or", "but", "while", "whereas"})
 _CORE_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "attr", "oprd", "dative", "csubj"})
 
@@ -1373,6 +1381,12 @@ def _counted_noun(doc: Doc, cand: _Candidate, lex: _Lexicon) -> tuple[Token | No
             # attaches both to the verb: "left 1.5m people without power".
             noun = doc[cand.end]
     named = noun is not None and noun.ent_type_ in _PLACE_AND_NAME_LABELS
+    if noun is not None and (
+        (noun.ent_type_ in _TIME_LABELS and noun.ent_iob_ == "B") or noun.lower_ in _CALENDAR
+    ):
+        # "rose to at least six Friday": a day the parser hung the number on, outside the
+        # number's own entity ("three days" is one DATE), counts nothing.
+        named = True
     if named and noun is not None and noun.i == cand.end and noun.tag_ in ("NNS", "NNPS"):
         named = False  # "9 Britons" (tagged ORG) counts Britons
     if noun is not None and (
