@@ -695,28 +695,3 @@ def test_an_age_is_as_of_the_report_whatever_year_its_claim_is_about(
     )
     run(runner, db_url, "ingest", first, second, "--quiet")
     _only_flag_between(runner, db_url, "33", "35")
-
-
-def test_a_share_named_by_no_word_is_its_named_holders(
-    tmp_path: Path, db_url: str, runner: CliRunner
-) -> None:
-    """ "Marta Quell was second with 29.6 percent" says whose share it is only by its subject:
-    the share is Quell's, compared with her 31 percent elsewhere, and never with another
-    candidate's 6 percent."""
-    first = _article(
-        tmp_path,
-        "ledger",
-        "Harlow Ledger",
-        "2024-03-06",
-        "In the Harlow Vale mayoral race, Marta Quell was second with 29.6 percent.",
-        "Tomas Brenner was third with 6 percent.",
-    )
-    second = _article(
-        tmp_path,
-        "wire",
-        "Vale Wire",
-        "2024-03-06",
-        "In the Harlow Vale mayoral race, Marta Quell was second with 31 percent.",
-    )
-    run(runner, db_url, "ingest", first, second, "--quiet")
-    _only_flag_between(runner, db_url, "29.6 percent", "31 percent")

@@ -23,16 +23,7 @@ The slot it came with becomes an alias of that fact (`factdb.store.models.SlotAl
 that a later report of it joins the fact too, and "550 tons of oil products" is compared with
 the first. Ages, clock times and propositions without numbers are never joined by figure: one
 figure there says nothing of what is measured. A number whose slot cannot be told at all is
-not joined by its figure either: tried on news-dev, such joins brought more unjudged flags
-than pairs.
-
-**The story's only measurement of its kind.** A measurement (a length, a duration, an amount,
-a speed: anything but a count, an age or a clock time) whose slot is new to its story, or
-cannot be told at all, joins the story's one fact of that dimension when there is exactly one
-and its figures are within a factor of `NEAR` of the report's: "flying 29,056 miles" and
-"traveled 29,055 miles", "a 31-month search" and "on the run for two and a half years". Two
-measurements of a kind in one story are told apart only by their words, so none is joined then.
-Such a join links the reports without comparing them (`Link.worded_alike` is False).
+not joined either: tried on news-dev, such joins brought more unjudged flags than pairs.
 """
 
 from __future__ import annotations
@@ -45,15 +36,12 @@ from sqlmodel import Session, col
 
 from factdb.match.features import QuantityFeatures
 from factdb.match.lexicon import lexicon
-from factdb.match.slots import SLOT_SEPARATOR, Slot, unit_dimension
+from factdb.match.slots import SLOT_SEPARATOR, Slot
 from factdb.nlp.types import Qualifier
 from factdb.store import models
 
 # A figure this large is rarely shared by two measures of one story by chance.
 DISTINCTIVE = 10
-
-# A measurement joins its story's only one of its dimension when their figures are this close.
-NEAR = 2.0
 
 # Rates: two shares of one story meet at one figure too often to tell one measure.
 _BY_NAME_ONLY = frozenset({"percent", "percentage_point", "basis_point"})
@@ -215,99 +203,3 @@ def choose_anchor(
         if best is None or rank[:2] < best[:2]:
             best = rank
     return None if best is None else Anchor(best[2], best[3], number)
-
-
-@dataclass(frozen=True)
-class Measurement:
-    """A fact of a story that measures something other than a count: its slot (None for a
-    fact of one report whose slot could not be told) and the figures its reports state (in
-    the base unit of its dimension)."""
-
-    fact_id: int
-    slot: Slot | None
-    values: tuple[float, ...]
-
-
-def _unit_dimension(unit: str | None) -> str:
-    lex = lexicon()
-    return unit_dimension(unit, lex.currencies, dict(lex.dimensions))
-
-
-def story_measurements(session: Session, story_id: int) -> dict[str, list[Measurement]]:
-    """The facts of a story that hold measurements, by dimension (`only_measurement`)."""
-    member, fact, quantity = models.FactClaim, models.Fact, models.Quantity
-    rows = session.execute(
-        select(
-            col(fact.id),
-            col(fact.slot),
-            col(quantity.value),
-            col(quantity.unit),
-            col(quantity.base_value),
-            col(quantity.base_unit),
-            col(quantity.counted),
-            col(quantity.qualifier),
-        )
-        .join(member, col(member.fact_id) == fact.id)
-        .join(quantity, col(quantity.id) == member.quantity_id)
-        .where(col(fact.story_id) == story_id, col(quantity.unit).is_not(None))
-    )
-    kinds: dict[int, tuple[str, Slot | None]] = {}
-    values: dict[int, list[float]] = {}
-    for fact_id, key, value, unit, base_value, base_unit, counted, qualifier in rows:
-        slot = Slot.parse(str(key)) if key is not None else None
-        if slot is not None and not anchorable(slot.measure):
-            continue
-        if slot is None and counted == "age":
-            continue
-        dimension = _dimension(slot.measure) if slot else _unit_dimension(base_unit or unit)
-        if dimension == "count":
-            continue
-        kinds[int(fact_id)] = (dimension, slot)
-        stated = base_value if base_value is not None else value
-        if stated is not None and qualifier != Qualifier.VAGUE.value:
-            values.setdefault(int(fact_id), []).append(float(stated))
-    found: dict[str, list[Measurement]] = {}
-    for fact_id, (dimension, slot) in sorted(kinds.items()):
-        found.setdefault(dimension, []).append(
-            Measurement(fact_id, slot, tuple(values.get(fact_id, ())))
-        )
-    return found
-
-
-def _near(value: float, figures: Iterable[float]) -> bool:
-    return value > 0 and any(f > 0 and max(value, f) / min(value, f) <= NEAR for f in figures)
-
-
-def only_measurement(
-    slot: Slot | None, number: QuantityFeatures, measured: Mapping[str, list[Measurement]]
-) -> Anchor | None:
-    """The fact a measurement joins as its story's only one of its dimension (see the module
-    docstring), if any."""
-    if number.counted == "age" or number.interval.qualifier == Qualifier.VAGUE:
-        return None
-    if slot is not None and not anchorable(slot.measure):
-        return None
-    dimension = (
-        _dimension(slot.measure) if slot else _unit_dimension(number.base_unit or number.unit)
-    )
-    if dimension == "count":
-        return None
-    candidates = measured.get(dimension, [])
-    if len(candidates) != 1:
-        return None
-    (only,) = candidates
-    if (
-        slot is not None
-        and only.slot is not None
-        and (
-            _narrowing(slot) != _narrowing(only.slot)
-            or _places(slot) != _places(only.slot)
-            or (_owners(slot) and _owners(only.slot) and _owners(slot) != _owners(only.slot))
-            or _outcomes(_words(slot.measure)) != _outcomes(_words(only.slot.measure))
-        )
-    ):
-        return None
-    value = number.compared.value
-    if value is None or not _near(value, only.values):
-        return None
-    return Anchor(only.fact_id, only.slot or Slot(dimension), number)

@@ -28,13 +28,7 @@ from sqlalchemy import Select, bindparam, delete, or_, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from factdb.match.anchoring import (
-    Anchor,
-    choose_anchor,
-    only_measurement,
-    story_figures,
-    story_measurements,
-)
+from factdb.match.anchoring import Anchor, choose_anchor, story_figures
 from factdb.match.copies import copy_partners
 from factdb.match.features import (
     ClaimFeatures,
@@ -480,11 +474,10 @@ def _anchor(
     plans: Mapping[int, tuple[Slot | None, QuantityFeatures | None]],
     facts: dict[str, int],
 ) -> dict[int, Anchor]:
-    """The new claims that join a fact of the story by their figure, among those whose slot
-    the story has no fact of yet, or as the story's only measurement of their dimension, among
-    those whose slot is new or unknown (`factdb.match.anchoring`). Each slot so joined becomes
-    an alias of its fact (added to `facts` and stored), so that the article's other reports of
-    it, and later ones, join the fact too."""
+    """The new claims that join a fact of the story by their figure
+    (`factdb.match.anchoring`), among those whose slot the story has no fact of yet. Each slot
+    so joined becomes an alias of its fact (added to `facts` and stored), so that the
+    article's other reports of it, and later ones, join the fact too."""
     assert article.id is not None
     waiting = [
         claim
@@ -498,7 +491,9 @@ def _anchor(
         for claim in waiting
         if (number := plans[claim.id][1]) is not None and number.interval.value is not None
     }
-    figures = story_figures(session, story_id, article.id, values) if values else {}
+    if not values:
+        return {}
+    figures = story_figures(session, story_id, article.id, values)
     anchors: dict[int, Anchor] = {}
     aliases: dict[str, int] = {}
     for claim in waiting:
@@ -509,24 +504,6 @@ def _anchor(
         if found is not None:
             anchors[claim.id] = found
             facts[slot.key] = aliases[slot.key] = found.fact_id
-    unjoined = [
-        claim
-        for claim in ordered
-        if claim.id not in joining
-        and claim.id not in anchors
-        and (number := plans[claim.id][1]) is not None
-        and number.unit is not None
-    ]
-    measured = story_measurements(session, story_id) if unjoined else {}
-    for claim in unjoined:
-        slot, number = plans[claim.id]
-        if number is None or (slot is not None and slot.key in facts):
-            continue
-        found = only_measurement(slot, number, measured)
-        if found is not None:
-            anchors[claim.id] = found
-            if slot is not None:
-                facts[slot.key] = aliases[slot.key] = found.fact_id
     insert_ignoring_duplicates(
         session,
         models.SlotAlias,
@@ -548,7 +525,7 @@ def _anchored_link(
         reason=f"same story, same figure of a like measure: {anchor.slot.describe()}",
         quantity_pairs=((anchor.number, theirs),) if theirs is not None else (),
         slot=anchor.slot,
-        worded_alike=own is not None and own == slots(claim)[0],
+        worded_alike=own == slots(claim)[0],
     )
 
 

@@ -162,11 +162,6 @@ LOST_CONTACT = "disappear"  # the predicate of the time contact with a craft was
 _RECEIVING = frozenset({"receive"})
 
 
-def _named(word: str | None, claim: ClaimFeatures) -> bool:
-    """The word is (part of) a person or organisation the claim's sentence names."""
-    return word is not None and any(word in key.split() for key in claim.entities)
-
-
 def _number_slot(claim: ClaimFeatures, number: QuantityFeatures, home: Home) -> Slot | None:
     """The slot one number of a claim would fill, None when what it measures is unknown."""
     lex = lexicon()
@@ -237,17 +232,13 @@ def _number_slot(claim: ClaimFeatures, number: QuantityFeatures, home: Home) -> 
             dimension=dimension,
         )
     )
-    owner = head_word(claim.subject, stop_words())
     if what is None:
-        if dimension in RATE_UNITS and _named(owner, claim) and not scope:
-            # "Zyuganov was second with 29.6 percent": a share named by no word but held by
-            # a named subject is that subject's share.
-            return Slot(dimension, (f"of {owner}",))
         return None
     if what == f"duration{SLOT_SEPARATOR}elapsed":
         compared = number.compared
         if time_of_writing(compared.low if compared.low is not None else compared.high):
             return None
+    owner = head_word(claim.subject, stop_words())
     if dimension == "count" or dimension.startswith("money:"):
         # A count or an amount belongs to a place: "984 dead in Istanbul" is a part of the
         # national toll. (A magnitude or an altitude measured "in the United States" is not.)
