@@ -695,3 +695,30 @@ def test_an_age_is_as_of_the_report_whatever_year_its_claim_is_about(
     )
     run(runner, db_url, "ingest", first, second, "--quiet")
     _only_flag_between(runner, db_url, "33", "35")
+
+
+@pytest.mark.parametrize(("later", "confident"), [("1999-03-09", True), ("1999-11-20", False)])
+def test_ages_reported_half_a_year_apart_are_flagged_with_less_confidence(
+    tmp_path: Path, db_url: str, runner: CliRunner, later: str, confident: bool
+) -> None:
+    """ "Eric Vance, 33," and "Eric Vance, 34," four days apart disagree (confidence 0.9); eight
+    months apart a birthday may lie between them: still flagged, below 0.8, so that
+    `--min-confidence 0.8` leaves it out."""
+    first = _article(
+        tmp_path,
+        "ledger",
+        "Harlow Ledger",
+        "1999-03-05",
+        "Police in Harlow Vale arrested Eric Vance, 33, on Friday over the clinic bombing.",
+    )
+    second = _article(
+        tmp_path,
+        "wire",
+        "Vale Wire",
+        later,
+        "Eric Vance, 34, appeared in court in Harlow Vale over the clinic bombing on Monday.",
+    )
+    run(runner, db_url, "ingest", first, second, "--quiet")
+    _only_flag_between(runner, db_url, "33", "34")
+    sure = query(runner, db_url, "conflicts", "--status", "all", "--min-confidence", "0.8")
+    assert len(sure) == (1 if confident else 0)

@@ -36,7 +36,8 @@ whose holder the slot does not name (`holderless_rate`).
 
 Confidence starts from the rule's base (number 0.9, or 0.6 for a cumulative count that fell,
 update 0.8, polarity and direction 0.8, date 0.7) and is multiplied by 0.7 when either claim is
-hedged, 0.7 when either number is vague or approximate, and by the link's score when below 1.
+hedged, 0.7 when either number is vague or approximate, 0.6 for two ages reported half a year
+or more apart (a birthday may lie between), and by the link's score when below 1.
 
 Every conflict row is unique per (earlier claim, later claim, kind): detecting it again (a
 re-ingest, another copy) finds the existing row, so reviewers' statuses survive.
@@ -66,6 +67,9 @@ RULES = {
 }
 _HEDGED = 0.7
 _VAGUE = 0.7
+_AGED = 0.6
+# Two ages of one person reported this many days apart or more may both be right.
+AGE_MAY_CHANGE_DAYS = 182
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,25 @@ def _confidence(base: float, link: Link, *quantities: QuantityFeatures | None) -
         value *= _HEDGED
     if any(q is not None and q.vague for q in quantities):
         value *= _VAGUE
+    if _ages_apart(link, quantities):
+        value *= _AGED
     return round(value, 2)
+
+
+def _ages_apart(link: Link, quantities: tuple[QuantityFeatures | None, ...]) -> bool:
+    """Two ages reported, or set in events, half a year or more apart ("On Oct. 6, 1998,
+    McKinney, 21," and "McKinney, 22," a year later): a birthday may lie between them, so
+    their difference is a weaker sign of a disagreement."""
+    if not any(q is not None and q.counted == "age" for q in quantities):
+        return False
+    times = (
+        (link.a.published, link.b.published),
+        (link.a.event_end or link.a.published, link.b.event_end or link.b.published),
+    )
+    return any(
+        a is not None and b is not None and abs((a - b).days) >= AGE_MAY_CHANGE_DAYS
+        for a, b in times
+    )
 
 
 def holderless_rate(slot: Slot) -> bool:
