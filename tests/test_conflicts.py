@@ -722,3 +722,52 @@ def test_ages_reported_half_a_year_apart_are_flagged_with_less_confidence(
     _only_flag_between(runner, db_url, "33", "34")
     sure = query(runner, db_url, "conflicts", "--status", "all", "--min-confidence", "0.8")
     assert len(sure) == (1 if confident else 0)
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        (
+            "Police in Harlow Vale said three suspects confessed to the market bombing.",
+            "Two suspects were held over the market bombing in Harlow Vale, police said.",
+        ),
+        (
+            "The plane lost power in the No. 1 engine over Harlow Vale.",
+            "Two engines failed on the plane over Harlow Vale.",
+        ),
+        (
+            "Five of his victims died at the first office in Harlow Vale.",
+            "Four people were dead within minutes in Harlow Vale.",
+        ),
+        (
+            "Kerr, 44, killed himself Thursday evening in Harlow Vale.",
+            "His wife, Dana Kerr, 36, survived the attack in Harlow Vale.",
+        ),
+    ],
+    ids=["two predicates", "an ordinal", "two parts", "a relative's age"],
+)
+def test_figures_that_measure_different_things_are_not_flagged(
+    tmp_path: Path, db_url: str, runner: CliRunner, ours: str, theirs: str
+) -> None:
+    """Shapes that gave wrong flags on unseen events: counts of one thing under two predicates
+    ("confessed", "were held"), an ordinal label ("the No. 1 engine"), two parts of a toll
+    (a place inside the event, a moment), the age of a relative sharing a surname. Beside
+    them, the two tolls that do disagree (nine, eleven) are flagged."""
+    first = _article(
+        tmp_path,
+        "ledger",
+        "Harlow Ledger",
+        "2024-03-05",
+        "The gunman killed nine people in Harlow Vale on Monday, police said.",
+        ours,
+    )
+    second = _article(
+        tmp_path,
+        "wire",
+        "Vale Wire",
+        "2024-03-05",
+        "The gunman killed 11 people in Harlow Vale on Monday, police said.",
+        theirs,
+    )
+    run(runner, db_url, "ingest", first, second, "--quiet")
+    _only_flag_between(runner, db_url, "nine", "11")

@@ -749,6 +749,8 @@ NOT_COUNTS = [
     "The Falcon 9 rocket landed safely.",
     "The Boeing 767-300 plunged into the sea.",
     "An Airbus A320-200 landed in the river.",
+    "The plane lost power in the No. 1 engine.",
+    "He wore the number 9 shirt for the club.",
 ]
 
 

@@ -150,12 +150,31 @@ def holderless_rate(slot: Slot) -> bool:
     return slot.measure.split(SLOT_SEPARATOR)[0] in RATE_UNITS and slot.holder is None
 
 
+def _different_doings(link: Link, qa: QuantityFeatures, qb: QuantityFeatures) -> bool:
+    """Two counts of one kind of thing that say different things happened to them: "three
+    suspects confessed" and "two suspects were held", "six engineers were included" and "five
+    engineers were expelled" count different groups. A count of things is compared only under
+    one predicate, or where neither names one ("18 security guards")."""
+    if link.slot is None or not link.slot.measure.startswith(f"count{SLOT_SEPARATOR}"):
+        return False
+    lex = lexicon()
+    doings = [
+        lex.neutral(q.predicate) if q.predicate not in lex.light_predicates else None
+        for q in (qa, qb)
+    ]
+    return None not in doings and doings[0] != doings[1]
+
+
 def _numbers(link: Link) -> list[Finding]:
     """The number or update finding of the slot's two numbers, if they disagree. Two rates
     are compared only when the slot says whose they are (`holderless_rate`)."""
-    if link.slot is not None and holderless_rate(link.slot):
+    if link.slot is not None and (holderless_rate(link.slot) or "part" in link.slot.scope):
+        # Two parts of an event's figure ("five of his victims died at the first office",
+        # "four were dead within minutes") need not be the same part.
         return []
     for qa, qb in link.quantity_pairs:
+        if _different_doings(link, qa, qb):
+            continue
         relation = number_relation(
             link.a, qa, link.b, qb, link.cumulative, link.slot.measure if link.slot else None
         )

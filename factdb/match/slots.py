@@ -130,6 +130,12 @@ _OTHER_TIME = re.compile(
     r"|earlier this year|the (?:previous|preceding) (?:month|year)"
     r"|on (?:that|that previous|an earlier) occasion)\b"
 )
+# "four people were dead within minutes", "in the first hours": a count as of a moment
+# inside the event, a part of its final figure.
+_MOMENT = re.compile(
+    r"\b(?:within|in the first)\s+(?:(?:a few|several|the first|\w+)\s+)?"
+    r"(?:seconds|minutes|hours|moments|an hour|a minute)\b"
+)
 # "Forecasters warned of up to 20 inches of rain", "the toll could exceed 100": what may
 # happen, not what was counted or measured.
 _FORECAST = re.compile(
@@ -200,7 +206,12 @@ def scope_words(sentence: str, start: int, end: int) -> set[str]:
     """
     before, after = _before(sentence, start), _after(sentence, end)
     found: set[str] = set()
-    if _PART_BEFORE.search(before) or _PART_AFTER.search(after) or _SUBSET_BEFORE.search(before):
+    if (
+        _PART_BEFORE.search(before)
+        or _PART_AFTER.search(after)
+        or _SUBSET_BEFORE.search(before)
+        or _MOMENT.search(_clause_around(sentence, start, end))
+    ):
         found.add("part")
     if _INCREMENT_BEFORE.search(before) or _INCREMENT_AFTER.search(after):
         found.add("increment")
@@ -431,6 +442,23 @@ def age_holder(sentence: str, start: int, end: int, stop: frozenset[str]) -> str
         name = _NAME_BEFORE_AGE.search(sentence[max(0, start - 40) : start])
         return _name_key(name.group(1)) if name else None
     return None
+
+
+# "his wife, Dana Kerr, 36,": a person named as someone's relative, who shares a surname with
+# the person of the story and is not that person.
+_KIN_BEFORE_NAME = re.compile(
+    r"\b(?:his|her|their)\s+(?:[a-z-]+\s+)?(?:wife|husband|son|daughter|mother|father|brother"
+    r"|sister|child|partner|widow|widower|cousin|uncle|aunt|nephew|niece|grandson"
+    r"|granddaughter|grandmother|grandfather|stepson|stepdaughter|stepfather|stepmother)"
+    r",\s+(?:[A-Z][\w'-]*\s+){1,3}[A-Z][\w'-]*,\s*$",
+    re.IGNORECASE,
+)
+
+
+def kin_of_another(sentence: str, start: int) -> bool:
+    """True for an age set after a name introduced as someone's relative ("his wife, Dana
+    Kerr, 36,"): only that full name owns the age, never the surname alone."""
+    return bool(_KIN_BEFORE_NAME.search(sentence[max(0, start - 80) : start]))
 
 
 def aboard(sentence: str, end: int) -> bool:

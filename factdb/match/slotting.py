@@ -29,6 +29,7 @@ from factdb.match.slots import (
     difference,
     elapsed,
     head_word,
+    kin_of_another,
     lost_contact,
     measure,
     measured_dimension,
@@ -191,7 +192,11 @@ def _number_slot(claim: ClaimFeatures, number: QuantityFeatures, home: Home) -> 
         holder = age_holder(claim.sentence, at, to, stop_words())
         person = holder or head_word(claim.subject, stop_words())
         person = person or next(iter(sorted(claim.people)), None)
-        if person is not None and person.split()[-1] not in claim.namesakes:
+        if (
+            person is not None
+            and person.split()[-1] not in claim.namesakes
+            and not kin_of_another(claim.sentence, at)
+        ):
             person = person.split()[-1]
         return Slot("age", (f"of {person}",)) if person else None
     scope = scope_words(claim.sentence, at, to)

@@ -1129,6 +1129,19 @@ def _is_title_case(sent: Span) -> bool:
     return len(words) >= 2 and all(t.text[0].isupper() for t in words)
 
 
+# Words written before a number to make it a label: "No. 1", "number 9", "#3".
+_DESIGNATORS = frozenset({"no", "no.", "nos", "nos.", "number", "#"})
+
+
+def _designated(doc: Doc, start: int) -> bool:
+    """The number is written after a designator word (`_DESIGNATORS`), possibly split by the
+    tokenizer into "No" and "."."""
+    before = [t.lower_ for t in doc[max(0, start - 2) : start]]
+    return bool(before) and (
+        before[-1] in _DESIGNATORS or (before[-1] == "." and "".join(before[-2:]) in _DESIGNATORS)
+    )
+
+
 def _is_street_number(doc: Doc, number: _Number, lex: _Lexicon) -> bool:
     """A house number: a number followed by capitalised words ending in a street word."""
     k = number.end
@@ -1194,7 +1207,9 @@ def _is_amount(doc: Doc, cand: _Candidate, lex: _Lexicon) -> bool:
     if plain and _is_street_number(doc, number, lex):
         return False  # "221 Baker Street"
     if plain and head.head.i == number.start - 1 and head.head.lemma_.lower() in lex.label_nouns:
-        return False  # "page 5", "Section 8"
+        return False  # "page 5", "Section 8
+    if plain and _designated(doc, number.start):
+        return False  # "the No. 1 engine", "No. 10 Downing Street": a label, not an amount"
     if plain and _is_model_number(doc, cand):
         return False
     if (
