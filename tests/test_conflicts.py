@@ -771,3 +771,42 @@ def test_figures_that_measure_different_things_are_not_flagged(
     )
     run(runner, db_url, "ingest", first, second, "--quiet")
     _only_flag_between(runner, db_url, "nine", "11")
+
+
+def test_each_of_several_events_of_a_story_keeps_its_own_figures(
+    tmp_path: Path, db_url: str, runner: CliRunner
+) -> None:
+    """Twin bombings: "the first bombing killed 10 and injured 70", "the second bombing
+    killed at least 224 and injured 4,000", "the twin bombings injured 5,000". The first's
+    and the second's figures and the total are three measures; only the second's injured
+    (4,000 against 4,500) and the market blast's toll (12, then 15) are compared, and a round
+    "5,000" agrees with "more than 5,000"."""
+    first = _article(
+        tmp_path,
+        "ledger",
+        "Harlow Ledger",
+        "2024-03-05",
+        "The twin bombings in Harlow Vale injured 5,000 people, officials said.",
+        "The toll in the market blast in Harlow Vale, initially 10, has risen to 12.",
+        "The first bombing in Harlow Vale killed 10 and injured 70, while the second bombing "
+        "killed at least 224 and injured 4,000.",
+    )
+    second = _article(
+        tmp_path,
+        "wire",
+        "Vale Wire",
+        "2024-03-06",
+        "The twin bombings in Harlow Vale injured more than 5,000 people, officials said.",
+        "The toll in the market blast in Harlow Vale stood at 15 on Wednesday.",
+        "The second bombing in Harlow Vale killed at least 230 people and injured 4,500.",
+    )
+    run(runner, db_url, "ingest", first, second, "--quiet")
+    flagged = [
+        (c["claim_a"]["quantities"], c["claim_b"]["quantities"])
+        for c in query(runner, db_url, "conflicts", "--status", "all")
+    ]
+    raws = sorted(
+        tuple(sorted(q["raw"] for q in a + b if q["raw"] in ("12", "15", "4,000", "4,500")))
+        for a, b in flagged
+    )
+    assert raws == [("12", "15"), ("4,000", "4,500")], flagged

@@ -178,6 +178,24 @@ def other_event(sentence: str, subject: str | None) -> bool:
     return any(m.start() <= len(lead) <= m.end() for m in _OTHER_EVENT.finditer(text))
 
 
+# "The second bombing killed at least 224", "the first round gave him 52 percent": the
+# subject is one of several events of the story, picked out by its place in their sequence.
+_ONE_OF_SEVERAL = re.compile(
+    r"^(?:(?:the|its|their|a)\s+)?(first|second|third|fourth|fifth|last|final)\s+(?=[a-z])",
+    re.IGNORECASE,
+)
+
+
+def one_of_several(subject: str | None) -> str | None:
+    """The ordinal that picks the subject of a number's clause out of several events of the
+    story ("the second bombing" → "second"), if any: its figures are that event's, not the
+    story's total, and not another of its events'."""
+    if not subject or any(ch.isdigit() for ch in subject):
+        return None
+    found = _ONE_OF_SEVERAL.match(subject.strip())
+    return found.group(1).lower() if found else None
+
+
 # The next figure of the sentence, whose words are its own: "more than 350 wounded, 40 of
 # them seriously" (the severity is the 40's).
 _NEXT_FIGURE = re.compile(

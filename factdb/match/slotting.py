@@ -34,6 +34,7 @@ from factdb.match.slots import (
     measure,
     measured_dimension,
     movement,
+    one_of_several,
     other_event,
     proposition_key,
     scope_words,
@@ -203,6 +204,9 @@ def _number_slot(claim: ClaimFeatures, number: QuantityFeatures, home: Home) -> 
     dimension = unit_dimension(number.base_unit or unit, lex.currencies, dict(lex.dimensions))
     if other_event(claim.sentence, claim.subject):
         scope.add("another event")
+    ordinal = one_of_several(claim.subject)
+    if ordinal is not None:
+        scope.add(f"the {ordinal}")
     if dimension == "count" and difference(claim.sentence, at):
         scope.add("difference")
     past = _earlier_year(claim, number, home.since)
