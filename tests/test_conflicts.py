@@ -743,15 +743,20 @@ def test_ages_reported_half_a_year_apart_are_flagged_with_less_confidence(
             "Kerr, 44, killed himself Thursday evening in Harlow Vale.",
             "His wife, Dana Kerr, 36, survived the attack in Harlow Vale.",
         ),
+        (
+            "In a 1983 accident off Harlow Vale the crew perished at a depth of 180 feet.",
+            "The submarine sank at a depth of 300 feet off Harlow Vale.",
+        ),
     ],
-    ids=["two predicates", "an ordinal", "two parts", "a relative's age"],
+    ids=["two predicates", "an ordinal", "two parts", "a relative's age", "an earlier event"],
 )
 def test_figures_that_measure_different_things_are_not_flagged(
     tmp_path: Path, db_url: str, runner: CliRunner, ours: str, theirs: str
 ) -> None:
     """Shapes that gave wrong flags on unseen events: counts of one thing under two predicates
     ("confessed", "were held"), an ordinal label ("the No. 1 engine"), two parts of a toll
-    (a place inside the event, a moment), the age of a relative sharing a surname. Beside
+    (a place inside the event, a moment), the age of a relative sharing a surname, a figure of
+    an earlier event named by its year far before it in the sentence. Beside
     them, the two tolls that do disagree (nine, eleven) are flagged."""
     first = _article(
         tmp_path,

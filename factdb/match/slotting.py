@@ -139,6 +139,9 @@ NARROWING = frozenset({"part", "increment", "preliminary", "forecast"})
 
 
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+# Characters before a number in which a year names the event it belongs to: "in a 1983
+# accident off the coast the crew perished at a depth of 180 feet".
+_YEAR_REACH = 100
 
 
 def _earlier_year(claim: ClaimFeatures, number: QuantityFeatures, since: date | None) -> int | None:
@@ -149,7 +152,9 @@ def _earlier_year(claim: ClaimFeatures, number: QuantityFeatures, since: date | 
         return None
     start = number.start - claim.sentence_start
     end = number.end - claim.sentence_start
-    window = claim.sentence[max(0, start - 60) : start] + " " + claim.sentence[end : end + 60]
+    window = (
+        claim.sentence[max(0, start - _YEAR_REACH) : start] + " " + claim.sentence[end : end + 60]
+    )
     years = [int(y) for y in _YEAR.findall(window) if int(y) < reference.year]
     return max(years) if years else None
 
