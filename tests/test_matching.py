@@ -400,3 +400,36 @@ def test_word_index_finds_names_as_the_regular_expressions_did(text: str, name: 
         and re.search(rf"(?<!\w){re.escape(lower)}(?!\w)", text) is not None
     )
     assert words.common_word(name) == expected
+
+
+def test_a_paraphrase_from_another_outlet_joins_the_fact_it_restates(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    """ "The Orlen dam breach on Friday left 14 families homeless in the Corven valley below"
+    and "... left 16 households homeless in the Corven valley below" count families and
+    households, two slots, and their figures differ; the sentences say the same thing in
+    nearly the same words, so the second joins the fact of the first (linked, not flagged:
+    nothing but the words says the two counts are one measure)."""
+    articles = [
+        _cargo_article(
+            tmp_path,
+            "ledger",
+            "Harbour Ledger",
+            "2024-03-02",
+            "The Orlen dam breach on Friday left 14 families homeless in the Corven valley "
+            "below, the regional governor said.",
+        ),
+        _cargo_article(
+            tmp_path,
+            "wire",
+            "Caldera Wire",
+            "2024-03-02",
+            "The Orlen dam breach on Friday left 16 households homeless in the Corven valley "
+            "below, the regional governor said.",
+        ),
+    ]
+    db_url = f"sqlite:///{tmp_path / 'dam.db'}"
+    run(runner, db_url, "ingest", *articles, "--quiet")
+    facts = query(runner, db_url, "facts")
+    fact_with(facts, "14 families", "16 households")
+    assert query(runner, db_url, "conflicts", "--status", "all") == []

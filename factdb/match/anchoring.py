@@ -23,7 +23,17 @@ The slot it came with becomes an alias of that fact (`factdb.store.models.SlotAl
 that a later report of it joins the fact too, and "550 tons of oil products" is compared with
 the first. Ages, clock times and propositions without numbers are never joined by figure: one
 figure there says nothing of what is measured. A number whose slot cannot be told at all is
-not joined either: tried on news-dev, such joins brought more unjudged flags than pairs.
+not joined by its figure either: tried on news-dev, such joins brought more unjudged flags
+than pairs.
+
+**A paraphrase.** A report whose slot is new to its story, or cannot be told, joins the fact
+of a report from another article that says the same thing in nearly the same words: at least
+`PARAPHRASE_WORDS` content words in common and `PARAPHRASE_OVERLAP` of all their content
+words, with a number of the same dimension ("The breach of the dam on Friday killed 14 people
+in the valley below" and "... killed 23 people in the valley below", when one outlet's words
+gave the number no slot). Wire copy and rewrites repeat their sources' sentences; a slot read
+from a few words around the number misses what the whole sentence shows. Such a join links
+the reports without comparing them (`Link.worded_alike` is False), as a figure join does.
 """
 
 from __future__ import annotations
@@ -34,14 +44,18 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from factdb.match.features import QuantityFeatures
+from factdb.match.features import ClaimFeatures, QuantityFeatures
 from factdb.match.lexicon import lexicon
-from factdb.match.slots import SLOT_SEPARATOR, Slot
+from factdb.match.slots import SLOT_SEPARATOR, Slot, unit_dimension
 from factdb.nlp.types import Qualifier
 from factdb.store import models
 
 # A figure this large is rarely shared by two measures of one story by chance.
 DISTINCTIVE = 10
+
+# A paraphrase shares at least this many content words, and this share of all of them.
+PARAPHRASE_WORDS = 4
+PARAPHRASE_OVERLAP = 0.5
 
 # Rates: two shares of one story meet at one figure too often to tell one measure.
 _BY_NAME_ONLY = frozenset({"percent", "percentage_point", "basis_point"})
@@ -201,5 +215,51 @@ def choose_anchor(
             continue
         rank = (-affinity, fact_slot.key, fact_id, fact_slot)
         if best is None or rank[:2] < best[:2]:
+            best = rank
+    return None if best is None else Anchor(best[2], best[3], number)
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """A report of the story from another article, as a paraphrase is looked for: its
+    claim and the fact (and slot) it is a report of."""
+
+    claim: ClaimFeatures
+    fact_id: int
+    slot: Slot
+
+
+def overlap(a: frozenset[str], b: frozenset[str]) -> float | None:
+    """The share of their content words two claims have in common when they are paraphrases
+    of each other (see the module docstring), else None."""
+    shared = a & b
+    if len(shared) < PARAPHRASE_WORDS:
+        return None
+    share = len(shared) / len(a | b)
+    return share if share >= PARAPHRASE_OVERLAP else None
+
+
+def _measured(number: QuantityFeatures) -> str:
+    lex = lexicon()
+    return unit_dimension(number.base_unit or number.unit, lex.currencies, dict(lex.dimensions))
+
+
+def choose_paraphrase(
+    claim: ClaimFeatures, number: QuantityFeatures, reports: Iterable[StoredReport]
+) -> Anchor | None:
+    """The fact a report joins as the paraphrase of a stored report, if any: the closest
+    paraphrase whose number has the same dimension, ties broken by slot and fact so that the
+    choice does not depend on the order reports were stored in."""
+    best: tuple[float, str, int, Slot] | None = None
+    for report in reports:
+        if not report.claim.number or not anchorable(report.slot.measure):
+            continue
+        if _measured(report.claim.number[0]) != _measured(number):
+            continue
+        share = overlap(claim.lemmas, report.claim.lemmas)
+        if share is None:
+            continue
+        rank = (-share, report.slot.key, report.fact_id, report.slot)
+        if best is None or rank[:3] < best[:3]:
             best = rank
     return None if best is None else Anchor(best[2], best[3], number)

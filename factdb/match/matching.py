@@ -28,7 +28,13 @@ from sqlalchemy import Select, bindparam, delete, or_, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from factdb.match.anchoring import Anchor, choose_anchor, story_figures
+from factdb.match.anchoring import (
+    Anchor,
+    StoredReport,
+    choose_anchor,
+    choose_paraphrase,
+    story_figures,
+)
 from factdb.match.copies import copy_partners
 from factdb.match.features import (
     ClaimFeatures,
@@ -406,7 +412,7 @@ def match_article(session: Session, article_id: int, synonyms: Synonyms) -> Matc
         for claim_id, found in _restatements(session, article_id, new, synonyms).items()
         if _joins_original(plans[claim_id][0], slots(found[0])[0])
     }
-    anchors = _anchor(session, story.story_id, article, ordered, joining, plans, facts)
+    anchors = _anchor(session, story.story_id, article, ordered, joining, plans, facts, synonyms)
     nearby.update(
         _nearby(
             session,
@@ -473,11 +479,13 @@ def _anchor(
     joining: Mapping[int, object],
     plans: Mapping[int, tuple[Slot | None, QuantityFeatures | None]],
     facts: dict[str, int],
+    synonyms: Synonyms,
 ) -> dict[int, Anchor]:
-    """The new claims that join a fact of the story by their figure
-    (`factdb.match.anchoring`), among those whose slot the story has no fact of yet. Each slot
-    so joined becomes an alias of its fact (added to `facts` and stored), so that the
-    article's other reports of it, and later ones, join the fact too."""
+    """The new claims that join a fact of the story by their figure, among those whose slot
+    the story has no fact of yet, or as a paraphrase of a report of it, among those whose slot
+    is new or unknown (`factdb.match.anchoring`). Each slot so joined becomes an alias of its
+    fact (added to `facts` and stored), so that the article's other reports of it, and later
+    ones, join the fact too."""
     assert article.id is not None
     waiting = [
         claim
@@ -491,9 +499,7 @@ def _anchor(
         for claim in waiting
         if (number := plans[claim.id][1]) is not None and number.interval.value is not None
     }
-    if not values:
-        return {}
-    figures = story_figures(session, story_id, article.id, values)
+    figures = story_figures(session, story_id, article.id, values) if values else {}
     anchors: dict[int, Anchor] = {}
     aliases: dict[str, int] = {}
     for claim in waiting:
@@ -504,6 +510,24 @@ def _anchor(
         if found is not None:
             anchors[claim.id] = found
             facts[slot.key] = aliases[slot.key] = found.fact_id
+    unjoined = [
+        claim
+        for claim in ordered
+        if claim.id not in joining
+        and claim.id not in anchors
+        and plans[claim.id][1] is not None
+        and ((slot := plans[claim.id][0]) is None or slot.key not in facts)
+    ]
+    reports = _story_reports(session, story_id, article, synonyms) if unjoined else []
+    for claim in unjoined:
+        slot, number = plans[claim.id]
+        if number is None or (slot is not None and slot.key in facts):
+            continue
+        found = choose_paraphrase(claim, number, reports)
+        if found is not None:
+            anchors[claim.id] = found
+            if slot is not None:
+                facts[slot.key] = aliases[slot.key] = found.fact_id
     insert_ignoring_duplicates(
         session,
         models.SlotAlias,
@@ -511,6 +535,50 @@ def _anchor(
         ["story_id", "slot"],
     )
     return anchors
+
+
+# Reports of a story read, nearest in time on each side, when a paraphrase is looked for.
+PARAPHRASE_REPORTS = 100
+
+
+@lru_cache(maxsize=1)
+def _story_report_statements() -> dict[str, Select[Any]]:
+    """The reads of `_story_reports` (`factdb.store.writes.nearest_in_time`)."""
+    member, fact = models.FactClaim, models.Fact
+    base = (
+        select(col(member.claim_id), col(member.fact_id), col(fact.slot))
+        .join(fact, col(fact.id) == member.fact_id)
+        .where(
+            col(fact.story_id) == bindparam("story"),
+            col(member.article_id) != bindparam("article"),
+            col(member.quantity_id).is_not(None),
+            col(fact.slot).is_not(None),
+        )
+    )
+    return nearest_in_time(
+        base,
+        col(member.published),
+        col(member.claim_id),
+        PARAPHRASE_REPORTS,
+        2 * PARAPHRASE_REPORTS,
+    )
+
+
+def _story_reports(
+    session: Session, story_id: int, article: models.Article, synonyms: Synonyms
+) -> list[StoredReport]:
+    """The story's numeric reports from other articles nearest in time to `article`, with
+    their facts' slots: the candidates of a paraphrase (`choose_paraphrase`)."""
+    statements = _story_report_statements()
+    where = {"story": story_id, "article": article.id, "day": article.published}
+    reads = ("before", "after") if article.published is not None else ("latest",)
+    rows = [row for read in (*reads, "undated") for row in session.execute(statements[read], where)]
+    claims = load_claim_features(session, {int(r[0]) for r in rows}, synonyms)
+    return [
+        StoredReport(claims[int(claim_id)], int(fact_id), Slot.parse(str(key)))
+        for claim_id, fact_id, key in rows
+        if int(claim_id) in claims
+    ]
 
 
 def _anchored_link(
