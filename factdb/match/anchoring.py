@@ -221,10 +221,12 @@ def choose_anchor(
 
 @dataclass(frozen=True)
 class StoredReport:
-    """A report of the story from another article, as a paraphrase is looked for: its
-    claim and the fact (and slot) it is a report of."""
+    """A report of the story from another article, as a paraphrase is looked for: the
+    content lemmas of its claim, the dimension of its number, the fact (and slot) it is a
+    report of."""
 
-    claim: ClaimFeatures
+    lemmas: frozenset[str]
+    dimension: str
     fact_id: int
     slot: Slot
 
@@ -239,9 +241,10 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float | None:
     return share if share >= PARAPHRASE_OVERLAP else None
 
 
-def _measured(number: QuantityFeatures) -> str:
+def measured_dimension_of(unit: str | None) -> str:
+    """The dimension a number in this (base) unit measures (`unit_dimension`)."""
     lex = lexicon()
-    return unit_dimension(number.base_unit or number.unit, lex.currencies, dict(lex.dimensions))
+    return unit_dimension(unit, lex.currencies, dict(lex.dimensions))
 
 
 def choose_paraphrase(
@@ -251,12 +254,11 @@ def choose_paraphrase(
     paraphrase whose number has the same dimension, ties broken by slot and fact so that the
     choice does not depend on the order reports were stored in."""
     best: tuple[float, str, int, Slot] | None = None
+    dimension = measured_dimension_of(number.base_unit or number.unit)
     for report in reports:
-        if not report.claim.number or not anchorable(report.slot.measure):
+        if report.dimension != dimension or not anchorable(report.slot.measure):
             continue
-        if _measured(report.claim.number[0]) != _measured(number):
-            continue
-        share = overlap(claim.lemmas, report.claim.lemmas)
+        share = overlap(claim.lemmas, report.lemmas)
         if share is None:
             continue
         rank = (-share, report.slot.key, report.fact_id, report.slot)

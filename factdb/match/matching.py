@@ -33,6 +33,7 @@ from factdb.match.anchoring import (
     StoredReport,
     choose_anchor,
     choose_paraphrase,
+    measured_dimension_of,
     story_figures,
 )
 from factdb.match.copies import copy_partners
@@ -544,10 +545,19 @@ PARAPHRASE_REPORTS = 100
 @lru_cache(maxsize=1)
 def _story_report_statements() -> dict[str, Select[Any]]:
     """The reads of `_story_reports` (`factdb.store.writes.nearest_in_time`)."""
-    member, fact = models.FactClaim, models.Fact
+    member, fact, claim, quantity = models.FactClaim, models.Fact, models.Claim, models.Quantity
     base = (
-        select(col(member.claim_id), col(member.fact_id), col(fact.slot))
+        select(
+            col(member.fact_id),
+            col(fact.slot),
+            col(claim.normalized),
+            col(claim.predicate),
+            col(quantity.unit),
+            col(quantity.base_unit),
+        )
         .join(fact, col(fact.id) == member.fact_id)
+        .join(claim, col(claim.id) == member.claim_id)
+        .join(quantity, col(quantity.id) == member.quantity_id)
         .where(
             col(fact.story_id) == bindparam("story"),
             col(member.article_id) != bindparam("article"),
@@ -572,12 +582,17 @@ def _story_reports(
     statements = _story_report_statements()
     where = {"story": story_id, "article": article.id, "day": article.published}
     reads = ("before", "after") if article.published is not None else ("latest",)
-    rows = [row for read in (*reads, "undated") for row in session.execute(statements[read], where)]
-    claims = load_claim_features(session, {int(r[0]) for r in rows}, synonyms)
     return [
-        StoredReport(claims[int(claim_id)], int(fact_id), Slot.parse(str(key)))
-        for claim_id, fact_id, key in rows
-        if int(claim_id) in claims
+        StoredReport(
+            content_lemmas(normalized, synonyms.predicate_key(predicate), synonyms),
+            measured_dimension_of(base_unit or unit),
+            int(fact_id),
+            Slot.parse(str(key)),
+        )
+        for read in (*reads, "undated")
+        for fact_id, key, normalized, predicate, unit, base_unit in session.execute(
+            statements[read], where
+        )
     ]
 
 
