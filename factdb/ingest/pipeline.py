@@ -378,9 +378,10 @@ def ingest(
     """Ingest files, directories (recursively), ``-`` (standard input), URLs and, with
     `feeds`, every stored feed into the database.
 
-    With `workers` > 1, parsing and extraction run in that many worker processes while this process
-    stores; storing stays in one process, in input order, one transaction per article. URLs and
-    feeds are fetched as the run goes (see `factdb.ingest.network`); `on_found` is told how many
+    Inputs are stored oldest first, `REORDER_WINDOW` at a time (`_in_publication_order`). With
+    `workers` > 1, parsing and extraction run in that many worker processes while this process
+    stores; storing stays in one process, one transaction per article. URLs and feeds are
+    fetched as the run goes (see `factdb.ingest.network`); `on_found` is told how many
     more records than announced a URL or feed turned out to hold, for a progress total. Returns the
     run's report; rejected inputs are listed in `errors` and never stop the run. An article whose
     parsing and extraction take longer than `article_timeout` seconds is rejected. A database that
