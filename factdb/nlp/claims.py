@@ -15,7 +15,11 @@ token:
   carrying their own attribution ("…, **which said** 75 planes transported its forces");
 - contrastive adverbial clauses with their own subject ("…, **while** the United States called
   for a peaceful resolution");
-- clauses after a semicolon.
+- clauses after a semicolon;
+- appositions that state an age or a role of a name: "Kerr, **44**, killed himself",
+  "Tom Reyes, **the club's captain**, said …". Their evidence runs from the name to the end
+  of the apposition ("Kerr, 44"); the copula is implied (predicate ``be``), so the age is a
+  claim about Kerr of its own and not part of the killing.
 
 Every token of the sentence then belongs to the nearest unit head above it. A unit headed by a
 reporting verb that has reported content is *attribution*, not a claim: its subject becomes the
@@ -93,7 +97,11 @@ _RESOLUTION_WINDOW = 3
 
 # How a unit hangs on its parent (see the module docstring): "side" is a clause hanging off a
 # reporting verb that is not its content ("…, adding that …", "… as he declared victory").
-_Role = Literal["root", "conj", "gapped", "content", "side", "semicolon", "relative", "contrast"]
+_Role = Literal[
+    "root", "conj", "gapped", "content", "side", "semicolon", "relative", "contrast", "apposition"
+]
+# The oldest age an apposition can state: "Kerr, 44," is an age, "Route, 2024," is not.
+_MAX_AGE = 120
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -417,6 +425,26 @@ def _is_clause_conjunct(conj: Token) -> bool:
     return any(c.dep_ in _SUBJECT_DEPS | {"aux", "auxpass"} for c in conj.children)
 
 
+def _is_stated_apposition(child: Token) -> bool:
+    """True for an apposition set off by commas that states an age or a role of a name.
+
+    "Kerr, 44, killed himself" (a bare number up to `_MAX_AGE`) and "Tom Reyes, the club's
+    captain, said" (a described noun) are propositions about Kerr and Reyes; "the capital,
+    Ankara," only renames a place and stays inside its clause.
+    """
+    anchor = child.head
+    if child.dep_ != "appos" or anchor.pos_ != "PROPN" or not _preceded_by(child, ","):
+        return False
+    if anchor.ent_type_ not in {"PERSON", "ORG"}:
+        return False
+    if any(t.pos_ in _VERBAL_POS for t in child.subtree):
+        return False
+    if child.like_num:
+        number = child.text.replace(",", "")
+        return child.left_edge == child.right_edge and number.isdigit() and 0 < int(number) <= _MAX_AGE
+    return child.pos_ == "NOUN" and any(c.dep_ in {"det", "poss"} for c in child.children)
+
+
 def _split_role(child: Token, unit: _Unit) -> _Role | None:
     """Whether `child` starts a new unit below `unit`, and in which role."""
     lex = lexicon()
@@ -426,6 +454,8 @@ def _split_role(child: Token, unit: _Unit) -> _Role | None:
             return "gapped" if _misparsed_gap(child) is not None else "conj"
         if head.pos_ in _VERBAL_POS and _gap_participle(child) is not None:
             return "gapped"
+    if _is_stated_apposition(child):
+        return "apposition"
     if unit.is_report and child.head == head:
         if child in _content_heads(head):
             return "content"
@@ -864,6 +894,11 @@ def _predicate_text(token: Token) -> str:
 
 def _carried_subject(unit: _Unit) -> None:
     """Fill `unit.subject` from the clause itself or from what the sentence elided."""
+    if unit.role == "apposition":
+        # "Kerr, 44": the apposition is said of the name it follows.
+        unit.subject = _name_tokens(unit.head.head)
+        unit.subject_carried = True
+        return
     own = _own_subject(unit.head)
     if unit.role == "gapped":
         gap = _gap_token(unit)
@@ -1141,6 +1176,12 @@ def _build_claim(
     entity_ids = token_ids | ({t.i for t in unit.subject} if unit.subject_carried else set())
     start = tokens[0].idx
     end = tokens[-1].idx + len(tokens[-1])
+    predicate = _predicate_text(pred_token)
+    object_text = _object_text(chain, unit.members - unit.attribution)
+    if unit.role == "apposition":
+        # "Kerr, 44": the evidence starts at the name; the apposition is what Kerr is.
+        start = min(t.idx for t in unit.subject)
+        predicate, object_text = "be", _span_text(tokens)
     draft = ClaimDraft(
         sentence_index=sentence_index,
         start=start,
@@ -1150,8 +1191,8 @@ def _build_claim(
         text=doc_text(doc)[start:end],
         normalized=_normalized(unit, tokens),
         subject=subject or None,
-        predicate=_predicate_text(pred_token),
-        object=_object_text(chain, unit.members - unit.attribution),
+        predicate=predicate,
+        object=object_text,
         speaker=speaker or None,
         speaker_resolved=attribution.resolved if speaker else True,
         polarity=Polarity.NEGATED if negated else Polarity.ASSERTED,
