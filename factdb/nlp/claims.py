@@ -73,6 +73,7 @@ from typing import Any, Literal
 
 from spacy.tokens import Doc, Span, Token
 
+from factdb.nlp.coreference import Coreference
 from factdb.nlp.pipeline import doc_text
 from factdb.nlp.types import ClaimDraft, Entity, Polarity
 
@@ -1007,11 +1008,15 @@ def _ancestors(unit: _Unit) -> Iterator[_Unit]:
         node = node.parent
 
 
-def split_claims(sent: Span, sentence_index: int) -> list[ClaimSpan]:
+def split_claims(
+    sent: Span, sentence_index: int, coreference: Coreference | None = None
+) -> list[ClaimSpan]:
     """Cut one parsed sentence into atomic claims (empty for noise, see `is_noise`).
 
     `sentence_index` is stored on every draft. Quantities and the event date are left for
     the assembler; everything else in `ClaimDraft` is filled. Claims come in text order.
+    `coreference` (of the whole parsed text) gives the standalone form and the subject's
+    entity; without it both stay None (the standalone form is then the text itself).
     """
     if is_noise(sent):
         return []
@@ -1034,9 +1039,34 @@ def split_claims(sent: Span, sentence_index: int) -> list[ClaimSpan]:
         tokens = _trim([doc[i] for i in sorted(kept)], sent)
         if not tokens or not _has_words(tokens):
             continue
-        claims.append(_build_claim(sent, sentence_index, unit, tokens, final_source))
+        claim = _build_claim(sent, sentence_index, unit, tokens, final_source)
+        if coreference is not None:
+            _make_standalone(claim.draft, unit, coreference)
+        claims.append(claim)
     claims.sort(key=lambda c: (c.draft.start, c.draft.end))
     return claims
+
+
+def _make_standalone(draft: ClaimDraft, unit: _Unit, coreference: Coreference) -> None:
+    """Fill `draft.standalone` and `draft.subject_entity` (see `ClaimDraft`).
+
+    An apposition states its copula ("Kerr, 44" → "Kerr is 44"); a clause whose subject lies
+    outside its evidence gets it back in front ("…, who was arrested on Monday" → "Maria Lopez
+    was arrested on Monday"; "He is married and has two children" → "Kerr has two children").
+    """
+    subject = sorted(unit.subject, key=lambda t: t.i)
+    if unit.role == "apposition":
+        draft.standalone = f"{coreference.name_of(subject)} is {draft.object}"
+    else:
+        body = coreference.rewrite(draft.start, draft.end)
+        outside = subject and all(t.idx < draft.start or t.idx >= draft.end for t in subject)
+        if outside and unit.role != "gapped":
+            body = f"{coreference.name_of(subject)} {body}"
+        draft.standalone = body
+    if subject:
+        root = next((t for t in subject if t.head not in subject or t.head == t), subject[0])
+        referent = coreference.referent(root)
+        draft.subject_entity = referent.name if referent is not None else None
 
 
 def _has_words(tokens: list[Token]) -> bool:

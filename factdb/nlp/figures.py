@@ -28,6 +28,7 @@ from dataclasses import replace
 from spacy.tokens import Doc, Token
 
 from factdb.nlp.claims import entities_within
+from factdb.nlp.coreference import Coreference
 from factdb.nlp.pipeline import doc_text
 from factdb.nlp.types import ClaimDraft, Quantity
 
@@ -114,6 +115,7 @@ def _figure_claim(
     group: list[Quantity],
     span: tuple[int, int],
     stretch: tuple[int, int],
+    coreference: Coreference | None,
 ) -> ClaimDraft:
     """The claim of one secondary figure of `parent`, its evidence the tokens of `span`
     (or the parent's evidence when `span` has no verb, see the module docstring).
@@ -128,8 +130,9 @@ def _figure_claim(
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
     # The figure's own times are those of its phrase, whatever evidence shows it.
     times = [t for t in parent.times if start <= t.start and t.end <= end]
+    standalone = coreference.rewrite(start, end) if coreference is not None else None
     if not any(t.pos_ in _VERBAL_POS for t in tokens):
-        start, end = parent.start, parent.end
+        start, end, standalone = parent.start, parent.end, parent.standalone
     words = [
         t.lemma_.lower()
         for t in doc[stretch[0] : stretch[1]]
@@ -147,14 +150,18 @@ def _figure_claim(
         object=None,
         quantities=list(group),
         times=times,
+        standalone=standalone,
         entities=entities_within(doc[stretch[0] : stretch[1]], set(range(*stretch))),
     )
 
 
-def split_figures(doc: Doc, claim: ClaimDraft) -> list[ClaimDraft]:
+def split_figures(
+    doc: Doc, claim: ClaimDraft, coreference: Coreference | None = None
+) -> list[ClaimDraft]:
     """`claim` with its main figure, then one claim for each other figure (module docstring).
 
-    A claim with at most one figure is returned as it is.
+    A claim with at most one figure is returned as it is. `coreference` gives a figure's own
+    phrase its standalone form.
     """
     text = doc_text(doc)
     groups = _groups(claim.quantities, text)
@@ -175,5 +182,5 @@ def split_figures(doc: Doc, claim: ClaimDraft) -> list[ClaimDraft]:
         left = max([i + 1 for i in others if i < first], default=lo)
         right = min([i for i in others if i > first], default=hi)
         span = _phrase(doc, group, left, right)
-        figures.append(_figure_claim(doc, claim, group, span, (left, right)))
+        figures.append(_figure_claim(doc, claim, group, span, (left, right), coreference))
     return [replace(claim, quantities=list(groups[main])), *figures]
