@@ -1032,12 +1032,17 @@ def split_claims(
     split_heads = {u.head.i for u in units if u.parent is not None}
 
     claims: list[ClaimSpan] = []
+    sentence_has_verb = _has_predicate(body)
     for unit in units:
         if unit.is_report:
             continue
         kept = unit.members - unit.attribution - _connector_tokens(unit, split_heads)
         tokens = _trim([doc[i] for i in sorted(kept)], sent)
         if not tokens or not _has_words(tokens):
+            continue
+        if sentence_has_verb and unit.role != "apposition" and not _has_predicate(tokens):
+            # A noun phrase the parse cut off ("Nato special forces", "The majority leader")
+            # is no proposition; its numbers go to the nearest claim (extract._owner).
             continue
         claim = _build_claim(sent, sentence_index, unit, tokens, final_source)
         if coreference is not None:
