@@ -15,6 +15,9 @@ token:
   carrying their own attribution ("…, **which said** 75 planes transported its forces");
 - contrastive adverbial clauses with their own subject ("…, **while** the United States called
   for a peaceful resolution");
+- adverbial clauses of time or cause with their own subject, which the sentence asserts as
+  well: "Kerr killed himself **as officers closed in on him**", "cancelled 80 flights
+  **because controllers were on strike**" ("if" and "unless" clauses assert nothing and stay);
 - clauses after a semicolon;
 - appositions that state an age or a role of a name: "Kerr, **44**, killed himself",
   "Tom Reyes, **the club's captain**, said …". Their evidence runs from the name to the end
@@ -99,7 +102,16 @@ _RESOLUTION_WINDOW = 3
 # How a unit hangs on its parent (see the module docstring): "side" is a clause hanging off a
 # reporting verb that is not its content ("…, adding that …", "… as he declared victory").
 _Role = Literal[
-    "root", "conj", "gapped", "content", "side", "semicolon", "relative", "contrast", "apposition"
+    "root",
+    "conj",
+    "gapped",
+    "content",
+    "side",
+    "semicolon",
+    "relative",
+    "contrast",
+    "adverbial",
+    "apposition",
 ]
 # The oldest age an apposition can state: "Kerr, 44," is an age, "Route, 2024," is not.
 _MAX_AGE = 120
@@ -124,6 +136,7 @@ class Lexicon:
     hedge_adverbs: frozenset[str]
     hedge_phrases: tuple[tuple[str, ...], ...]
     contrast_marks: frozenset[str]
+    asserting_marks: frozenset[str]
     relativizers: frozenset[str]
     furniture: frozenset[str]
     noise_patterns: tuple[re.Pattern[str], ...]
@@ -167,6 +180,7 @@ def lexicon() -> Lexicon:
         hedge_adverbs=_words(raw["hedge_adverbs"]),
         hedge_phrases=_phrases(raw["hedge_phrases"]),
         contrast_marks=_words(raw["contrast_marks"]),
+        asserting_marks=_words(raw["asserting_marks"]),
         relativizers=_words(raw["relativizers"]),
         furniture=_words(raw["furniture"]),
         noise_patterns=tuple(re.compile(p, re.IGNORECASE) for p in raw["noise_patterns"]),
@@ -487,6 +501,16 @@ def _split_role(child: Token, unit: _Unit) -> _Role | None:
         and any(c.dep_ == "mark" and _lower(c) in lex.contrast_marks for c in child.children)
     ):
         return "contrast"
+    # "as officers closed in on him", "because controllers were on strike": a clause of time
+    # or cause with a subject and a finite verb of its own states a fact of its own.
+    if (
+        child.dep_ == "advcl"
+        and child.pos_ in _VERBAL_POS
+        and _own_subject(child) is not None
+        and any(c.dep_ == "mark" and _lower(c) in lex.asserting_marks for c in child.children)
+        and not _non_finite(child, head)
+    ):
+        return "adverbial"
     return None
 
 
@@ -720,6 +744,7 @@ def _connector_tokens(unit: _Unit, split_heads: set[int]) -> set[int]:
         if child.dep_ == "mark" and (
             (unit.role == "content" and word == "that")
             or (unit.role == "contrast" and word in lex.contrast_marks)
+            or (unit.role == "adverbial" and word in lex.asserting_marks)
         ):
             dropped.add(child.i)
     if unit.role == "relative":
@@ -1046,32 +1071,79 @@ def split_claims(
             continue
         claim = _build_claim(sent, sentence_index, unit, tokens, final_source)
         if coreference is not None:
-            _make_standalone(claim.draft, unit, coreference)
+            _make_standalone(claim.draft, unit, claim.tokens, coreference)
         claims.append(claim)
     claims.sort(key=lambda c: (c.draft.start, c.draft.end))
     return claims
 
 
-def _make_standalone(draft: ClaimDraft, unit: _Unit, coreference: Coreference) -> None:
+def _embedded(own: frozenset[int], doc: Doc) -> frozenset[int]:
+    """The tokens inside a claim's evidence that are not its own (an embedded relative clause,
+    apposition or attribution), with the commas that set them off: in "Kerr, 44, killed
+    himself" the ", 44," of the apposition."""
+    holes = {i for i in range(min(own), max(own) + 1) if i not in own}
+    for i in sorted(holes):
+        if i - 1 not in holes and doc[i - 1].text == "," and i + 1 < len(doc):
+            end = i
+            while end in holes:
+                end += 1
+            if end < len(doc) and doc[end].text in {",", ")"} and end <= max(own):
+                holes |= {i - 1, end}
+    return frozenset(holes)
+
+
+def _make_standalone(
+    draft: ClaimDraft, unit: _Unit, own: frozenset[int], coreference: Coreference
+) -> None:
     """Fill `draft.standalone` and `draft.subject_entity` (see `ClaimDraft`).
 
-    An apposition states its copula ("Kerr, 44" → "Kerr is 44"); a clause whose subject lies
-    outside its evidence gets it back in front ("…, who was arrested on Monday" → "Maria Lopez
-    was arrested on Monday"; "He is married and has two children" → "Kerr has two children").
+    An apposition states its copula ("Kerr, 44" → "Kerr is 44 years old", "Ivo Marsh is the
+    coach of Dunmore City"); what the evidence embeds of other claims is left out ("The
+    union, which represents 3,000 workers, is demanding a raise" → "The union is demanding a
+    raise"); a clause whose subject lies outside its evidence gets it back in front ("…, who
+    was arrested on Monday" → "Maria Lopez was arrested on Monday"; "He is married and has
+    two children" → "Kerr has two children"), with the auxiliaries a bare participle shares
+    ("He had been robbed, beaten …" → "Shepard had been beaten").
     """
     subject = sorted(unit.subject, key=lambda t: t.i)
+    if subject and unit.subject_carried:
+        # "the union, which represents …" → "The union represents …", not "union represents".
+        head = next((t for t in subject if t.head not in subject or t.head == t), subject[0])
+        article = [c for c in head.children if c.dep_ == "det" and c.i == subject[0].i - 1]
+        subject = article + subject
     if unit.role == "apposition":
-        draft.standalone = f"{coreference.name_of(subject)} is {draft.object}"
+        stated = draft.object
+        if unit.head.like_num:
+            stated = f"{stated} years old"  # an age: "Kerr, 44"
+        draft.standalone = f"{coreference.name_of(subject)} is {stated}"
     else:
-        body = coreference.rewrite(draft.start, draft.end)
+        skip = _embedded(own, unit.head.doc) if own else frozenset()
+        body = coreference.rewrite(draft.start, draft.end, skip)
         outside = subject and all(t.idx < draft.start or t.idx >= draft.end for t in subject)
         if outside and unit.role != "gapped":
-            body = f"{coreference.name_of(subject)} {body}"
+            name = coreference.name_of(subject)
+            shared = _shared_auxiliaries(unit)
+            body = " ".join([f"{name[:1].upper()}{name[1:]}", *shared, body])
         draft.standalone = body
     if subject:
         root = next((t for t in subject if t.head not in subject or t.head == t), subject[0])
         referent = coreference.referent(root)
         draft.subject_entity = referent.name if referent is not None else None
+
+
+def _shared_auxiliaries(unit: _Unit) -> list[str]:
+    """The auxiliaries a bare conjunct shares with the verb it is coordinated with: "had
+    been" for ``beaten`` in "He had been robbed, beaten and pistol-whipped"."""
+    first = unit
+    while first.role == "conj" and first.parent is not None:
+        first = first.parent  # "pistol-whipped" is a conjunct of "beaten", of "robbed"
+    if first is unit or _own_subject(unit.head) is not None:
+        return []
+    if any(c.dep_ in {"aux", "auxpass"} for c in unit.head.children):
+        return []
+    if not _non_finite(unit.head, first.head):
+        return []
+    return [c.text for c in first.head.children if c.dep_ in {"aux", "auxpass", "neg"}]
 
 
 def _has_words(tokens: list[Token]) -> bool:
@@ -1216,7 +1288,9 @@ def _build_claim(
     if unit.role == "apposition":
         # "Kerr, 44": the evidence starts at the name; the apposition is what Kerr is.
         start = min(t.idx for t in unit.subject)
-        predicate, object_text = "be", _span_text(tokens)
+        # As written, article included: "Ivo Marsh is the coach of Dunmore City".
+        predicate = "be"
+        object_text = doc_text(doc)[tokens[0].idx : tokens[-1].idx + len(tokens[-1])]
     draft = ClaimDraft(
         sentence_index=sentence_index,
         start=start,
