@@ -74,7 +74,7 @@ def test_what_is_ambiguous_stays_as_written(nlp: Language, text: str) -> None:
 
 
 def test_a_subject_pronoun_is_resolved_and_an_object_one_is_not(nlp: Language) -> None:
-    """"him" cannot be the subject of its own clause, and is rarely the name found."""
+    """ "him" cannot be the subject of its own clause, and is rarely the name found."""
     assert rewritten(nlp, "Aaron McKinney said he wanted to rob him.") == (
         "Aaron McKinney said Aaron McKinney wanted to rob him."
     )

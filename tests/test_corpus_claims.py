@@ -8,7 +8,6 @@ parse the pipeline used; no second spaCy pass.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from spacy.language import Language

@@ -35,7 +35,12 @@ ITEM = {
 
 
 def test_content_words_leave_stop_words_out() -> None:
-    assert content_words("He had lived in the town for 20 years") == {"lived", "town", "20", "years"}
+    assert content_words("He had lived in the town for 20 years") == {
+        "lived",
+        "town",
+        "20",
+        "years",
+    }
 
 
 def test_a_claim_matches_only_when_most_words_of_both_sides_are_shared() -> None:

@@ -456,7 +456,9 @@ def _is_stated_apposition(child: Token) -> bool:
         return False
     if child.like_num:
         number = child.text.replace(",", "")
-        return child.left_edge == child.right_edge and number.isdigit() and 0 < int(number) <= _MAX_AGE
+        return (
+            child.left_edge == child.right_edge and number.isdigit() and 0 < int(number) <= _MAX_AGE
+        )
     return child.pos_ == "NOUN" and any(c.dep_ in {"det", "poss"} for c in child.children)
 
 

@@ -87,9 +87,7 @@ class _Words:
 @lru_cache(maxsize=1)
 def _words() -> _Words:
     """The word lists of ``coreference.json`` (loaded once per process)."""
-    raw = json.loads(
-        resources.files("factdb.data").joinpath("coreference.json").read_text("utf-8")
-    )
+    raw = json.loads(resources.files("factdb.data").joinpath("coreference.json").read_text("utf-8"))
 
     def words(key: str) -> frozenset[str]:
         return frozenset(str(word).lower() for word in raw[key])
@@ -189,9 +187,12 @@ def _person_evidence(ent: Span) -> bool:
             return True
     if root.dep_ == "dobj":
         for prep in root.head.children:
-            if prep.dep_ == "prep" and prep.lower_ == "as":
-                if any(c.dep_ == "pobj" and c.lemma_.lower() in roles for c in prep.children):
-                    return True
+            if (
+                prep.dep_ == "prep"
+                and prep.lower_ == "as"
+                and any(c.dep_ == "pobj" and c.lemma_.lower() in roles for c in prep.children)
+            ):
+                return True
     return False
 
 
@@ -379,7 +380,7 @@ class Coreference:
                 self._resolve_description(token)
 
     def _weak_it(self, token: Token) -> bool:
-        """"it is unclear", "it seems", "it rained": ``it`` refers to nothing named."""
+        """ "it is unclear", "it seems", "it rained": ``it`` refers to nothing named."""
         if token.dep_ not in _SUBJECT_DEPS:
             return token.lower_ == "it" and token.dep_ not in {"dobj", "pobj"}
         head = token.head
@@ -410,7 +411,7 @@ class Coreference:
         return True
 
     def _resolve_description(self, det: Token) -> None:
-        """"The 22-year-old", "the striker", "the company" as the subject of a clause."""
+        """ "The 22-year-old", "the striker", "the company" as the subject of a clause."""
         words = _words()
         head = det.head
         if head.i <= det.i or head.dep_ not in _SUBJECT_DEPS:
@@ -556,7 +557,9 @@ class Coreference:
         words = _words()
         it = mention.lower_ in words.org_pronouns
         they = mention.lower_ in words.group_pronouns
-        pronouns = words.person_pronouns if label == PERSON else words.org_pronouns | words.group_pronouns
+        pronouns = (
+            words.person_pronouns if label == PERSON else words.org_pronouns | words.group_pronouns
+        )
         for t in self.doc[start:end]:
             if t.i in self._named or t.i in self._in_resolution:
                 continue

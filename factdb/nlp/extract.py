@@ -150,7 +150,9 @@ def _doc_claims(doc: Doc, published: date | None) -> tuple[list[ClaimDraft], int
         sentences = sentence_index + 1
         if is_noise(sent):
             continue
-        claims = [claim for claim in split_claims(sent, sentence_index, coreference) if claim.tokens]
+        claims = [
+            claim for claim in split_claims(sent, sentence_index, coreference) if claim.tokens
+        ]
         if not claims:
             continue
         for quantity in extract_quantities(sent):
