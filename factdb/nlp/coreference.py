@@ -253,7 +253,7 @@ class Coreference:
         self._mentions: list[_Mention] = []
         self._named: dict[int, Referent] = {}
         self._resolved: dict[int, Resolution] = {}
-        self._in_resolution: set[int] = set()
+        self._resolved_tokens: dict[int, Referent] = {}
         self._unresolved: set[int] = set()  # subject and possessive pronouns left as written
         self._org_head_words: set[str] = set()
         self._collect_names()
@@ -264,13 +264,7 @@ class Coreference:
     def referent(self, token: Token) -> Referent | None:
         """The named person or organisation `token` stands for, if the text says so clearly:
         a token of a name, a resolved pronoun, or a token of a resolved description."""
-        named = self._named.get(token.i)
-        if named is not None:
-            return named
-        for resolution in self._resolved.values():
-            if resolution.start <= token.i < resolution.end:
-                return resolution.referent
-        return None
+        return self._named.get(token.i) or self._resolved_tokens.get(token.i)
 
     def span_referent(self, span: Span) -> Referent | None:
         """The referent of a token span (a noun phrase), by its syntactic root."""
@@ -281,7 +275,8 @@ class Coreference:
         inside it replaced by its name ("He had joined" → "Kerr had joined"), leaving out the
         tokens of `skip` (doc indices: the parts of the evidence that state something else,
         such as an embedded relative clause)."""
-        tokens = [t for t in self.doc if start_char <= t.idx and t.idx + len(t) <= end_char]
+        span = self.doc.char_span(start_char, end_char, alignment_mode="contract")
+        tokens = list(span) if span is not None else []
         pieces: list[str] = []
         gap = False  # a skipped stretch ended in a space: the words around it need one
         index = 0
@@ -467,7 +462,8 @@ class Coreference:
         self._mentions.append(
             _Mention(resolution.start, resolution.end, root, sentence, resolution.referent)
         )
-        self._in_resolution.update(range(resolution.start, resolution.end))
+        for i in range(resolution.start, resolution.end):
+            self._resolved_tokens[i] = resolution.referent
 
     # ----------------------------------------------------------------- antecedents
 
@@ -561,7 +557,7 @@ class Coreference:
             words.person_pronouns if label == PERSON else words.org_pronouns | words.group_pronouns
         )
         for t in self.doc[start:end]:
-            if t.i in self._named or t.i in self._in_resolution:
+            if t.i in self._named or t.i in self._resolved_tokens:
                 continue
             if t.i in self._unresolved and t.lower_ in pronouns:
                 return True  # "Russell, she intimated, was loyal … she turned to the judge"
