@@ -13,6 +13,7 @@ import pytest
 from spacy.language import Language
 
 from factdb.inputs.readers import parse_article
+from factdb.nlp.claims import is_figure_statement
 from factdb.nlp.extract import _doc_claims, text_chunks
 from factdb.nlp.types import ClaimDraft
 
@@ -33,22 +34,23 @@ MAX_FRAGMENT_SHARE = 0.057
 _WORD = re.compile(r"\w[\w'’.,-]*")
 
 
-def _has_verb(draft: ClaimDraft, verbal: tuple[bool, bool]) -> bool:
+def _has_verb(draft: ClaimDraft, verbal: tuple[bool, bool, bool]) -> bool:
     """A verb in the claim's evidence; or an apposition whose standalone form states the
-    copula the article implied ("Kerr, 44" → "Kerr is 44"); or a line with no verb at all
-    that `factdb.nlp.claims.is_noise` keeps as a telegraphic statement of a figure ("Izmit
-    4,179 dead, 10,759 injured"), whose copula is implied the same way."""
-    in_evidence, in_sentence = verbal
-    if in_evidence or not in_sentence:
+    copula the article implied ("Kerr, 44" → "Kerr is 44 years old"); or a telegraphic
+    statement of a figure ("Izmit 4,179 dead, 10,759 injured"), its copula implied the same
+    way: a line with no verb at all that `factdb.nlp.claims.is_noise` keeps, or a figure
+    statement (`is_figure_statement`) the parse ran into a sentence with a verb."""
+    in_evidence, in_sentence, figure = verbal
+    if in_evidence or not in_sentence or figure:
         return True
     return draft.predicate == "be" and f" is {draft.object}" in (draft.standalone or "")
 
 
 @pytest.fixture(scope="module")
-def corpus_claims(nlp: Language) -> list[tuple[ClaimDraft, tuple[bool, bool]]]:
+def corpus_claims(nlp: Language) -> list[tuple[ClaimDraft, tuple[bool, bool, bool]]]:
     """Every claim of every development article, with whether its evidence and its sentence
     have a verb."""
-    found: list[tuple[ClaimDraft, tuple[bool, bool]]] = []
+    found: list[tuple[ClaimDraft, tuple[bool, bool, bool]]] = []
     for path in sorted(CORPUS.glob("*/*.txt")):
         article = parse_article(path.read_text(encoding="utf-8"), str(path))
         text = getattr(article, "text", None)
@@ -70,16 +72,21 @@ def corpus_claims(nlp: Language) -> list[tuple[ClaimDraft, tuple[bool, bool]]]:
                     for t in doc
                     if draft.sentence_start <= t.idx < draft.sentence_end
                 ]
-                found.append((draft, (any(verbal), any(sentence))))
+                evidence = [t for t in doc if draft.start <= t.idx < draft.end]
+                found.append((draft, (any(verbal), any(sentence), is_figure_statement(evidence))))
     return found
 
 
-def test_every_claim_has_a_verb(corpus_claims: list[tuple[ClaimDraft, tuple[bool, bool]]]) -> None:
+def test_every_claim_has_a_verb(
+    corpus_claims: list[tuple[ClaimDraft, tuple[bool, bool, bool]]],
+) -> None:
     verbless = [d.text for d, verbal in corpus_claims if not _has_verb(d, verbal)]
     assert verbless == [], (len(verbless), len(corpus_claims), verbless)
 
 
-def test_fragments_are_rare(corpus_claims: list[tuple[ClaimDraft, tuple[bool, bool]]]) -> None:
+def test_fragments_are_rare(
+    corpus_claims: list[tuple[ClaimDraft, tuple[bool, bool, bool]]],
+) -> None:
     """Counted on the standalone form, the claim as a reader sees it ("had two children"
     reads "Dana Kerr had two children")."""
     fragments = [

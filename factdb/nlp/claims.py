@@ -1055,11 +1055,13 @@ def split_claims(
         _take_attribution(unit)
     for unit in units:  # parents come before children in `units`
         _carried_subject(unit)
+    sentence_has_verb = _has_predicate(body)
+    if sentence_has_verb:
+        units = _fold_noun_phrases(units)
     final_source = _sentence_final_source(units, body)
     split_heads = {u.head.i for u in units if u.parent is not None}
 
     claims: list[ClaimSpan] = []
-    sentence_has_verb = _has_predicate(body)
     for unit in units:
         if unit.is_report:
             continue
@@ -1067,9 +1069,13 @@ def split_claims(
         tokens = _trim([doc[i] for i in sorted(kept)], sent)
         if not tokens or not _has_words(tokens):
             continue
-        if sentence_has_verb and unit.role != "apposition" and not _has_predicate(tokens):
-            # A noun phrase the parse cut off ("Nato special forces", "The majority leader")
-            # is no proposition; its numbers go to the nearest claim (extract._owner).
+        if (
+            sentence_has_verb
+            and unit.parent is None
+            and not (_has_predicate(tokens) or is_figure_statement(tokens))
+        ):
+            # A verbless root the folding left (its clauses below are all attribution): no
+            # proposition, and its numbers go to the nearest claim.
             continue
         claim = _build_claim(sent, sentence_index, unit, tokens, final_source)
         if coreference is not None:
@@ -1077,6 +1083,51 @@ def split_claims(
         claims.append(claim)
     claims.sort(key=lambda c: (c.draft.start, c.draft.end))
     return claims
+
+
+def is_figure_statement(tokens: Iterable[Token]) -> bool:
+    """A verbless statement of a figure, its copula implied: a number and an adjective or
+    participle saying what it is ("Istanbul 984 dead", "2,924 injured")."""
+    words = list(tokens)
+    return any(_is_numberish(t) for t in words) and any(
+        t.pos_ == "ADJ" or t.tag_ == "VBN" for t in words if not _is_numberish(t)
+    )
+
+
+def _fold_noun_phrases(units: list[_Unit]) -> list[_Unit]:
+    """The units, those without a verb of their own given back to the unit above them.
+
+    A noun phrase the parse cut off as a clause ("…, as well as Nato special forces"; "…;
+    Charles Dolan, the neighbour") is no proposition: it stays part of the clause it belongs
+    to, with its numbers; a verbless root goes to its first clause. Appositions and
+    telegraphic figures (`is_figure_statement`) state their copula and stay. Deepest units go
+    first, so a chain folds all the way up.
+    """
+    folded: set[int] = set()
+    for unit in reversed(units):  # children come after their parents in `units`
+        if unit.role == "apposition" or unit.is_report:
+            continue
+        own = [unit.head.doc[i] for i in unit.members - unit.attribution]
+        if _has_predicate(own) or is_figure_statement(own):
+            continue
+        if unit.parent is not None:
+            receiver: _Unit | None = unit.parent
+        else:
+            # A verbless root over clauses of its own ("sewage and disposing of bodies … in
+            # (95-degree) heat"): its words go to its first clause that states something.
+            receiver = next(
+                (
+                    u
+                    for u in units
+                    if u.parent is unit and not u.is_report and u.role != "apposition"
+                ),
+                None,
+            )
+        if receiver is not None:
+            receiver.members |= unit.members
+            receiver.attribution |= unit.attribution
+            folded.add(id(unit))
+    return [unit for unit in units if id(unit) not in folded]
 
 
 def _embedded(own: frozenset[int], doc: Doc) -> frozenset[int]:
