@@ -129,9 +129,15 @@ def system_claims(factdb: str, items: list[dict[str, Any]]) -> dict[str, list[di
 _Forms = tuple[set[str], set[str]]
 
 
+def _standalone(claim: dict[str, Any]) -> str:
+    """A claim's standalone form; its text for a factdb older than standalone forms, so that
+    an older version can be scored against the same gold."""
+    return str(claim.get("standalone") or claim["text"])
+
+
 def _forms(claim: dict[str, Any]) -> _Forms:
     """The content words of a claim as written and of its standalone form."""
-    return content_words(claim["text"]), content_words(claim["standalone"])
+    return content_words(claim["text"]), content_words(_standalone(claim))
 
 
 def _similarity(gold: _Forms, system: _Forms) -> float:
@@ -146,7 +152,7 @@ def _best(words: _Forms, claims: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 def _rewrote_opening(claim: dict[str, Any]) -> bool:
     first = _WORD.findall(claim["text"].lower())[:1]
-    return bool(first) and _WORD.findall(claim["standalone"].lower())[:1] != first
+    return bool(first) and _WORD.findall(_standalone(claim).lower())[:1] != first
 
 
 def score_item(item: dict[str, Any], claims: list[dict[str, Any]], score: Score) -> None:
@@ -170,20 +176,19 @@ def score_item(item: dict[str, Any], claims: list[dict[str, Any]], score: Score)
         name = expected.get("refers_to")
         if name is not None:
             score.to_resolve += 1
-            if name in match["standalone"]:
+            if name in _standalone(match):
                 score.resolved += 1
             else:
                 score.misses.append(
                     f"{item['id']}: {expected['text']!r} not resolved to {name}: "
-                    f"{match['standalone']!r}"
+                    f"{_standalone(match)!r}"
                 )
                 if _rewrote_opening(match):
                     score.wrong_resolutions += 1
         elif expected["text"].split()[0].lower() in _PRONOUNS and _rewrote_opening(match):
             score.wrong_resolutions += 1
             score.misses.append(
-                f"{item['id']}: {expected['text']!r} names nobody, yet reads "
-                f"{match['standalone']!r}"
+                f"{item['id']}: {expected['text']!r} names nobody, yet reads {_standalone(match)!r}"
             )
 
 
