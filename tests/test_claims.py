@@ -70,7 +70,8 @@ SPLITS = [
         "Kazakhstan after Tokayev appealed for help.",
         [
             "Russian paratroopers have joined operations to retake Almaty airport",
-            "75 planes transported its forces to Kazakhstan after Tokayev appealed for help",
+            "75 planes transported its forces to Kazakhstan",
+            "Tokayev appealed for help",
         ],
         id="relative-clause-with-report",
     ),
@@ -209,10 +210,8 @@ SPEAKERS = [
                 "Russian paratroopers have joined operations to retake Almaty airport",
                 "Defense Ministry",
             ),
-            (
-                "75 planes transported its forces to Kazakhstan after Tokayev appealed for help",
-                "Defense Ministry",
-            ),
+            ("75 planes transported its forces to Kazakhstan", "Defense Ministry"),
+            ("Tokayev appealed for help", "Defense Ministry"),
         ],
         id="according-to-and-which-said",
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -342,3 +343,37 @@ def test_revisions_migration_keeps_stored_articles_as_first_versions(
         assert versions() == [(1, False)] * 4
     finally:
         engine.dispose()
+
+
+def test_claims_stored_before_standalone_forms_read_as_written_and_stay_searchable(
+    db_url: str, runner: CliRunner
+) -> None:
+    """Migration 0017: claims of a database made before it have no standalone form (their
+    text stands for it in JSON), and ``--search`` finds claims by either form afterwards."""
+    seeds = str(REPO / "seeds")
+    assert runner.invoke(app, ["ingest", seeds, "--quiet", "--db", db_url]).exit_code == 0
+    result = runner.invoke(app, ["db", "downgrade", "0016", "--yes", "--db", db_url])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(app, ["db", "upgrade", "--db", db_url]).exit_code == 0
+
+    def claims(*args: str) -> list[dict[str, object]]:
+        found = runner.invoke(app, ["claims", *args, "--format", "json", "--db", db_url])
+        assert found.exit_code == 0, found.output
+        return json.loads(found.stdout)
+
+    old = claims()
+    assert old and all(c["standalone"] == c["text"] for c in old)
+    assert all(c["subject_entity"] is None for c in old)
+    assert {c["id"] for c in claims("--search", "planes")} == {
+        c["id"] for c in old if "planes" in str(c["text"])
+    }
+    engine = db.open_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text("UPDATE claim SET standalone = 'Tokayev fired officials' WHERE id = :id"),
+                {"id": old[0]["id"]},
+            )
+    finally:
+        engine.dispose()
+    assert [c["id"] for c in claims("--search", "Tokayev fired officials")] == [old[0]["id"]]

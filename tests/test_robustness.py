@@ -69,10 +69,10 @@ def inputs(tmp_path: Path) -> Path:
 def _explode_in_extraction(monkeypatch: pytest.MonkeyPatch) -> None:
     real = extract.split_claims
 
-    def split_claims(sent: Any, index: int) -> Any:
+    def split_claims(sent: Any, index: int, coreference: Any = None) -> Any:
         if "EXPLODE" in sent.text:
             raise ValueError("simulated extraction bug")
-        return real(sent, index)
+        return real(sent, index, coreference)
 
     monkeypatch.setattr(extract, "split_claims", split_claims)
 
@@ -154,10 +154,10 @@ def test_the_article_timeout_rejects_a_slow_article_and_the_run_goes_on(
 
     real = extract.split_claims
 
-    def slow_split_claims(sent: Any, index: int) -> Any:
+    def slow_split_claims(sent: Any, index: int, coreference: Any = None) -> Any:
         if "EXPLODE" in sent.text:
             time.sleep(30)
-        return real(sent, index)
+        return real(sent, index, coreference)
 
     monkeypatch.setattr(extract, "split_claims", slow_split_claims)
     url = f"sqlite:///{tmp_path / 'f.db'}"

@@ -55,16 +55,23 @@ def _quantities_text(record: dict[str, Any]) -> str:
     return "; ".join(quantity_text(q) for q in record["quantities"])
 
 
-CLAIM_COLUMNS = [
-    field("id"),
-    field("source", max_width=18),
-    Column("published", published_text, 10),
-    field("speaker", max_width=18),
-    field("text", "claim", max_width=70),
-    Column("event date", lambda r: r["event_date"] or r["event_date_text"], 12),
-    Column("quantities", _quantities_text, 40),
-    field("fact_id", "fact"),
-]
+def _claim_columns(text_field: str) -> list[Column]:
+    """The claim table, its claim column showing `text_field`: ``standalone`` (the claim as a
+    reader can check it on its own, the default) or ``text`` (as written, ``--as-written``)."""
+    return [
+        field("id"),
+        field("source", max_width=18),
+        Column("published", published_text, 10),
+        field("speaker", max_width=18),
+        field(text_field, "claim", max_width=70),
+        Column("event date", lambda r: r["event_date"] or r["event_date_text"], 12),
+        Column("quantities", _quantities_text, 40),
+        field("fact_id", "fact"),
+    ]
+
+
+CLAIM_COLUMNS = _claim_columns("standalone")
+CLAIM_AS_WRITTEN_COLUMNS = _claim_columns("text")
 
 
 ARTICLE_COLUMNS = [
@@ -354,12 +361,21 @@ def claims(
     numbers: Annotated[
         bool, typer.Option("--numbers", help="Only claims with quantities.")
     ] = False,
+    as_written: Annotated[
+        bool,
+        typer.Option(
+            "--as-written",
+            help="Tables show each claim as the article wrote it, not its standalone form.",
+        ),
+    ] = False,
     synonyms: SynonymsOption = None,
     fmt: FormatOption = OutputFormat.TABLE,
     database: DbOption = None,
 ) -> None:
     """List atomic claims with speaker, source, dates and quantities (as intervals), in the
-    order they were stored.
+    order they were stored. Tables show each claim's standalone form (pronouns and
+    descriptions replaced by the name they stand for); --as-written shows the text as
+    written. --search looks in both.
 
     Example: factdb claims --counted killed --format jsonl
     """
@@ -387,7 +403,7 @@ def claims(
         database,
         fmt,
         filters,
-        CLAIM_COLUMNS,
+        CLAIM_AS_WRITTEN_COLUMNS if as_written else CLAIM_COLUMNS,
         "Claims",
         lambda r: claims_query.iter_claims(r, filters, table),
         lambda r: claims_query.claims_selection(r, filters, table),

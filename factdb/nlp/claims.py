@@ -15,7 +15,14 @@ token:
   carrying their own attribution ("…, **which said** 75 planes transported its forces");
 - contrastive adverbial clauses with their own subject ("…, **while** the United States called
   for a peaceful resolution");
-- clauses after a semicolon.
+- adverbial clauses of time or cause with their own subject, which the sentence asserts as
+  well: "Kerr killed himself **as officers closed in on him**", "cancelled 80 flights
+  **because controllers were on strike**" ("if" and "unless" clauses assert nothing and stay);
+- clauses after a semicolon;
+- appositions that state an age or a role of a name: "Kerr, **44**, killed himself",
+  "Tom Reyes, **the club's captain**, said …". Their evidence runs from the name to the end
+  of the apposition ("Kerr, 44"); the copula is implied (predicate ``be``), so the age is a
+  claim about Kerr of its own and not part of the killing.
 
 Every token of the sentence then belongs to the nearest unit head above it. A unit headed by a
 reporting verb that has reported content is *attribution*, not a claim: its subject becomes the
@@ -69,6 +76,7 @@ from typing import Any, Literal
 
 from spacy.tokens import Doc, Span, Token
 
+from factdb.nlp.coreference import Coreference
 from factdb.nlp.pipeline import doc_text
 from factdb.nlp.types import ClaimDraft, Entity, Polarity
 
@@ -93,7 +101,20 @@ _RESOLUTION_WINDOW = 3
 
 # How a unit hangs on its parent (see the module docstring): "side" is a clause hanging off a
 # reporting verb that is not its content ("…, adding that …", "… as he declared victory").
-_Role = Literal["root", "conj", "gapped", "content", "side", "semicolon", "relative", "contrast"]
+_Role = Literal[
+    "root",
+    "conj",
+    "gapped",
+    "content",
+    "side",
+    "semicolon",
+    "relative",
+    "contrast",
+    "adverbial",
+    "apposition",
+]
+# The oldest age an apposition can state: "Kerr, 44," is an age, "Route, 2024," is not.
+_MAX_AGE = 120
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -115,6 +136,7 @@ class Lexicon:
     hedge_adverbs: frozenset[str]
     hedge_phrases: tuple[tuple[str, ...], ...]
     contrast_marks: frozenset[str]
+    asserting_marks: frozenset[str]
     relativizers: frozenset[str]
     furniture: frozenset[str]
     noise_patterns: tuple[re.Pattern[str], ...]
@@ -158,6 +180,7 @@ def lexicon() -> Lexicon:
         hedge_adverbs=_words(raw["hedge_adverbs"]),
         hedge_phrases=_phrases(raw["hedge_phrases"]),
         contrast_marks=_words(raw["contrast_marks"]),
+        asserting_marks=_words(raw["asserting_marks"]),
         relativizers=_words(raw["relativizers"]),
         furniture=_words(raw["furniture"]),
         noise_patterns=tuple(re.compile(p, re.IGNORECASE) for p in raw["noise_patterns"]),
@@ -417,6 +440,28 @@ def _is_clause_conjunct(conj: Token) -> bool:
     return any(c.dep_ in _SUBJECT_DEPS | {"aux", "auxpass"} for c in conj.children)
 
 
+def _is_stated_apposition(child: Token) -> bool:
+    """True for an apposition set off by commas that states an age or a role of a name.
+
+    "Kerr, 44, killed himself" (a bare number up to `_MAX_AGE`) and "Tom Reyes, the club's
+    captain, said" (a described noun) are propositions about Kerr and Reyes; "the capital,
+    Ankara," only renames a place and stays inside its clause.
+    """
+    anchor = child.head
+    if child.dep_ != "appos" or anchor.pos_ != "PROPN" or not _preceded_by(child, ","):
+        return False
+    if anchor.ent_type_ not in {"PERSON", "ORG"}:
+        return False
+    if any(t.pos_ in _VERBAL_POS for t in child.subtree):
+        return False
+    if child.like_num:
+        number = child.text.replace(",", "")
+        return (
+            child.left_edge == child.right_edge and number.isdigit() and 0 < int(number) <= _MAX_AGE
+        )
+    return child.pos_ == "NOUN" and any(c.dep_ in {"det", "poss"} for c in child.children)
+
+
 def _split_role(child: Token, unit: _Unit) -> _Role | None:
     """Whether `child` starts a new unit below `unit`, and in which role."""
     lex = lexicon()
@@ -426,6 +471,8 @@ def _split_role(child: Token, unit: _Unit) -> _Role | None:
             return "gapped" if _misparsed_gap(child) is not None else "conj"
         if head.pos_ in _VERBAL_POS and _gap_participle(child) is not None:
             return "gapped"
+    if _is_stated_apposition(child):
+        return "apposition"
     if unit.is_report and child.head == head:
         if child in _content_heads(head):
             return "content"
@@ -456,6 +503,16 @@ def _split_role(child: Token, unit: _Unit) -> _Role | None:
         and any(c.dep_ == "mark" and _lower(c) in lex.contrast_marks for c in child.children)
     ):
         return "contrast"
+    # "as officers closed in on him", "because controllers were on strike": a clause of time
+    # or cause with a subject and a finite verb of its own states a fact of its own.
+    if (
+        child.dep_ == "advcl"
+        and child.pos_ in _VERBAL_POS
+        and _own_subject(child) is not None
+        and any(c.dep_ == "mark" and _lower(c) in lex.asserting_marks for c in child.children)
+        and not _non_finite(child, head)
+    ):
+        return "adverbial"
     return None
 
 
@@ -689,6 +746,7 @@ def _connector_tokens(unit: _Unit, split_heads: set[int]) -> set[int]:
         if child.dep_ == "mark" and (
             (unit.role == "content" and word == "that")
             or (unit.role == "contrast" and word in lex.contrast_marks)
+            or (unit.role == "adverbial" and word in lex.asserting_marks)
         ):
             dropped.add(child.i)
     if unit.role == "relative":
@@ -864,6 +922,11 @@ def _predicate_text(token: Token) -> str:
 
 def _carried_subject(unit: _Unit) -> None:
     """Fill `unit.subject` from the clause itself or from what the sentence elided."""
+    if unit.role == "apposition":
+        # "Kerr, 44": the apposition is said of the name it follows.
+        unit.subject = _name_tokens(unit.head.head)
+        unit.subject_carried = True
+        return
     own = _own_subject(unit.head)
     if unit.role == "gapped":
         gap = _gap_token(unit)
@@ -972,11 +1035,15 @@ def _ancestors(unit: _Unit) -> Iterator[_Unit]:
         node = node.parent
 
 
-def split_claims(sent: Span, sentence_index: int) -> list[ClaimSpan]:
+def split_claims(
+    sent: Span, sentence_index: int, coreference: Coreference | None = None
+) -> list[ClaimSpan]:
     """Cut one parsed sentence into atomic claims (empty for noise, see `is_noise`).
 
     `sentence_index` is stored on every draft. Quantities and the event date are left for
     the assembler; everything else in `ClaimDraft` is filled. Claims come in text order.
+    `coreference` (of the whole parsed text) gives the standalone form and the subject's
+    entity; without it both stay None (the standalone form is then the text itself).
     """
     if is_noise(sent):
         return []
@@ -988,6 +1055,9 @@ def split_claims(sent: Span, sentence_index: int) -> list[ClaimSpan]:
         _take_attribution(unit)
     for unit in units:  # parents come before children in `units`
         _carried_subject(unit)
+    sentence_has_verb = _has_predicate(body)
+    if sentence_has_verb:
+        units = _fold_noun_phrases(units)
     final_source = _sentence_final_source(units, body)
     split_heads = {u.head.i for u in units if u.parent is not None}
 
@@ -999,9 +1069,134 @@ def split_claims(sent: Span, sentence_index: int) -> list[ClaimSpan]:
         tokens = _trim([doc[i] for i in sorted(kept)], sent)
         if not tokens or not _has_words(tokens):
             continue
-        claims.append(_build_claim(sent, sentence_index, unit, tokens, final_source))
+        if (
+            sentence_has_verb
+            and unit.parent is None
+            and not (_has_predicate(tokens) or is_figure_statement(tokens))
+        ):
+            # A verbless root the folding left (its clauses below are all attribution): no
+            # proposition, and its numbers go to the nearest claim.
+            continue
+        claim = _build_claim(sent, sentence_index, unit, tokens, final_source)
+        if coreference is not None:
+            _make_standalone(claim.draft, unit, claim.tokens, coreference)
+        claims.append(claim)
     claims.sort(key=lambda c: (c.draft.start, c.draft.end))
     return claims
+
+
+def is_figure_statement(tokens: Iterable[Token]) -> bool:
+    """A verbless statement of a figure, its copula implied: a number and an adjective or
+    participle saying what it is ("Istanbul 984 dead", "2,924 injured")."""
+    words = list(tokens)
+    return any(_is_numberish(t) for t in words) and any(
+        t.pos_ == "ADJ" or t.tag_ == "VBN" for t in words if not _is_numberish(t)
+    )
+
+
+def _fold_noun_phrases(units: list[_Unit]) -> list[_Unit]:
+    """The units, those without a verb of their own given back to the unit above them.
+
+    A noun phrase the parse cut off as a clause ("…, as well as Nato special forces"; "…;
+    Charles Dolan, the neighbour") is no proposition: it stays part of the clause it belongs
+    to, with its numbers; a verbless root goes to its first clause. Appositions and
+    telegraphic figures (`is_figure_statement`) state their copula and stay. Deepest units go
+    first, so a chain folds all the way up.
+    """
+    folded: set[int] = set()
+    for unit in reversed(units):  # children come after their parents in `units`
+        if unit.role == "apposition" or unit.is_report:
+            continue
+        own = [unit.head.doc[i] for i in unit.members - unit.attribution]
+        if _has_predicate(own) or is_figure_statement(own):
+            continue
+        if unit.parent is not None:
+            receiver: _Unit | None = unit.parent
+        else:
+            # A verbless root over clauses of its own ("sewage and disposing of bodies … in
+            # (95-degree) heat"): its words go to its first clause that states something.
+            receiver = next(
+                (
+                    u
+                    for u in units
+                    if u.parent is unit and not u.is_report and u.role != "apposition"
+                ),
+                None,
+            )
+        if receiver is not None:
+            receiver.members |= unit.members
+            receiver.attribution |= unit.attribution
+            folded.add(id(unit))
+    return [unit for unit in units if id(unit) not in folded]
+
+
+def _embedded(own: frozenset[int], doc: Doc) -> frozenset[int]:
+    """The tokens inside a claim's evidence that are not its own (an embedded relative clause,
+    apposition or attribution), with the commas that set them off: in "Kerr, 44, killed
+    himself" the ", 44," of the apposition."""
+    holes = {i for i in range(min(own), max(own) + 1) if i not in own}
+    for i in sorted(holes):
+        if i - 1 not in holes and doc[i - 1].text == "," and i + 1 < len(doc):
+            end = i
+            while end in holes:
+                end += 1
+            if end < len(doc) and doc[end].text in {",", ")"} and end <= max(own):
+                holes |= {i - 1, end}
+    return frozenset(holes)
+
+
+def _make_standalone(
+    draft: ClaimDraft, unit: _Unit, own: frozenset[int], coreference: Coreference
+) -> None:
+    """Fill `draft.standalone` and `draft.subject_entity` (see `ClaimDraft`).
+
+    An apposition states its copula ("Kerr, 44" → "Kerr is 44 years old", "Ivo Marsh is the
+    coach of Dunmore City"); what the evidence embeds of other claims is left out ("The
+    union, which represents 3,000 workers, is demanding a raise" → "The union is demanding a
+    raise"); a clause whose subject lies outside its evidence gets it back in front ("…, who
+    was arrested on Monday" → "Maria Lopez was arrested on Monday"; "He is married and has
+    two children" → "Kerr has two children"), with the auxiliaries a bare participle shares
+    ("He had been robbed, beaten …" → "Shepard had been beaten").
+    """
+    subject = sorted(unit.subject, key=lambda t: t.i)
+    if subject and unit.subject_carried:
+        # "the union, which represents …" → "The union represents …", not "union represents".
+        head = next((t for t in subject if t.head not in subject or t.head == t), subject[0])
+        article = [c for c in head.children if c.dep_ == "det" and c.i == subject[0].i - 1]
+        subject = article + subject
+    if unit.role == "apposition":
+        stated = draft.object
+        if unit.head.like_num:
+            stated = f"{stated} years old"  # an age: "Kerr, 44"
+        draft.standalone = f"{coreference.name_of(subject)} is {stated}"
+    else:
+        skip = _embedded(own, unit.head.doc) if own else frozenset()
+        body = coreference.rewrite(draft.start, draft.end, skip)
+        outside = subject and all(t.idx < draft.start or t.idx >= draft.end for t in subject)
+        if outside and unit.role != "gapped":
+            name = coreference.name_of(subject)
+            shared = _shared_auxiliaries(unit)
+            body = " ".join([f"{name[:1].upper()}{name[1:]}", *shared, body])
+        draft.standalone = body
+    if subject:
+        root = next((t for t in subject if t.head not in subject or t.head == t), subject[0])
+        referent = coreference.referent(root)
+        draft.subject_entity = referent.name if referent is not None else None
+
+
+def _shared_auxiliaries(unit: _Unit) -> list[str]:
+    """The auxiliaries a bare conjunct shares with the verb it is coordinated with: "had
+    been" for ``beaten`` in "He had been robbed, beaten and pistol-whipped"."""
+    first = unit
+    while first.role == "conj" and first.parent is not None:
+        first = first.parent  # "pistol-whipped" is a conjunct of "beaten", of "robbed"
+    if first is unit or _own_subject(unit.head) is not None:
+        return []
+    if any(c.dep_ in {"aux", "auxpass"} for c in unit.head.children):
+        return []
+    if not _non_finite(unit.head, first.head):
+        return []
+    return [c.text for c in first.head.children if c.dep_ in {"aux", "auxpass", "neg"}]
 
 
 def _has_words(tokens: list[Token]) -> bool:
@@ -1141,6 +1336,14 @@ def _build_claim(
     entity_ids = token_ids | ({t.i for t in unit.subject} if unit.subject_carried else set())
     start = tokens[0].idx
     end = tokens[-1].idx + len(tokens[-1])
+    predicate = _predicate_text(pred_token)
+    object_text = _object_text(chain, unit.members - unit.attribution)
+    if unit.role == "apposition":
+        # "Kerr, 44": the evidence starts at the name; the apposition is what Kerr is.
+        start = min(t.idx for t in unit.subject)
+        # As written, article included: "Ivo Marsh is the coach of Dunmore City".
+        predicate = "be"
+        object_text = doc_text(doc)[tokens[0].idx : tokens[-1].idx + len(tokens[-1])]
     draft = ClaimDraft(
         sentence_index=sentence_index,
         start=start,
@@ -1150,8 +1353,8 @@ def _build_claim(
         text=doc_text(doc)[start:end],
         normalized=_normalized(unit, tokens),
         subject=subject or None,
-        predicate=_predicate_text(pred_token),
-        object=_object_text(chain, unit.members - unit.attribution),
+        predicate=predicate,
+        object=object_text,
         speaker=speaker or None,
         speaker_resolved=attribution.resolved if speaker else True,
         polarity=Polarity.NEGATED if negated else Polarity.ASSERTED,

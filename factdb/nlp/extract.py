@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from factdb.nlp.claims import ClaimSpan, is_noise, resolve_pronoun_speakers, split_claims
+from factdb.nlp.coreference import Coreference
 from factdb.nlp.dates import day_of, extract_temporal
 from factdb.nlp.deadline import TimeLimitExceeded, time_limit
 from factdb.nlp.figures import split_figures
@@ -143,12 +144,15 @@ def _doc_claims(doc: Doc, published: date | None) -> tuple[list[ClaimDraft], int
     (`_claim_times`)."""
     drafts: list[ClaimDraft] = []
     sentences = 0
+    coreference = Coreference(doc)
     anchor: date | None = None  # the last day named so far: dates "at 1:19 a.m." below it
     for sentence_index, sent in enumerate(doc.sents):
         sentences = sentence_index + 1
         if is_noise(sent):
             continue
-        claims = [claim for claim in split_claims(sent, sentence_index) if claim.tokens]
+        claims = [
+            claim for claim in split_claims(sent, sentence_index, coreference) if claim.tokens
+        ]
         if not claims:
             continue
         for quantity in extract_quantities(sent):
@@ -170,7 +174,7 @@ def _doc_claims(doc: Doc, published: date | None) -> tuple[list[ClaimDraft], int
             if claim.draft.event_date is None and reporting_dates:
                 claim.draft.event_date = reporting_dates[0]
             claim.draft.times = _claim_times(claim, times)
-            drafts.extend(split_figures(doc, claim.draft))
+            drafts.extend(split_figures(doc, claim.draft, coreference))
     return drafts, sentences
 
 

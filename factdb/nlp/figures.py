@@ -8,9 +8,11 @@ contradicted on its own, so it is compared on its own.
 
 The claim keeps its **main figure** (the one its predicate governs, else the first that counts
 something with a predicate of its own, else its first) with its full text. Every other figure
-becomes a claim of its own whose evidence is the figure's phrase: the noun phrase it modifies
-("the 7.4-magnitude quake"), else the stretch of the clause around it up to a separator or the
-next figure ("with 33,559 injured", "1,159 injured"). That claim shares the sentence, speaker,
+becomes a claim of its own whose evidence is the figure's phrase when that phrase has a verb of
+its own: the stretch of the clause around it up to a separator or the next figure ("with 33,559
+injured", "1,159 injured", "killing all 217 aboard"). A phrase without a verb is no
+proposition a reader could check ("the 7.4-magnitude quake", "two embassies"), so such a
+figure keeps the evidence of the clause it came from. That claim shares the sentence, speaker,
 subject, polarity, hedging and event date of the claim it came from, and its predicate is the
 figure's own when it has one.
 
@@ -26,6 +28,7 @@ from dataclasses import replace
 from spacy.tokens import Doc, Token
 
 from factdb.nlp.claims import entities_within
+from factdb.nlp.coreference import Coreference
 from factdb.nlp.pipeline import doc_text
 from factdb.nlp.types import ClaimDraft, Quantity
 
@@ -40,6 +43,7 @@ _MODIFIER_DEPS = frozenset({"nummod", "amod", "compound", "quantmod"})
 # Words that cannot end a phrase: "into its", "to the", "and".
 _DANGLING = frozenset({"ADP", "DET", "CCONJ", "SCONJ", "PRON", "PART"})
 _ARTICLES = frozenset({"a", "an", "the"})
+_VERBAL_POS = frozenset({"VERB", "AUX"})
 
 
 def _groups(quantities: list[Quantity], text: str) -> list[list[Quantity]]:
@@ -111,8 +115,10 @@ def _figure_claim(
     group: list[Quantity],
     span: tuple[int, int],
     stretch: tuple[int, int],
+    coreference: Coreference | None,
 ) -> ClaimDraft:
-    """The claim of one secondary figure of `parent`, its evidence the tokens of `span`.
+    """The claim of one secondary figure of `parent`, its evidence the tokens of `span`
+    (or the parent's evidence when `span` has no verb, see the module docstring).
 
     Its entities and its normalized words are those between the neighbouring figures
     (`stretch`): in "followed by Bristol with 1,400 and Leeds with 984", Leeds is named for
@@ -122,6 +128,11 @@ def _figure_claim(
     text = doc_text(doc)
     tokens = [doc[i] for i in range(*span)]
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+    # The figure's own times are those of its phrase, whatever evidence shows it.
+    times = [t for t in parent.times if start <= t.start and t.end <= end]
+    standalone = coreference.rewrite(start, end) if coreference is not None else None
+    if not any(t.pos_ in _VERBAL_POS for t in tokens):
+        start, end, standalone = parent.start, parent.end, parent.standalone
     words = [
         t.lemma_.lower()
         for t in doc[stretch[0] : stretch[1]]
@@ -138,15 +149,19 @@ def _figure_claim(
         predicate=predicate,
         object=None,
         quantities=list(group),
-        times=[t for t in parent.times if start <= t.start and t.end <= end],
+        times=times,
+        standalone=standalone,
         entities=entities_within(doc[stretch[0] : stretch[1]], set(range(*stretch))),
     )
 
 
-def split_figures(doc: Doc, claim: ClaimDraft) -> list[ClaimDraft]:
+def split_figures(
+    doc: Doc, claim: ClaimDraft, coreference: Coreference | None = None
+) -> list[ClaimDraft]:
     """`claim` with its main figure, then one claim for each other figure (module docstring).
 
-    A claim with at most one figure is returned as it is.
+    A claim with at most one figure is returned as it is. `coreference` gives a figure's own
+    phrase its standalone form.
     """
     text = doc_text(doc)
     groups = _groups(claim.quantities, text)
@@ -167,5 +182,5 @@ def split_figures(doc: Doc, claim: ClaimDraft) -> list[ClaimDraft]:
         left = max([i + 1 for i in others if i < first], default=lo)
         right = min([i for i in others if i > first], default=hi)
         span = _phrase(doc, group, left, right)
-        figures.append(_figure_claim(doc, claim, group, span, (left, right)))
+        figures.append(_figure_claim(doc, claim, group, span, (left, right), coreference))
     return [replace(claim, quantities=list(groups[main])), *figures]

@@ -151,6 +151,11 @@ class ClaimDraft:
     `sentence_end` the whole sentence it came from. `speaker` is who the text attributes the
     claim to (``Interior Ministry``); `speaker_resolved` is False when the speaker is a pronoun
     that could not be tied to a named speaker.
+
+    `standalone` is the claim as a reader can check it without the article: `text` with
+    pronouns and descriptions of a named person or organisation replaced by the name and an
+    elided subject restored ("he had joined" → "Kerr had joined"); None means `text` as it
+    is. `subject_entity` is the named person or organisation the claim's subject stands for.
     """
 
     sentence_index: int
@@ -172,3 +177,5 @@ class ClaimDraft:
     times: list[TimeMention] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
+    standalone: str | None = None
+    subject_entity: str | None = None

@@ -79,7 +79,8 @@ _CLAIM_COLUMNS = (
     f"substr({_SOURCE_TEXT}, claim.sentence_start + 1, "
     "claim.sentence_end - claim.sentence_start), "
     "claim.sentence_start, claim.sentence_end, fact_claim.fact_id, fact_claim.score, "
-    "fact_claim.reason, fact_claim.matched_claim_id, article.story_id, fact_claim.quantity_id"
+    "fact_claim.reason, fact_claim.matched_claim_id, article.story_id, fact_claim.quantity_id, "
+    "claim.standalone, claim.subject_entity"
 )
 
 
@@ -150,6 +151,8 @@ def claim_records(reader: Reader, claim_ids: Sequence[int]) -> list[Record]:
         matched_claim_id,
         story_id,
         fact_quantity_id,
+        standalone,
+        subject_entity,
     ) in reader.execute(
         f"SELECT {_CLAIM_COLUMNS} FROM claim JOIN article ON article.id = claim.article_id "
         "LEFT OUTER JOIN source ON source.id = article.source_id "
@@ -165,6 +168,8 @@ def claim_records(reader: Reader, claim_ids: Sequence[int]) -> list[Record]:
             "published_inferred": iso_date(inferred),
             "sentence_index": sentence_index,
             "text": text,
+            "standalone": standalone if standalone is not None else text,
+            "subject_entity": subject_entity,
             "normalized": normalized,
             "subject": subject,
             "predicate": predicate,

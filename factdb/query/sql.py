@@ -209,9 +209,9 @@ def _search_words(text: str) -> list[str]:
 
 
 def text_search(reader: Reader, kind: str, alias: str, text: str) -> Sql:
-    """SQL condition: the text of `alias` (a claim table or alias with ``kind="claim"``, an
-    article one with ``kind="article"``: title and body) holds the words of `text` as a
-    phrase.
+    """SQL condition: the text of `alias` (a claim table or alias with ``kind="claim"``: its
+    text as written or its standalone form; an article one with ``kind="article"``: title
+    and body) holds the words of `text` as a phrase.
 
     Answered by the full-text index of migration 0008, never by reading every text: SQLite
     FTS5 tables with the Porter stemmer, PostgreSQL GIN indexes on ``to_tsvector('english',
@@ -231,6 +231,8 @@ def text_search(reader: Reader, kind: str, alias: str, text: str) -> Sql:
         # planner recognises the indexed expression.
         config = f"'{SEARCH_CONFIG}'::regconfig"
         document = f"{alias}.text"
+        if kind == "claim":  # the text as written and the standalone form (migration 0017)
+            document = f"{alias}.text || ' ' || coalesce({alias}.standalone, '')"
         if kind == "article":
             document = f"coalesce({alias}.title, '') || ' ' || {alias}.text"
         return Sql(

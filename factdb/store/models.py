@@ -191,6 +191,10 @@ class Claim(TableModel, table=True):
     event_date_end: date | None = None
     event_date_text: str | None = Field(default=None)
     event_date_granularity: str | None = Field(default=None, max_length=10)
+    # The claim as a reader can check it on its own (None: `text` as it is) and the named
+    # person or organisation its subject stands for (migration 0017).
+    standalone: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    subject_entity: str | None = Field(default=None)
 
 
 class Quantity(TableModel, table=True):

@@ -231,6 +231,8 @@ def store_article(
                 "event_date_granularity": (
                     claim.event_date.granularity if claim.event_date else None
                 ),
+                "standalone": claim.standalone,
+                "subject_entity": claim.subject_entity,
             }
             for claim in claims
         ],
