@@ -93,6 +93,9 @@ class ClaimFeatures:
     # Surnames the article gives to two people or more ("Thomas Kerr" and "Dana Kerr"): there
     # a full name is needed to tell whose age a figure is.
     namesakes: frozenset[str] = frozenset()
+    # The named person or organisation the claim's subject stands for, resolved within its
+    # article ("he", "the 49-year-old", "Cantor" → "Eric Cantor"; `factdb.nlp.coreference`).
+    subject_entity: str | None = None
 
     def order_key(self) -> tuple[date, str, int, int]:
         """Earliest report first: stated date (undated last), content hash, position."""
@@ -305,6 +308,7 @@ class _StoredClaim(NamedTuple):
     event_date_granularity: str | None
     event_date_text: str | None
     normalized: str
+    subject_entity: str | None
     source_id: int | None
     source: str | None
     published: date | None
@@ -405,6 +409,7 @@ def claim_features(
             sentence_start=row.sentence_start if sentence_text else row.start,
             predicate=predicate,
             subject=row.subject,
+            subject_entity=row.subject_entity,
             object=row.object,
             polarity=row.polarity,
             hedged=row.hedged,

@@ -169,6 +169,26 @@ LOST_CONTACT = "disappear"  # the predicate of the time contact with a craft was
 _RECEIVING = frozenset({"receive"})
 
 
+def _owner(claim: ClaimFeatures) -> str | None:
+    """Whose an amount or a share is: the named person or organisation the claim's subject
+    stands for ("he raised $200,000" → brat, by `ClaimFeatures.subject_entity`), by its last
+    word as a name is known elsewhere; else the head of the subject as written."""
+    if claim.subject_entity:
+        return claim.subject_entity.lower().split()[-1]
+    return head_word(claim.subject, stop_words())
+
+
+def _describes_subject(
+    claim: ClaimFeatures, number: QuantityFeatures, holder: str | None
+) -> bool:
+    """The age is written in the claim's subject, which the article resolves to a named
+    person, and its own words name no one ("the 72-year-old navy veteran", not "Nordmann,
+    71,")."""
+    if not claim.subject_entity or number.raw not in (claim.subject or ""):
+        return False
+    return holder is None or not any(holder in name.split() for name in claim.people)
+
+
 def _number_slot(claim: ClaimFeatures, number: QuantityFeatures, home: Home) -> Slot | None:
     """The slot one number of a claim would fill, None when what it measures is unknown."""
     lex = lexicon()
@@ -195,7 +215,11 @@ def _number_slot(claim: ClaimFeatures, number: QuantityFeatures, home: Home) -> 
         # A person is known by surname ("Russell Henderson, 22," and "Henderson, 21," are one),
         # unless the article gives that surname to two people ("Kerr, 44," and "his wife, Dana
         # Kerr, 36,"): then only the full name tells, and a bare "Kerr" is neither.
+        # A description or pronoun that holds the age as the claim's subject ("the 72-year-old
+        # navy veteran", "the 49-year-old teaches") is the person the article resolves it to.
         holder = age_holder(claim.sentence, at, to, stop_words())
+        if _describes_subject(claim, number, holder):
+            holder = (claim.subject_entity or "").lower()
         person = holder or head_word(claim.subject, stop_words())
         person = person or next(iter(sorted(claim.people)), None)
         if (
@@ -252,7 +276,7 @@ def _number_slot(claim: ClaimFeatures, number: QuantityFeatures, home: Home) -> 
         compared = number.compared
         if time_of_writing(compared.low if compared.low is not None else compared.high):
             return None
-    owner = head_word(claim.subject, stop_words())
+    owner = _owner(claim)
     if dimension == "count" or dimension.startswith("money:"):
         # A count or an amount belongs to a place: "984 dead in Istanbul" is a part of the
         # national toll. (A magnitude or an altitude measured "in the United States" is not.)
