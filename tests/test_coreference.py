@@ -67,6 +67,10 @@ def test_what_the_text_makes_clear_is_resolved(nlp: Language, text: str, expecte
             "Bill Clinton spoke on Friday. Hillary Rodham Clinton said her plan would work.",
             id="one-surname-two-people",
         ),
+        pytest.param(
+            "Marta Quell is running for mayor of Harlow Vale. She raised $6 million.",
+            id="the-recogniser-s-labels-alone-do-not-tell-who-she-is",
+        ),
     ],
 )
 def test_what_is_ambiguous_stays_as_written(nlp: Language, text: str) -> None:

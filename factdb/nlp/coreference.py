@@ -116,6 +116,9 @@ class Referent:
     name: str
     label: str
     gender: str | None = None
+    # The kind was read from the text (an organisation's word, a title, an age, a role), not
+    # only from the recogniser's label, which unfamiliar names often get wrong.
+    sure: bool = False
 
 
 @dataclass(frozen=True)
@@ -196,19 +199,20 @@ def _person_evidence(ent: Span) -> bool:
     return False
 
 
-def _kind(name: str, mentions: list[Span]) -> str | None:
+def _kind(name: str, mentions: list[Span]) -> tuple[str | None, bool]:
     """``PERSON`` or ``ORG`` for a name and its mentions (see the module docstring), or None
-    when undecided or neither ("Storm Edda")."""
+    when undecided or neither ("Storm Edda"); and whether the text said so (`Referent.sure`)
+    rather than the recogniser's label alone."""
     words = _words()
     lowered = [w.strip(".,").lower() for w in name.split()]
     if any(w in words.org_name_words for w in lowered):
-        return ORG
+        return ORG, True
     if any(w in words.not_person_words for w in lowered):
-        return None
+        return None, False
     if any(_person_evidence(ent) for ent in mentions):
-        return PERSON
+        return PERSON, True
     labels = {ent.label_ for ent in mentions}
-    return labels.pop() if len(labels) == 1 else None
+    return (labels.pop() if len(labels) == 1 else None), False
 
 
 def _gender_of_title(title: str) -> str | None:
@@ -338,13 +342,13 @@ class Coreference:
             found.append((ent, last))
         referents: dict[str, Referent] = {}
         for last, ents in by_last_word.items():
-            kind = _kind(fullest[last], ents)
+            kind, sure = _kind(fullest[last], ents)
             if kind is None or last in ambiguous:
                 continue
             gender = _gender(ents) if kind == PERSON else None
             if gender == "?":
                 continue  # "Mr. Clinton" and "Mrs. Clinton": two people
-            referents[last] = Referent(fullest[last], kind, gender)
+            referents[last] = Referent(fullest[last], kind, gender, sure)
             if kind == ORG:
                 self._org_head_words.add(last)
         for ent, last in found:
@@ -425,7 +429,7 @@ class Coreference:
             return
         if not self._bare_description(det, head, age is not None):
             return
-        referent = self._antecedent(det, head, label, same_sentence=False)
+        referent = self._antecedent(det, head, label, same_sentence=False, description=True)
         if referent is None:
             return
         if own_name_word is not None and referent.name.split()[-1].lower() != own_name_word:
@@ -468,10 +472,16 @@ class Coreference:
     # ----------------------------------------------------------------- antecedents
 
     def _antecedent(
-        self, first: Token, head: Token, label: str, same_sentence: bool = True
+        self,
+        first: Token,
+        head: Token,
+        label: str,
+        same_sentence: bool = True,
+        description: bool = False,
     ) -> Referent | None:
         """The referent a mention (first token `first`, head `head`) of kind `label` stands
-        for, under the rules of the module docstring, or None."""
+        for, under the rules of the module docstring, or None. Only a `description` may stand
+        for a name that is not its sentence's main subject (`_main_or_only`)."""
         own = self._sentence_of[first.i]
         before = [m for m in self._mentions if m.sentence == own and m.end <= first.i]
         if before:
@@ -499,7 +509,7 @@ class Coreference:
             if len(referents) != 1:
                 return None
             mention = next(m for m in mentions if m.referent.label == label)
-            if not self._main_or_only(mention, mentions, label):
+            if not self._main_or_only(mention, mentions, label, description):
                 return None
             if self._rival_in(start, end, first, label):
                 return None
@@ -507,17 +517,28 @@ class Coreference:
         return None
 
     @staticmethod
-    def _main_or_only(mention: _Mention, mentions: list[_Mention], label: str) -> bool:
-        """True when the name is the subject of its sentence's main clause, or the main
-        subject is a name of the other kind, which the mention cannot stand for ("Halvard
-        Systems appointed Nadia Brenn … The 47-year-old")."""
+    def _main_or_only(
+        mention: _Mention, mentions: list[_Mention], label: str, description: bool
+    ) -> bool:
+        """True when the name is the subject of its sentence's main clause, or, for a
+        description, the main subject is a name of the other kind, which the description
+        cannot stand for ("Halvard Systems appointed Nadia Brenn … The 47-year-old"). A
+        pronoun gets it only when the text itself says which name is which ("Halvard Systems",
+        "Nadia Brenn as chief executive"): the recogniser often takes an unfamiliar person for
+        an organisation and a place for a person ("Marta Quell is running for mayor of Harlow
+        Vale. She …" is not Harlow Vale)."""
 
         def is_main_subject(m: _Mention) -> bool:
             return m.root.dep_ in _SUBJECT_DEPS and m.root.head.dep_ in _MAIN_CLAUSE_DEPS
 
         if is_main_subject(mention):
             return True
-        return any(is_main_subject(m) and m.referent.label != label for m in mentions)
+        return any(
+            is_main_subject(m)
+            and m.referent.label != label
+            and (description or (m.referent.sure and mention.referent.sure))
+            for m in mentions
+        )
 
     def _in_same_sentence(
         self, first: Token, head: Token, label: str, before: list[_Mention]
