@@ -803,6 +803,8 @@ SHORT_STORIES = [
     # A wildfire's homes destroyed and acres burned only grow, so 45 then 112 homes is an
     # update; firefighters "now assigned" give how things stand, so 1,200 then 2,100 is an
     # update too, while a figure "officials now say" is a revision, compared as any other.
+    # (Firefighters "battling the blaze" and firefighters "assigned" would not be compared:
+    # a count of things under two predicates may count two groups.)
     pytest.param(
         (
             (
@@ -812,7 +814,7 @@ SHORT_STORIES = [
                 (
                     "The Redmont wildfire has burned 12,000 acres and destroyed 45 homes, the "
                     "Redmont fire agency said.",
-                    "In Redmont, 1,200 firefighters were battling the blaze.",
+                    "In Redmont, 1,200 firefighters were assigned to the fire.",
                     "The Redmont fire agency said 30 trucks were on the fire line.",
                 ),
             ),

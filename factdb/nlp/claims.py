@@ -481,8 +481,14 @@ def _split_role(child: Token, unit: _Unit) -> _Role | None:
         if child.dep_ == "advcl" and (_content_heads(child) or _own_subject(child) is not None):
             return "side"
     # "Prices rose; wages fell." comes out with "rose" as a ccomp of "fell": whatever the
-    # label, a clause that a semicolon cuts off from its head is a statement of its own.
-    if child.pos_ in _VERBAL_POS and (_preceded_by(child, ";") or _followed_by(child, ";")):
+    # label, a clause that a semicolon cuts off from its head is a statement of its own; not
+    # an open complement ending at the semicolon ("will attempt | to recover all three
+    # boosters;"), which shares its head's subject and says nothing alone.
+    if (
+        child.pos_ in _VERBAL_POS
+        and child.dep_ != "xcomp"
+        and (_preceded_by(child, ";") or _followed_by(child, ";"))
+    ):
         return "semicolon"
     relative = child.dep_ == "relcl" or (
         child.dep_ == "advcl" and _relative_pronoun(child) is not None
