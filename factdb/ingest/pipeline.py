@@ -81,16 +81,31 @@ def _in_publication_order(
     records: Iterable[ArticleInput | ReadError | Unchanged], window: int = REORDER_WINDOW
 ) -> Iterator[ArticleInput | ReadError | Unchanged]:
     """The records, each `window` of them with its articles in publication order (undated
-    last, ties by content, as `factdb.match.rematch.note_order` orders them); inputs that are
-    not articles come first, as read."""
+    last, ties by content, as `factdb.match.rematch.note_order` orders them), except that the
+    articles of one source and one date keep the order they were given in: that order is
+    what tells which of two versions of one article stated the same day is the revision
+    (README, Revised articles). Inputs that are not articles come first, as read."""
     iterator = iter(records)
     while chunk := list(islice(iterator, window)):
         articles = [r for r in chunk if isinstance(r, ArticleInput)]
         yield from (r for r in chunk if not isinstance(r, ArticleInput))
-        yield from sorted(
-            articles,
-            key=lambda a: (a.published is None, a.published or date.max, a.content_hash),
-        )
+        yield from _oldest_first(articles)
+
+
+def _oldest_first(articles: list[ArticleInput]) -> list[ArticleInput]:
+    """`articles` in publication order (see `_in_publication_order`)."""
+    ordered = sorted(
+        articles, key=lambda a: (a.published is None, a.published or date.max, a.content_hash)
+    )
+    given = {id(article): n for n, article in enumerate(articles)}
+    places: dict[tuple[date | None, str | None], list[int]] = {}
+    for place, article in enumerate(ordered):
+        places.setdefault((article.published, article.source), []).append(place)
+    for group in places.values():
+        members = sorted((ordered[p] for p in group), key=lambda a: given[id(a)])
+        for place, article in zip(group, members, strict=True):
+            ordered[place] = article
+    return ordered
 
 
 def format_read_error(error: ReadError) -> str:
