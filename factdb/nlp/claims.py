@@ -558,7 +558,10 @@ def _assign_members(units: list[_Unit], body: Span) -> None:
 
 def _source_phrase(token: Token) -> Token | None:
     """The source noun of "according to X" starting at `token`, else None."""
+    first = _lower(token)
     for phrase in lexicon().source_phrases:
+        if phrase[0] != first:
+            continue
         end = token.i + len(phrase)
         if end > len(token.doc) or [_lower(t) for t in token.doc[token.i : end]] != list(phrase):
             continue
@@ -1022,15 +1025,29 @@ def _normalized(unit: _Unit, tokens: list[Token]) -> str:
     return " ".join(" ".join(words).split())
 
 
+_ENTITIES_KEY = "factdb.entities"
+
+
+def _doc_entities(doc: Doc) -> list[tuple[int, int, str, str]]:
+    """The entities of a parsed text as (start, end, text, label), read once per Doc: a
+    span's ``ents`` walks every token of its Doc, and every claim asks for them."""
+    found = doc.user_data.get(_ENTITIES_KEY)
+    if found is None:
+        found = doc.user_data[_ENTITIES_KEY] = [
+            (ent.start, ent.end, ent.text, ent.label_) for ent in doc.ents
+        ]
+    return found
+
+
 def entities_within(sent: Span, token_ids: set[int]) -> list[Entity]:
     """The named entities of `sent` lying wholly within `token_ids`, dates and numbers aside."""
     skipped = lexicon().skipped_entity_labels
     seen: dict[tuple[str, str], Entity] = {}
-    for ent in sent.ents:
-        if ent.label_ in skipped:
+    for start, end, text, label in _doc_entities(sent.doc):
+        if start < sent.start or end > sent.end or label in skipped:
             continue
-        if all(i in token_ids for i in range(ent.start, ent.end)):
-            seen.setdefault((ent.text, ent.label_), Entity(ent.text, ent.label_))
+        if all(i in token_ids for i in range(start, end)):
+            seen.setdefault((text, label), Entity(text, label))
     return list(seen.values())
 
 
