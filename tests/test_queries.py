@@ -832,3 +832,16 @@ def test_story_filter_and_show_story_in_every_format(archive: str, runner: CliRu
     assert len(rows(runner, archive, "stories", "--all")) == 2
     both = invoke(runner, archive, "stories", "--all", "--limit", "1")
     assert both.exit_code == 2
+
+
+@pytest.mark.parametrize("listing", ["stories", "sources"])
+def test_the_tables_of_stories_and_sources_show_their_first_and_last_dates(
+    archive: str, runner: CliRunner, listing: str
+) -> None:
+    """Each dated row of the table shows the first and last publication dates its JSON gives."""
+    result = runner.invoke(app, [listing, "--db", archive], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    for row in rows(runner, archive, listing):
+        for day in (row["first_published"], row["last_published"]):
+            if day is not None:
+                assert day in result.stdout, (day, result.stdout)

@@ -92,8 +92,8 @@ STORY_COLUMNS = [
     field("articles"),
     field("sources"),
     field("facts"),
-    field("firstpublished_text", "first"),
-    field("lastpublished_text", "last"),
+    field("first_published", "first"),
+    field("last_published", "last"),
 ]
 
 
@@ -102,8 +102,8 @@ SOURCE_COLUMNS = [
     field("name", max_width=40),
     field("articles"),
     field("claims"),
-    field("firstpublished_text", "first"),
-    field("lastpublished_text", "last"),
+    field("first_published", "first"),
+    field("last_published", "last"),
 ]
 
 
