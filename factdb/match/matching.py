@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, bindparam, delete, or_, select, update
 from sqlalchemy.orm import aliased
@@ -546,7 +546,9 @@ PARAPHRASE_REPORTS = 100
 def _story_report_statements() -> dict[str, Select[Any]]:
     """The reads of `_story_reports` (`factdb.store.writes.nearest_in_time`)."""
     member, fact, claim, quantity = models.FactClaim, models.Fact, models.Claim, models.Quantity
-    base = (
+    # Typed as the one-column reads `nearest_in_time` is declared for; it reads any.
+    base = cast(
+        "Select[Any]",
         select(
             col(member.fact_id),
             col(fact.slot),
@@ -563,7 +565,7 @@ def _story_report_statements() -> dict[str, Select[Any]]:
             col(member.article_id) != bindparam("article"),
             col(member.quantity_id).is_not(None),
             col(fact.slot).is_not(None),
-        )
+        ),
     )
     return nearest_in_time(
         base,

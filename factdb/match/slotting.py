@@ -178,9 +178,7 @@ def _owner(claim: ClaimFeatures) -> str | None:
     return head_word(claim.subject, stop_words())
 
 
-def _describes_subject(
-    claim: ClaimFeatures, number: QuantityFeatures, holder: str | None
-) -> bool:
+def _describes_subject(claim: ClaimFeatures, number: QuantityFeatures, holder: str | None) -> bool:
     """The age is written in the claim's subject, which the article resolves to a named
     person, and its own words name no one ("the 72-year-old navy veteran", not "Nordmann,
     71,")."""

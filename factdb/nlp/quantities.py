@@ -47,7 +47,6 @@ it measures ("a depth of 250 feet", "55 meters of water", "Payload: 63,800 kg");
 from __future__ import annotations
 
 import calendar
-
 import itertools
 import json
 import re
